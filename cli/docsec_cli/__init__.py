@@ -1,0 +1,1 @@
+"""The docsec command-line interface (a thin Click layer over the library)."""

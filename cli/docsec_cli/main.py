@@ -1,0 +1,503 @@
+"""``docsec``: issue and verify checkable certificates from the command line.
+
+Thin: parse the arguments, call the library, render the result. stdout carries only
+results; messages go to stderr. Exit codes: 0 authentic, 1 unexpected error,
+2 usage, 3 not authentic, 4 inconclusive.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import docsec
+from docsec import imaging
+from docsec.errors import DocsecError, KeyMaterialError
+from docsec.result import VerificationResult
+from docsec_cli import _render
+from docsec_cli._errors import (
+    EXIT_INCONCLUSIVE,
+    VERDICT_EXIT,
+    CLIUsageError,
+    to_cli_error,
+    worst,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
+_SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".bin"}
+
+
+def _library_errors(fn: F) -> F:
+    """Turn library exceptions into one-line CLI errors with their exit codes."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DocsecError as exc:
+            raise to_cli_error(exc) from exc
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(docsec.__version__, prog_name="docsec")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More log output on stderr (-vv: debug, tracebacks).",
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """Issue and verify certificates protected by a signed DataMatrix seal."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+# ---------------------------------------------------------------- keys
+
+
+@cli.group()
+def keys() -> None:
+    """Create demo keys, root (country signing) CAs and issuer certificates."""
+
+
+def _read_passphrase(env: str, *, confirm: bool) -> bytes:
+    value = os.environ.get(env)
+    if value:
+        return value.encode()
+    if not sys.stdin.isatty():
+        raise CLIUsageError(
+            f"the key passphrase is needed: set ${env} or run in a terminal to be asked"
+        )
+    entered: str = click.prompt(
+        "Key passphrase", hide_input=True, confirmation_prompt=confirm, err=True
+    )
+    return entered.encode()
+
+
+def _load_signing_key(path: Path, env: str) -> Any:
+    from docsec import keys as _keys
+
+    try:
+        return _keys.load_private_key(path, passphrase=None)
+    except KeyMaterialError as exc:
+        if "passphrase" not in str(exc).lower() and "encrypted" not in str(exc).lower():
+            raise
+    return _keys.load_private_key(path, passphrase=_read_passphrase(env, confirm=False))
+
+
+@keys.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_library_errors
+def keys_demo(directory: Path) -> None:
+    """Write a complete demo world into DIRECTORY (NOT FOR PRODUCTION, unencrypted).
+
+    DIRECTORY/trust/ (trust store), issuer-key.pem, issuer-cert.pem, watermark.key,
+    cdp.key.
+    """
+    from docsec import trust
+
+    world = trust.write_demo_world(directory)
+    click.echo(f"demo world written to {directory} (NOT FOR PRODUCTION)", err=True)
+    click.echo(f"  trust store:  {world.trust_dir}", err=True)
+    click.echo(f"  issuer key:   {world.issuer_key}", err=True)
+    click.echo(f"  issuer cert:  {world.issuer_cert}", err=True)
+
+
+@keys.command("root")
+@click.option(
+    "--country", required=True, help="ISO 3166 alpha-2 country code, e.g. KR."
+)
+@click.option("--name", "common_name", required=True, help="Common name of the CA.")
+@click.option("--org", default=None, help="Organisation name.")
+@click.option("--days", default=7305, show_default=True, type=click.IntRange(1, 36525))
+@click.option(
+    "--out-key", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out-cert", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--passphrase-env",
+    default=PASSPHRASE_ENV,
+    show_default=True,
+    help="Environment variable holding the passphrase (else you are asked).",
+)
+@_library_errors
+def keys_root(
+    country: str,
+    common_name: str,
+    org: str | None,
+    days: int,
+    out_key: Path,
+    out_cert: Path,
+    passphrase_env: str,
+) -> None:
+    """Create a root (country signing) CA: an encrypted key and a certificate."""
+    from docsec import keys as _keys
+    from docsec import trust
+
+    _refuse_overwrite(out_key, out_cert)
+    passphrase = _read_passphrase(passphrase_env, confirm=True)
+    key = _keys.generate_signing_key()
+    cert = trust.create_root_ca(
+        country=country,
+        common_name=common_name,
+        organization=org,
+        key=key,
+        valid_from=datetime.now(UTC),
+        valid_days=days,
+    )
+    _keys.save_private_key(out_key, key, passphrase=passphrase)
+    trust.save_certificate(out_cert, cert)
+    click.echo(
+        f"root CA {cert.subject.rfc4514_string()} written to {out_cert}", err=True
+    )
+
+
+@keys.command("issuer")
+@click.option(
+    "--root-key",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--root-cert",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--country", required=True, help="ISO 3166 alpha-2 country code, e.g. KR."
+)
+@click.option(
+    "--signer-code",
+    required=True,
+    help="2 characters: with the country they form the ICAO signer identifier.",
+)
+@click.option("--org", required=True, help="Issuing office name.")
+@click.option("--days", default=1826, show_default=True, type=click.IntRange(1, 36525))
+@click.option(
+    "--out-key", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out-cert", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
+@_library_errors
+def keys_issuer(
+    root_key: Path,
+    root_cert: Path,
+    country: str,
+    signer_code: str,
+    org: str,
+    days: int,
+    out_key: Path,
+    out_cert: Path,
+    passphrase_env: str,
+) -> None:
+    """Create an issuer (office) signing key and certificate under a root CA."""
+    from docsec import keys as _keys
+    from docsec import trust
+
+    _refuse_overwrite(out_key, out_cert)
+    ca_key = _load_signing_key(root_key, passphrase_env)
+    ca_cert = trust.load_certificate(root_cert)
+    passphrase = _read_passphrase(passphrase_env, confirm=True)
+    key = _keys.generate_signing_key()
+    cert = trust.create_issuer_certificate(
+        root_cert=ca_cert,
+        root_key=ca_key,
+        issuer_public_key=key.public_key(),
+        country=country,
+        signer_code=signer_code,
+        organization=org,
+        valid_from=datetime.now(UTC),
+        valid_days=days,
+        serial=None,
+    )
+    _keys.save_private_key(out_key, key, passphrase=passphrase)
+    trust.save_certificate(out_cert, cert)
+    click.echo(
+        f"issuer {trust.signer_identifier(cert)} certificate "
+        f"{trust.certificate_reference(cert)} written to {out_cert}",
+        err=True,
+    )
+
+
+def _refuse_overwrite(*paths: Path) -> None:
+    for p in paths:
+        if p.exists():
+            raise CLIUsageError(f"{p} exists; refusing to overwrite key material")
+
+
+# ---------------------------------------------------------------- seal
+
+
+@cli.command("seal")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Certificate data (JSON).",
+)
+@click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Issuer signing key (PKCS#8 PEM).",
+)
+@click.option(
+    "--cert",
+    "cert_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Issuer certificate.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Seal image (.png); the raw bytes go beside it as .bin.",
+)
+@click.option(
+    "--module-px",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Pixels per module in the image.",
+)
+@click.option(
+    "--dpi",
+    default=600,
+    show_default=True,
+    type=click.IntRange(72, 4800),
+    help="Resolution recorded in the image.",
+)
+@click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
+@_library_errors
+def seal_cmd(
+    data_path: Path,
+    key_path: Path,
+    cert_path: Path,
+    out: Path,
+    module_px: int,
+    dpi: int,
+    passphrase_env: str,
+) -> None:
+    """Sign certificate data into a seal: OUT.png (DataMatrix) and OUT.bin (bytes)."""
+    from docsec import barcode, trust
+    from docsec.issue import issue_seal
+
+    data = _load_json(data_path)
+    key = _load_signing_key(key_path, passphrase_env)
+    cert = trust.load_certificate(cert_path)
+    seal_bytes = issue_seal(data, key=key, cert=cert)
+    matrix = barcode.encode(seal_bytes)
+    img = barcode.render_raster(matrix, module_px=module_px)
+    imaging.write_image(out, img, dpi=dpi)
+    out.with_suffix(".bin").write_bytes(seal_bytes)
+    click.echo(
+        f"seal of {len(seal_bytes)} bytes ({matrix.size}x{matrix.size} modules) "
+        f"written to {out} and {out.with_suffix('.bin')}",
+        err=True,
+    )
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CLIUsageError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise CLIUsageError(f"{path} must hold a JSON object")
+    return obj
+
+
+# ---------------------------------------------------------------- verify
+
+
+def _expand_inputs(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for p in paths:
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in _SCAN_SUFFIXES:
+                    yield child
+        else:
+            yield p
+
+
+def _parse_at(value: str | None) -> datetime | date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not YYYY-MM-DD or an ISO date-time"
+        ) from exc
+
+
+@cli.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--trust",
+    "trust_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Trust store folder: root and issuer certificates, CRLs.",
+)
+@click.option(
+    "--at",
+    "at_text",
+    default=None,
+    help="Verification time, YYYY-MM-DD or ISO date-time (default: now).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object per input (JSON Lines) on stdout.",
+)
+@click.option(
+    "--require-crl",
+    is_flag=True,
+    help="Require a CRL from the issuer saying the signer is not revoked.",
+)
+@click.pass_context
+def verify_cmd(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    trust_dir: Path,
+    at_text: str | None,
+    as_json: bool,
+    require_crl: bool,
+) -> None:
+    """Verify scans, photos or seal bytes; exit 0 only if every input is authentic."""
+    from docsec.policy import VerifyPolicy
+    from docsec.trust import TrustStore
+    from docsec.verify import verify_file
+
+    at = _parse_at(at_text)
+    try:
+        policy = VerifyPolicy.seal(
+            TrustStore.load(trust_dir), require_revocation=require_crl
+        )
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    if not as_json:
+        click.echo(
+            f"policy: {policy.name} (requires: {', '.join(sorted(policy.required))})",
+            err=True,
+        )
+    codes: list[int] = []
+    inputs = list(_expand_inputs(files))
+    if not inputs:
+        raise CLIUsageError("no input files found")
+    for path in inputs:
+        try:
+            result = verify_file(path, policy=policy, at=at)
+        except DocsecError as exc:
+            if ctx.obj.get("verbose", 0) >= 2:
+                logging.getLogger("docsec_cli").exception(
+                    "verification of %s failed", path
+                )
+            result = VerificationResult(
+                checks=(),
+                required=policy.required,
+                input=str(path),
+                policy=policy.name,
+                error=str(exc),
+            )
+        codes.append(
+            EXIT_INCONCLUSIVE if result.error else VERDICT_EXIT[result.verdict]
+        )
+        if as_json:
+            click.echo(_render.json_line(result.to_dict()))
+        else:
+            click.echo(_render.human(result))
+    ctx.exit(worst(codes))
+
+
+# ---------------------------------------------------------------- inspect
+
+
+@cli.command("inspect")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_library_errors
+def inspect_cmd(file: Path, as_json: bool) -> None:
+    """Show what a seal says, WITHOUT verifying it (labelled UNVERIFIED)."""
+    from docsec.inspection import inspect_file
+
+    report = inspect_file(file)
+    if as_json:
+        click.echo(_render.json_line(report))
+        return
+    click.echo(f"{file}: UNVERIFIED content (nothing here is checked)")
+    for i, sym in enumerate(report["seals"]):  # type: ignore[union-attr]  # shape fixed by inspect_file
+        click.echo(f"  seal {i + 1}:")
+        for k, v in sym.items():
+            if k == "fields":
+                click.echo("    fields:")
+                for name, value in v:
+                    click.echo(f"      {name}: {value}")
+            elif k != "hex":
+                click.echo(f"    {k}: {v}")
+        click.echo(f"    hex: {sym['hex']}")
+    if not report["seals"]:
+        click.echo("  no seal found")
+    ctx = click.get_current_context()
+    ctx.exit(0 if report["seals"] else EXIT_INCONCLUSIVE)
+
+
+# ---------------------------------------------------------------- demo
+
+
+@cli.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    default="demo-out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@_library_errors
+def demo_cmd(out_dir: Path) -> None:
+    """Run the end-to-end demo and show the verdicts (exit 0 when all are as expected)."""
+    from docsec_cli._demo import run_demo
+
+    ok = run_demo(out_dir, echo=lambda s: click.echo(s))
+    click.get_current_context().exit(0 if ok else 1)
+
+
+def _register_optional() -> None:
+    # Sub-command groups that live in their own modules.
+    from docsec_cli._simulate_cmd import simulate
+
+    cli.add_command(simulate)
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,1 @@
+"""Private implementation of :mod:`docsec.simulate` (not API; import from there)."""

@@ -1,0 +1,259 @@
+"""Verification results: one frozen object per checked input.
+
+A :class:`VerificationResult` holds every check that ran, the names of the checks
+the policy requires, and, only when the seal's signature verified, the signed
+content. Its :attr:`~VerificationResult.verdict` is derived, never stored:
+
+* any check that **failed** makes the document NOT AUTHENTIC (a failed check is
+  evidence against the document, whether or not the policy requires that check);
+* otherwise it is AUTHENTIC only if **every** required check is present and passed;
+* everything else (a required check missing, inconclusive or absent; no required
+  checks at all) is INCONCLUSIVE.
+
+So an exception, a missing check or an unknown value is never AUTHENTIC.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NoReturn
+
+from docsec.errors import NotAuthentic
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CheckResult",
+    "CheckStatus",
+    "SignedContent",
+    "Verdict",
+    "VerificationResult",
+]
+
+#: Version of the JSON form produced by :meth:`VerificationResult.to_dict`.
+SCHEMA_VERSION = 1
+
+
+class Verdict(enum.Enum):
+    """The overall answer about one document."""
+
+    AUTHENTIC = "authentic"
+    NOT_AUTHENTIC = "not_authentic"
+    INCONCLUSIVE = "inconclusive"
+
+
+class CheckStatus(enum.Enum):
+    """Outcome of one check."""
+
+    PASS = "pass"  # noqa: S105  (a status, not a password)
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check (``"barcode"``, ``"signature"``, ``"watermark"``, ...).
+
+    Attributes
+    ----------
+    name : str
+        Check name, as a policy names it.
+    status : CheckStatus
+        Pass, fail, inconclusive (could not decide) or absent (nothing to check).
+    detail : str
+        One line for a person.
+    reasons : tuple of str
+        Machine-readable reason codes, e.g. ``"forged-seal"``, ``"certificate-expired"``.
+    score, threshold : float or None
+        For measurements: the measured score and the threshold it was compared with.
+    """
+
+    name: str
+    status: CheckStatus
+    detail: str = ""
+    reasons: tuple[str, ...] = ()
+    score: float | None = None
+    threshold: float | None = None
+
+    @property
+    def passed(self) -> bool | None:
+        """``True`` for pass, ``False`` for fail, ``None`` when undecided or absent."""
+        if self.status is CheckStatus.PASS:
+            return True
+        if self.status is CheckStatus.FAIL:
+            return False
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form of this check."""
+        out: dict[str, object] = {
+            "name": self.name,
+            "status": self.status.value,
+            "detail": self.detail,
+            "reasons": list(self.reasons),
+        }
+        if self.score is not None:
+            out["score"] = self.score
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SignedContent:
+    """Content of a seal whose signature verified against a trusted certificate.
+
+    Attributes
+    ----------
+    profile : str
+        Document profile name (docsec or a foreign ICAO/BSI profile).
+    fields : tuple of (str, str)
+        Signed fields in seal order, as text for a person to compare with the paper.
+    issuer : str
+        Subject of the signer certificate (RFC 4514 string).
+    signer_identifier, certificate_reference : str
+        As written in the seal header.
+    issuing_country : str
+        Country code from the seal header.
+    issue_date, signature_date : date or None
+        Dates from the seal header.
+    seal_bytes : bytes
+        The verified seal, exactly as read.
+    """
+
+    profile: str
+    fields: tuple[tuple[str, str], ...]
+    issuer: str
+    signer_identifier: str
+    certificate_reference: str
+    issuing_country: str
+    issue_date: date | None
+    signature_date: date | None
+    seal_bytes: bytes = field(repr=False)
+
+    def field_map(self) -> dict[str, str]:
+        """Return the fields as a dict (a repeated name keeps its first value)."""
+        out: dict[str, str] = {}
+        for name, value in self.fields:
+            out.setdefault(name, value)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationResult:
+    """The checks made on one input and the verdict they imply.
+
+    Do not test it for truth (``if result:`` raises ``TypeError``); use
+    :attr:`ok`, :attr:`verdict` or :meth:`require_authentic`.
+
+    Examples
+    --------
+    >>> r = VerificationResult(
+    ...     checks=(CheckResult("signature", CheckStatus.PASS),),
+    ...     required=frozenset({"signature", "barcode"}),
+    ... )
+    >>> r.verdict  # "barcode" is required but missing
+    <Verdict.INCONCLUSIVE: 'inconclusive'>
+    >>> r.ok
+    False
+    """
+
+    checks: tuple[CheckResult, ...]
+    required: frozenset[str]
+    content: SignedContent | None = None
+    input: str | None = None
+    policy: str = ""
+    error: str | None = None
+
+    def check(self, name: str) -> CheckResult | None:
+        """Return the check called ``name``, or ``None`` if it did not run."""
+        for c in self.checks:
+            if c.name == name:
+                return c
+        return None
+
+    @property
+    def verdict(self) -> Verdict:
+        """AUTHENTIC iff no check failed and every required check is present and passed."""
+        if any(c.status is CheckStatus.FAIL for c in self.checks):
+            return Verdict.NOT_AUTHENTIC
+        if not self.required or self.error is not None:
+            return Verdict.INCONCLUSIVE
+        by_name: dict[str, list[CheckResult]] = {}
+        for c in self.checks:
+            by_name.setdefault(c.name, []).append(c)
+        for name in self.required:
+            found = by_name.get(name)
+            if not found or any(c.status is not CheckStatus.PASS for c in found):
+                return Verdict.INCONCLUSIVE
+        return Verdict.AUTHENTIC
+
+    @property
+    def ok(self) -> bool:
+        """``True`` only when the verdict is AUTHENTIC."""
+        return self.verdict is Verdict.AUTHENTIC
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Reason codes behind the verdict, most important first, without repeats."""
+        verdict = self.verdict
+        out: list[str] = []
+        if verdict is Verdict.NOT_AUTHENTIC:
+            for c in self.checks:
+                if c.status is CheckStatus.FAIL:
+                    out.extend(c.reasons or (f"{c.name}-failed",))
+        elif self.error is not None:
+            out.append("input-error")
+        elif verdict is Verdict.INCONCLUSIVE:
+            if not self.required:
+                out.append("no-required-checks")
+            present = {c.name for c in self.checks}
+            for name in sorted(self.required - present):
+                out.append(f"{name}-missing")
+            for c in self.checks:
+                if c.name in self.required and c.status is not CheckStatus.PASS:
+                    out.extend(c.reasons or (f"{c.name}-{c.status.value}",))
+        return tuple(dict.fromkeys(out))
+
+    def require_authentic(self) -> None:
+        """Raise :class:`~docsec.errors.NotAuthentic` unless the verdict is AUTHENTIC."""
+        if not self.ok:
+            raise NotAuthentic(self)
+
+    def __bool__(self) -> NoReturn:
+        raise TypeError("use .ok or .verdict, not the truth value of a result")
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the versioned JSON form (``schema_version`` 1)."""
+        fields: Mapping[str, str] = {}
+        issuer: dict[str, object] | None = None
+        if self.content is not None:
+            fields = self.content.field_map()
+            c = self.content
+            issuer = {
+                "subject": c.issuer,
+                "signer_identifier": c.signer_identifier,
+                "certificate_reference": c.certificate_reference,
+                "country": c.issuing_country,
+                "signature_date": c.signature_date.isoformat()
+                if c.signature_date
+                else None,
+                "profile": c.profile,
+            }
+        out: dict[str, object] = {
+            "schema_version": SCHEMA_VERSION,
+            "input": self.input,
+            "verdict": self.verdict.value,
+            "reasons": list(self.reasons),
+            "policy": self.policy,
+            "required": sorted(self.required),
+            "checks": [c.to_dict() for c in self.checks],
+            "fields": dict(fields),
+            "issuer": issuer,
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        return out

@@ -1,0 +1,521 @@
+"""Invisible watermark that survives print and scan.
+
+A keyed, tiled spread-spectrum mark in the luminance of the page background. Each
+21.7 mm tile holds 32 x 32 cells of 0.68 mm: 412 pilot cells (known to the key
+holder) and 612 cells that carry a 64-bit payload, its 32-bit keyed check tag, and a
+rate-1/3 convolutional code. The tile repeats over the page, so its autocorrelation
+recovers rotation, scale and crop, and the pilots give the 90-degree orientation,
+the tile origin and the presence score. See ``docs/watermark.md``.
+
+This is a building block: :func:`extract` returns a measurement (payload, score,
+threshold), never a verdict about the document. :func:`check_against` turns it into
+the ``"watermark"`` check that compares the page with the seal's document id.
+
+Examples
+--------
+>>> import numpy as np
+>>> key = bytes(range(32))
+>>> page = np.full((800, 700), 255, np.uint8)
+>>> payload = document_payload(key, "Gangnam-gu Office", "2009-000123")
+>>> marked = embed(page, payload, key=key, dpi=300)
+>>> found = extract(marked, key=key, dpi=300)
+>>> found.present, found.payload == payload
+(True, True)
+>>> extract(page, key=key, dpi=300).present
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from docsec._types import GrayImage, Image
+from docsec.errors import InputError, KeyMaterialError
+from docsec.imaging import check_image, to_gray, to_uint8
+from docsec.result import CheckResult, CheckStatus
+from docsec.watermark import _ecc, _spread, _sync
+
+if TYPE_CHECKING:
+    from docsec.keys import SecretKey
+
+__all__ = [
+    "PAYLOAD_BYTES",
+    "SCORE_THRESHOLD",
+    "Detection",
+    "check_against",
+    "document_payload",
+    "embed",
+    "extract",
+    "make_layer",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Payload length in bytes (64 bits).
+PAYLOAD_BYTES = 8
+#: Pilot correlation z-score a detection must reach (in addition to the check tag).
+SCORE_THRESHOLD = 7.0
+#: A weaker pilot peak is still worth a local refinement (perspective blurs the
+#: global fold); decoding always needs SCORE_THRESHOLD.
+_REFINE_MIN_Z = 4.5
+#: PSNR of the marked page against the input at ``strength=1`` (1 dB above the
+#: 40 dB requirement, which leaves room for uint8 rounding).
+_TARGET_PSNR = 41.0
+#: Resolution the detector works at when the scan is finer (4 pixels per cell).
+_WORK_DPI = _spread.CELLS_PER_INCH * _sync.FOLD_CELL_PX
+_A4_LONG_INCH = 297 / 25.4
+_MIN_DPI = 50.0
+_MAX_DPI = 2400.0
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What :func:`extract` measured on one image.
+
+    Attributes
+    ----------
+    present : bool
+        True only if a payload was decoded, its keyed check tag verified, and the
+        pilot score reached the threshold.
+    payload : bytes or None
+        The 8-byte payload when ``present``, else ``None`` (never guessed bits).
+    score : float
+        Pilot correlation z-score of the best synchronisation hypothesis.
+    threshold : float
+        The score a detection must reach (:data:`SCORE_THRESHOLD`).
+    bit_errors_corrected : int or None
+        Coded-bit hard-decision errors the decoder corrected, when ``present``.
+    detail : str
+        One line for a person.
+    """
+
+    present: bool
+    payload: bytes | None
+    score: float
+    threshold: float
+    bit_errors_corrected: int | None
+    detail: str
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form used by ``docsec watermark extract --json``."""
+        return {
+            "present": self.present,
+            "payload": None if self.payload is None else self.payload.hex(),
+            "score": round(self.score, 3),
+            "threshold": self.threshold,
+            "bit_errors_corrected": self.bit_errors_corrected,
+            "detail": self.detail,
+        }
+
+
+def _material(key: bytes | SecretKey) -> bytes:
+    if isinstance(key, bytes | bytearray):
+        raw = bytes(key)
+    else:
+        purpose = key.purpose
+        if purpose != "watermark":
+            raise KeyMaterialError(
+                f"a watermark key is needed, got a key for {purpose!r}"
+            )
+        raw = bytes(key.material)
+    if len(raw) < 16:
+        raise KeyMaterialError(
+            f"watermark key material must be at least 16 bytes, got {len(raw)}"
+        )
+    return hmac.new(raw, b"docsec/watermark/v1", hashlib.sha256).digest()
+
+
+def document_payload(
+    key: bytes | SecretKey, issuer: str, document_number: str
+) -> bytes:
+    """Return the keyed 64-bit document id that binds a page to its seal.
+
+    HMAC-SHA256 under the watermark key over the length-prefixed UTF-8 issuer and
+    document number, truncated to 8 bytes: nobody without the key can compute the
+    id of a document from its public data.
+
+    Parameters
+    ----------
+    key : bytes or SecretKey
+        The issuer's watermark key (32 bytes of material).
+    issuer : str
+        Issuer identifier as written in the seal.
+    document_number : str
+        Document number as written in the seal.
+
+    Returns
+    -------
+    bytes
+        8 bytes.
+
+    Examples
+    --------
+    >>> document_payload(bytes(32), "DE-BSI", "A123").hex()
+    'f53e92a94de0dd66'
+    """
+    mat = _material(key)
+    msg = b"docsec/watermark/v1/document-id\x00"
+    for part in (issuer, document_number):
+        data = part.encode("utf-8")
+        msg += len(data).to_bytes(4, "big") + data
+    return hmac.new(mat, msg, hashlib.sha256).digest()[:PAYLOAD_BYTES]
+
+
+def _check_payload(payload: object) -> bytes:
+    if not isinstance(payload, bytes | bytearray) or len(payload) != PAYLOAD_BYTES:
+        raise InputError(f"watermark payload must be {PAYLOAD_BYTES} bytes")
+    return bytes(payload)
+
+
+def _check_dpi(dpi: object) -> float:
+    if not (isinstance(dpi, int | float) and _MIN_DPI <= float(dpi) <= _MAX_DPI):
+        raise InputError(f"dpi must be between {_MIN_DPI} and {_MAX_DPI}, got {dpi!r}")
+    return float(dpi)
+
+
+def _check_strength(strength: object) -> float:
+    if not (isinstance(strength, int | float) and 0 < strength <= 8):
+        raise InputError(f"strength must be in (0, 8], got {strength!r}")
+    return float(strength)
+
+
+def _amplitude_weight() -> F64:
+    """Per-gray-level amplitude weight: full on paper and tint, a quarter on dark ink.
+
+    Solid text does not carry the mark through a printer (toner saturates), so the
+    PSNR budget is spent where the page is light.
+    """
+    t = np.clip((np.arange(256, dtype=np.float64) - 64.0) / 96.0, 0.0, 1.0)
+    out: F64 = 0.25 + 0.75 * t * t * (3.0 - 2.0 * t)
+    return out
+
+
+_WEIGHT = _amplitude_weight()
+_LEVELS = np.arange(256, dtype=np.float64)
+
+
+def _luts(amp: float) -> tuple[F32, F32]:
+    """Return per-gray-level amplitude ``W`` and downward shift ``S`` for ``amp``.
+
+    Where the page has headroom the mark is ``+-W``; near paper white it is shifted
+    down by ``S`` just enough that nothing clips (white paper cannot get whiter), so
+    there it only darkens.
+    """
+    w = amp * _WEIGHT
+    s = np.clip(_LEVELS - 255.0 + w, 0.0, w)
+    return w.astype(np.float32), s.astype(np.float32)
+
+
+def _difference(host: GrayImage, pattern: F32, strength: float) -> F32:
+    """Return the additive mark for a page, scaled to the PSNR budget.
+
+    The amplitude is set (on a 1/9 subsample, after uint8 rounding) so that the
+    PSNR is ``_TARGET_PSNR - 20 log10(strength)``.
+    """
+    target_mse = 255.0**2 * 10 ** (-_TARGET_PSNR / 10) * strength**2
+    hs = np.ascontiguousarray(host[::3, ::3])
+    ps = pattern[::3, ::3]
+    hf = hs.astype(np.float32)
+    amp = 1.6 * strength
+    for _ in range(4):
+        w, s = _luts(amp)
+        d = np.clip(np.rint(cv2.LUT(hs, w) * ps - cv2.LUT(hs, s)), -hf, 255.0 - hf)
+        mse = float(np.mean(d * d))
+        if mse <= 0:
+            break
+        amp *= math.sqrt(target_mse / mse)
+    w, s = _luts(amp)
+    host_c = np.ascontiguousarray(host)
+    out: F32 = cv2.LUT(host_c, w) * pattern - cv2.LUT(host_c, s)
+    return out
+
+
+def embed(
+    image: Image,
+    payload: bytes,
+    *,
+    key: bytes | SecretKey,
+    dpi: float,
+    strength: float = 1.0,
+) -> Image:
+    """Return a copy of a page image with the watermark added.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 ndarray, gray or BGR, 0..255
+        The page as it will be printed (tile origin = top-left corner).
+    payload : bytes
+        8 bytes, usually :func:`document_payload`.
+    key : bytes or SecretKey
+        The issuer's watermark key.
+    dpi : float
+        Resolution of ``image`` (the mark has a fixed physical size).
+    strength : float
+        Amplitude factor. At 1.0 the marked page has PSNR 41 dB against ``image``;
+        2.0 doubles the amplitude (35 dB).
+
+    Returns
+    -------
+    (H, W) or (H, W, 3) uint8 ndarray
+        Same shape and dtype as ``image``.
+    """
+    check_image(image, min_size=16)
+    payload = _check_payload(payload)
+    dpi = _check_dpi(dpi)
+    strength = _check_strength(strength)
+    mat = _material(key)
+    cells = _spread.cell_signs(mat, payload)
+    pattern = _spread.render_pattern(cells, image.shape[:2], dpi)
+    host = image.max(axis=2) if image.ndim == 3 else image
+    diff = _difference(host, pattern, strength)
+    if image.ndim == 3:
+        return to_uint8(image.astype(np.float32) + diff[:, :, None])
+    return to_uint8(image.astype(np.float32) + diff)
+
+
+def make_layer(
+    payload: bytes,
+    *,
+    key: bytes | SecretKey,
+    shape: tuple[int, int],
+    dpi: float,
+    strength: float = 1.0,
+) -> GrayImage:
+    """Return the watermark as a gray background layer for a PDF page.
+
+    The layer is what :func:`embed` does to white paper: 255 where nothing is
+    printed, slightly darker cells elsewhere. Place it under the page content with
+    blend mode ``Multiply`` (or as the lowest layer of a white page), scaled so one
+    layer pixel is ``1 / dpi`` inch and its top-left corner on the page's.
+
+    Parameters
+    ----------
+    payload : bytes
+        8 bytes.
+    key : bytes or SecretKey
+        The issuer's watermark key.
+    shape : (int, int)
+        ``(rows, cols)`` of the layer in pixels.
+    dpi : float
+        Layer resolution. At 300 or 600 dpi a layer of ``256 * dpi / 300`` pixels
+        square is exactly one tile and can be used as a PDF tiling pattern.
+    strength : float
+        As in :func:`embed`.
+
+    Returns
+    -------
+    (rows, cols) uint8 ndarray
+        Gray, 255 = paper.
+    """
+    rows, cols = shape
+    page = np.full((int(rows), int(cols)), 255, dtype=np.uint8)
+    return embed(page, payload, key=key, dpi=dpi, strength=strength)
+
+
+def _work_image(image: Image, dpi: float | None) -> tuple[F32, float]:
+    """Return the gray work image (about 4 px per cell) and its cell size in px."""
+    gray = to_gray(image)
+    rows, cols = gray.shape
+    # Without a dpi, assume the image shows a whole A4 page: a crop or a page that
+    # fills only part of a photo then looks finer than it is, which the lattice
+    # search tolerates (it measures the period; the guess only sets the work scale).
+    est = max(rows, cols) / _A4_LONG_INCH if dpi is None else _check_dpi(dpi)
+    factor = min(1.0, _WORK_DPI / est)
+    if factor < 0.98:
+        work = cv2.resize(
+            gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA
+        )
+    else:
+        factor = 1.0
+        work = gray
+    cell_px = est * factor / _spread.CELLS_PER_INCH
+    return work.astype(np.float32), cell_px
+
+
+def extract(
+    image: Image, *, key: bytes | SecretKey, dpi: float | None = None
+) -> Detection:
+    """Find and decode the watermark in a scan, photo or rendered page.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 ndarray, gray or BGR, 0..255
+        The captured page (any rotation, scale, crop; mild perspective).
+    key : bytes or SecretKey
+        The issuer's watermark key.
+    dpi : float or None
+        Approximate resolution of ``image`` if known (from the file or scanner);
+        ``None`` assumes the image shows roughly a whole A4 page.
+
+    Returns
+    -------
+    Detection
+        ``present`` is True only when the decoded payload's keyed check tag verifies
+        and the pilot score reaches the threshold; otherwise ``payload`` is None.
+    """
+    check_image(image, min_size=16)
+    mat = _material(key)
+    layout = _spread.layout_for_key(mat)
+    pilot_tile = layout.pilot_tile()
+    gray, cell_px = _work_image(image, dpi)
+    z = _sync.prefilter(gray, cell_px)
+    period = cell_px * _spread.TILE_CELLS
+    if min(z.shape) < 1.6 * period * 0.75:
+        return Detection(
+            present=False,
+            payload=None,
+            score=0.0,
+            threshold=SCORE_THRESHOLD,
+            bit_errors_corrected=None,
+            detail="image too small to hold two watermark tiles",
+        )
+    lattices = _sync.find_lattices(z, 0.6 * period, 1.6 * period)
+    templates = _sync.pilot_templates(pilot_tile)
+    best_z = 0.0
+    attempts = 0
+    for hit, flat in _hypotheses(z, lattices, templates):
+        best_z = max(best_z, hit.z)
+        if hit.z < SCORE_THRESHOLD:
+            continue
+        attempts += 1
+        cells = _sync.sample_cells(_sync.fold(flat), hit)
+        found = _decode(mat, layout, cells)
+        if found is None:
+            continue
+        payload, errors = found
+        logger.debug(
+            "watermark found: z=%.1f, %d bit errors, attempt %d",
+            hit.z,
+            errors,
+            attempts,
+        )
+        return Detection(
+            present=True,
+            payload=payload,
+            score=hit.z,
+            threshold=SCORE_THRESHOLD,
+            bit_errors_corrected=errors,
+            detail=f"watermark decoded (pilot z={hit.z:.1f}, "
+            f"{errors} coded-bit errors corrected)",
+        )
+    logger.debug("no watermark: best z=%.1f after %d decode attempts", best_z, attempts)
+    return Detection(
+        present=False,
+        payload=None,
+        score=best_z,
+        threshold=SCORE_THRESHOLD,
+        bit_errors_corrected=None,
+        detail=f"no watermark found (best pilot z={best_z:.1f})",
+    )
+
+
+def _hypotheses(
+    z: F32,
+    lattices: list[_sync.Lattice],
+    templates: list[npt.NDArray[np.complex128]],
+) -> Iterator[tuple[_sync.PilotHit, F32]]:
+    """Yield synchronisation hypotheses (pilot hit, fold-frame image), best first.
+
+    For each lattice and each of its two best pilot peaks: the global affine fold,
+    then (only if the caller asks for more) a homography fitted to local pilot
+    shifts in blocks of 2x2 tiles, then in blocks of single tiles. At most
+    2 lattices x 2 peaks x 3 stages = 12 hypotheses reach the decoder.
+    """
+    for lat in lattices:
+        warp, size = _sync.frame_for(lat.basis, z.shape)
+        flat = _sync.warp_to_frame(z, warp, size)
+        for hit in _sync.pilot_search(_sync.fold(flat), templates):
+            yield hit, flat
+            if hit.z < _REFINE_MIN_Z:
+                continue
+            current_warp, current_flat, current_hit = warp, flat, hit
+            for block_tiles in (2, 1):
+                refined = _sync.refine_warp(
+                    current_flat,
+                    current_warp,
+                    current_hit,
+                    templates[current_hit.rotation],
+                    block_tiles=block_tiles,
+                )
+                if refined is None:
+                    break
+                current_warp = refined
+                current_flat = _sync.warp_to_frame(z, refined, size)
+                again = _sync.pilot_search(_sync.fold(current_flat), templates, 1)
+                if not again:
+                    break
+                current_hit = again[0]
+                yield current_hit, current_flat
+
+
+def _decode(mat: bytes, layout: _spread.Layout, cells: F64) -> tuple[bytes, int] | None:
+    flat = cells.reshape(-1) * layout.pn
+    data = ~layout.pilot
+    soft = np.zeros(_ecc.CODED_BITS)
+    np.add.at(soft, layout.data_index[data], flat[data])
+    bits = _ecc.viterbi_decode(soft)
+    payload = _ecc.payload_from_info(mat, bits)
+    if payload is None:
+        return None
+    coded = _ecc.conv_encode(bits)
+    errors = int(np.count_nonzero((soft < 0) != (coded == 1)))
+    return payload, errors
+
+
+def check_against(detection: Detection, expected: bytes) -> CheckResult:
+    """Compare a watermark detection with the document id the seal implies.
+
+    Parameters
+    ----------
+    detection : Detection
+        From :func:`extract`.
+    expected : bytes
+        :func:`document_payload` of the seal's issuer and document number.
+
+    Returns
+    -------
+    CheckResult
+        ``"watermark"``: PASS when the ids match, FAIL (reason
+        ``"watermark-mismatch"``: page and seal do not belong together) when a
+        watermark with another id is present, ABSENT (``"watermark-absent"``) when
+        none was found.
+    """
+    expected = _check_payload(expected)
+    if not detection.present or detection.payload is None:
+        return CheckResult(
+            name="watermark",
+            status=CheckStatus.ABSENT,
+            detail="no watermark found on the page",
+            reasons=("watermark-absent",),
+            score=detection.score,
+            threshold=detection.threshold,
+        )
+    if hmac.compare_digest(detection.payload, expected):
+        return CheckResult(
+            name="watermark",
+            status=CheckStatus.PASS,
+            detail="the page watermark carries the seal's document id",
+            score=detection.score,
+            threshold=detection.threshold,
+        )
+    return CheckResult(
+        name="watermark",
+        status=CheckStatus.FAIL,
+        detail="the page watermark carries another document id than the seal",
+        reasons=("watermark-mismatch",),
+        score=detection.score,
+        threshold=detection.threshold,
+    )
