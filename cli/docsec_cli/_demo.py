@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docsec import imaging, keys, simulate, trust
 from docsec._page import render_page
-from docsec.issue import issue_seal
+from docsec.issuing import issue_seal
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec.seal import load_certificate_data

@@ -304,7 +304,7 @@ def seal_cmd(
 ) -> None:
     """Sign certificate data into a seal: OUT.png (DataMatrix) and OUT.bin (bytes)."""
     from docsec import barcode, trust
-    from docsec.issue import issue_seal
+    from docsec.issuing import issue_seal
 
     data = _load_json(data_path)
     key = _load_signing_key(key_path, passphrase_env)

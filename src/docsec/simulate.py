@@ -282,6 +282,27 @@ def _scanner(
     return ScannerParams.sample(rng, dpi=sdpi, color=bool(color), jpeg_quality=jpeg_quality)
 
 
+def _copier(
+    copier: CopierParams | None,
+    mode: CopyMode | None,
+    strong: bool | None,
+    rng: np.random.Generator,
+) -> CopierParams:
+    if copier is not None:
+        if not isinstance(copier, CopierParams):
+            raise ConfigurationError(
+                f"copier must be a CopierParams, got {type(copier).__name__}"
+            )
+        if mode is not None or strong is not None:
+            raise ConfigurationError(
+                "pass either copier=CopierParams(...) or mode/strong, not both"
+            )
+        return copier
+    if mode is not None and mode not in ("text", "photo"):
+        raise ConfigurationError(f"mode must be 'text' or 'photo', got {mode!r}")
+    return CopierParams.sample(rng, mode=mode or "text", strong=bool(strong))
+
+
 def _streams(rng: RNG) -> dict[str, np.random.Generator]:
     # Independent child streams, so the one-call channels stay paired: for the same
     # seed, print_scan, photocopy and phone_capture make the same original print,
@@ -478,16 +499,7 @@ def copy_page(
     if not isinstance(printed, PrintedPage):
         raise InputError(f"printed must be a PrintedPage, got {type(printed).__name__}")
     gen = as_generator(rng)
-    if copier is not None:
-        if not isinstance(copier, CopierParams):
-            raise ConfigurationError(
-                f"copier must be a CopierParams, got {type(copier).__name__}"
-            )
-        if mode is not None or strong is not None:
-            raise ConfigurationError("pass either copier=CopierParams(...) or mode/strong, not both")
-        cp = copier
-    else:
-        cp = CopierParams.sample(gen, mode=mode or "text", strong=bool(strong))
+    cp = _copier(copier, mode, strong, gen)
     return copy_impl(printed, cp, gen)
 
 
@@ -627,8 +639,9 @@ def photocopy(
     streams = _streams(rng)
     pp = _printer(printer, quality, printer_dpi, streams["printer"])
     sp = _scanner(scanner, scanner_dpi, color, jpeg_quality, streams["scanner"])
+    cp = _copier(copier, mode, strong, streams["copier"])
     printed = print_impl(checked, pdpi, pp, streams["printer"], oversample=os_)
-    copied = copy_page(printed, rng=streams["copier"], copier=copier, mode=mode, strong=strong)
+    copied = copy_impl(printed, cp, streams["copier"], consume=True)
     del printed
     image, page_to_image, data = scan_impl(copied, sp, streams["scanner"], consume=True)
     return _result(image, sp.dpi, page_to_image, {**copied.params, "scanner": sp}, data)

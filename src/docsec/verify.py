@@ -1,6 +1,6 @@
 """The verification pipeline: from a file, an image or seal bytes to a result.
 
-This module and :mod:`docsec.issue` are the only code that produces a verdict. Every
+This module and :mod:`docsec.issuing` are the only code that produces a verdict. Every
 check runs inside a guard: an exception inside a check becomes a failed check with the
 error's class name, never a crash and never a pass.
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import cv2
 import numpy as np
 import pytest
@@ -9,10 +11,26 @@ import pytest
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(100, 132))
 
-_WORDS = (
-    "certificate of residence issued district office name date birth address "
-    "number registration family relation valid copy seoul gangnam"
-).split()
+_WORDS = [
+    "certificate",
+    "of",
+    "residence",
+    "issued",
+    "district",
+    "office",
+    "name",
+    "date",
+    "birth",
+    "address",
+    "number",
+    "registration",
+    "family",
+    "relation",
+    "valid",
+    "copy",
+    "seoul",
+    "gangnam",
+]
 
 
 def make_page(
@@ -41,8 +59,14 @@ def make_page(
             while x < w - int(0.2 * w):
                 word = _WORDS[int(rng.integers(len(_WORDS)))]
                 cv2.putText(
-                    page, word, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1 * s, 0,
-                    max(1, int(2 * s)), cv2.LINE_AA,
+                    page,
+                    word,
+                    (x, y),
+                    cv2.FONT_HERSHEY_SIMPLEX,
+                    1.1 * s,
+                    0,
+                    max(1, int(2 * s)),
+                    cv2.LINE_AA,
                 )
                 x += int((len(word) * 24 + 30) * s)
             y += int(int(rng.choice([60, 70, 120])) * s)
@@ -108,3 +132,20 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 @pytest.fixture(scope="session")
 def a4_page() -> np.ndarray:
     return make_page(np.random.default_rng(7))
+
+
+@pytest.fixture(scope="session")
+def tools() -> SimpleNamespace:
+    """The helpers above, for test modules (importlib mode: no sibling imports)."""
+    return SimpleNamespace(
+        KEY=KEY,
+        OTHER_KEY=OTHER_KEY,
+        make_page=make_page,
+        jpeg=jpeg,
+        rotate=rotate,
+        crop=crop,
+        resize_back=resize_back,
+        noise=noise,
+        fractal=fractal,
+        psnr=psnr,
+    )

@@ -363,10 +363,14 @@ def photo_impl(
 
 
 def copy_impl(
-    printed: PrintedPage, cp: CopierParams, rng: np.random.Generator
+    printed: PrintedPage,
+    cp: CopierParams,
+    rng: np.random.Generator,
+    *,
+    consume: bool = False,
 ) -> PrintedPage:
     """Photocopy a sheet: copier scan, copier image processing, copier print."""
-    level, page_to_scan = scan_linear(printed, cp.scanner, rng)
+    level, page_to_scan = scan_linear(printed, cp.scanner, rng, consume=consume)
     if level.ndim == 3:
         level = cv2.cvtColor(level, cv2.COLOR_BGR2GRAY)
     # Copiers work on 8-bit data internally.
