@@ -161,7 +161,7 @@ def keys_root(
         common_name=common_name,
         organization=org,
         key=key,
-        valid_from=datetime.now(UTC),
+        valid_from=_start_of_today(),
         valid_days=days,
     )
     _keys.save_private_key(out_key, key, passphrase=passphrase)
@@ -227,7 +227,7 @@ def keys_issuer(
         country=country,
         signer_code=signer_code,
         organization=org,
-        valid_from=datetime.now(UTC),
+        valid_from=_start_of_today(),
         valid_days=days,
         serial=None,
     )
@@ -238,6 +238,12 @@ def keys_issuer(
         f"{trust.certificate_reference(cert)} written to {out_cert}",
         err=True,
     )
+
+
+def _start_of_today() -> datetime:
+    # Certificates start at 00:00 UTC of the day they are made: seals carry only a
+    # signing date, and a seal signed today must fall inside the validity.
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _refuse_overwrite(*paths: Path) -> None:

@@ -76,7 +76,8 @@ def inspect_file(
     """
     p = Path(path)
     try:
-        head = p.open("rb").read(1)
+        with p.open("rb") as fh:
+            head = fh.read(1)
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
     if p.suffix.lower() == ".bin" or head == b"\xdc":

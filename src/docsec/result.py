@@ -210,12 +210,15 @@ class VerificationResult:
         elif verdict is Verdict.INCONCLUSIVE:
             if not self.required:
                 out.append("no-required-checks")
-            present = {c.name for c in self.checks}
-            for name in sorted(self.required - present):
-                out.append(f"{name}-missing")
             for c in self.checks:
                 if c.name in self.required and c.status is not CheckStatus.PASS:
                     out.extend(c.reasons or (f"{c.name}-{c.status.value}",))
+            if not out:
+                # Only when nothing that ran explains it: a required check that
+                # never ran (checks that did not run because an earlier one could
+                # not decide are consequences, not causes).
+                present = {c.name for c in self.checks}
+                out.extend(f"{name}-missing" for name in sorted(self.required - present))
         return tuple(dict.fromkeys(out))
 
     def require_authentic(self) -> None:

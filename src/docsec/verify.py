@@ -46,11 +46,19 @@ def _as_datetime(at: datetime | date | None) -> datetime:
     return datetime.combine(at, time(23, 59, 59), tzinfo=UTC)
 
 
-def _signing_moment(day: date) -> datetime:
-    # The seal carries only a signing *date*. Noon UTC of that day is used to test
-    # the signer certificate's validity; a certificate that was valid for part of
-    # that day only is the rare edge this leaves open, and it is documented.
-    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+def _signing_moment(day: date, not_before: datetime, not_after: datetime) -> datetime:
+    """Pick the moment of the signing *date* at which to test the signer certificate.
+
+    A seal carries only a signing date. Noon UTC stands for that day, except when
+    the certificate's validity starts or ends on that very day: then the moment is
+    inside the valid part of the day, since the seal may have been signed then.
+    """
+    moment = datetime.combine(day, time(12, 0), tzinfo=UTC)
+    if not_before.date() == day and not_before > moment:
+        moment = not_before
+    if not_after.date() == day and not_after < moment:
+        moment = not_after
+    return moment
 
 
 @dataclass(slots=True)
@@ -178,7 +186,17 @@ def _check_seal(
     run.add("signature", _PASS, "seal signature verifies with the signer's key")
 
     signing_day = h.signature_date
-    validation = policy.trust.validate(signer, at=_signing_moment(signing_day))
+    # Two moments matter (ICAO 9303 shell model): the signer certificate must have
+    # been valid when the seal was signed, and must still be valid at verification
+    # time `at` (issuers keep signer certificates valid for the documents' lifetime).
+    validation = policy.trust.validate(
+        signer,
+        at=_signing_moment(
+            signing_day, signer.not_valid_before_utc, signer.not_valid_after_utc
+        ),
+    )
+    validation_now = policy.trust.validate(signer, at=at)
+    time_codes = ("certificate-expired", "certificate-not-yet-valid")
 
     def chain() -> None:
         if validation.chain_ok and validation.key_usage_ok:
@@ -189,11 +207,7 @@ def _check_seal(
                 "certificate(s) in the path)",
             )
         else:
-            reasons = [
-                r
-                for r in validation.reasons
-                if r not in ("certificate-expired", "certificate-not-yet-valid")
-            ]
+            reasons = [r for r in validation.reasons if r not in time_codes]
             run.add(
                 "signer_certificate",
                 _FAIL,
@@ -202,35 +216,40 @@ def _check_seal(
             )
 
     def validity() -> None:
-        if validation.valid_at:
-            run.add(
-                "certificate_validity",
-                _PASS,
-                f"signer certificate valid on the signing date {signing_day.isoformat()}",
-            )
-        else:
-            reasons = [
-                r
-                for r in validation.reasons
-                if r in ("certificate-expired", "certificate-not-yet-valid")
-            ]
+        if not validation.valid_at:
             run.add(
                 "certificate_validity",
                 _FAIL,
-                f"signer certificate not valid on the signing date "
-                f"{signing_day.isoformat()}",
-                *(reasons or ["certificate-invalid-at-signing"]),
+                f"the seal is dated {signing_day.isoformat()}, outside the signer "
+                "certificate's validity",
+                "signed-outside-certificate-validity",
+            )
+        elif not validation_now.valid_at:
+            reasons = [r for r in validation_now.reasons if r in time_codes]
+            run.add(
+                "certificate_validity",
+                _FAIL,
+                f"the signer certificate is not valid at {at.date().isoformat()} "
+                "(the signature itself is valid)",
+                *(reasons or ["certificate-expired"]),
+            )
+        else:
+            run.add(
+                "certificate_validity",
+                _PASS,
+                f"signer certificate valid on the signing date {signing_day.isoformat()}"
+                f" and at {at.date().isoformat()}",
             )
 
     def revocation() -> None:
-        if validation.revoked is None:
+        if validation.revoked is None and validation_now.revoked is None:
             run.add(
                 "revocation",
                 CheckStatus.INCONCLUSIVE,
                 "no revocation list from the certificate's issuer in the trust store",
                 "crl-missing",
             )
-        elif validation.revoked:
+        elif validation.revoked or validation_now.revoked:
             run.add("revocation", _FAIL, "the signer certificate is revoked", "revoked")
         else:
             run.add("revocation", _PASS, "not revoked according to the issuer's CRL")
@@ -377,7 +396,8 @@ def verify_file(
     """
     p = Path(path)
     try:
-        head = p.open("rb").read(8)
+        with p.open("rb") as fh:
+            head = fh.read(8)
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
     if not head:

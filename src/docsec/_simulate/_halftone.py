@@ -64,15 +64,55 @@ def clustered_dot(i: int, j: int, tile: int) -> U8:
     # Solve (x, y) = alpha * u + beta * v for lattice coordinates (alpha, beta).
     alpha = (a * xx + b * yy) / det
     beta = (-b * xx + a * yy) / det
-    fa = alpha - np.round(alpha)
-    fb = beta - np.round(beta)
+    ca, cb = np.round(alpha), np.round(beta)
+    fa, fb = alpha - ca, beta - cb
     spot = np.cos(2 * np.pi * fa) + np.cos(2 * np.pi * fb)
     # A tiny deterministic tie-break (distance from the dot centre) keeps the growth
     # order stable across platforms.
     spot -= 1e-6 * (fa * fa + fb * fb)
+    # Identify each pixel's dot by its centre modulo the tile (the tile holds n2 dots).
+    cx = np.mod(ca * a - cb * b, tile)
+    cy = np.mod(ca * b + cb * a, tile)
+    key = np.round(cx * 1e4).astype(np.int64) % (tile * 10_000) * (tile * 10_000 + 1) + (
+        np.round(cy * 1e4).astype(np.int64) % (tile * 10_000)
+    )
+    _, cell = np.unique(key.ravel(), return_inverse=True)
+    n_cells = int(cell.max()) + 1
+    centres = np.zeros((n_cells, 2))
+    centres[cell] = np.column_stack([cx.ravel(), cy.ravel()])
+    # Dots grow in turn: every dot gains one pixel before any gains a second, the
+    # dots taking their turns in a dispersed order (greedy farthest point on the
+    # torus), so a flat grey has equal dots and no supercell-period texture.
+    turn = _dispersed_order(centres, tile)
+    flat_spot = spot.ravel()
+    rank_in_cell = np.empty(tile * tile, np.float64)
+    count = np.bincount(cell, minlength=n_cells).astype(np.float64)
+    for c in range(n_cells):
+        members = np.flatnonzero(cell == c)
+        order_c = np.argsort(-flat_spot[members], kind="stable")
+        rank_in_cell[members[order_c]] = np.arange(members.size)
+    growth = (rank_in_cell + (turn[cell] + 0.5) / n_cells) / count[cell]
     order = np.empty(tile * tile, np.int64)
-    order[np.argsort(-spot.ravel(), kind="stable")] = np.arange(tile * tile)
+    order[np.argsort(growth, kind="stable")] = np.arange(tile * tile)
     return _ranks_to_thresholds(order.reshape(tile, tile))
+
+
+def _dispersed_order(points: npt.NDArray[np.float64], period: float) -> npt.NDArray[np.float64]:
+    """Order points on a torus so that each next one is farthest from those before."""
+    n = points.shape[0]
+    diff = np.abs(points[:, None, :] - points[None, :, :])
+    diff = np.minimum(diff, period - diff)
+    dist = np.hypot(diff[..., 0], diff[..., 1])
+    turn = np.empty(n, np.float64)
+    chosen = [0]
+    turn[0] = 0
+    nearest = dist[0].copy()
+    for t in range(1, n):
+        nxt = int(np.argmax(np.where(np.isin(np.arange(n), chosen), -1.0, nearest)))
+        chosen.append(nxt)
+        turn[nxt] = t
+        nearest = np.minimum(nearest, dist[nxt])
+    return turn
 
 
 @functools.lru_cache(maxsize=1)

@@ -259,7 +259,15 @@ def _uncovered(
         ).view(bool)
     mass = inked.astype(np.float32)
     del inked
-    sigma = p.dot_sigma_um / (UM_PER_INCH / dpi)
+    pitch = UM_PER_INCH / dpi
+    if oversample == 1:
+        # Each addressed dot is exposed for one full pixel (a box of one pitch)
+        # convolved with the spot profile. Oversampled grids carry the box as the
+        # replicated block; on the printer grid itself its variance (pitch^2 / 12)
+        # is added to the spot's, so both grids model the same dot.
+        sigma = math.sqrt(p.dot_sigma_um**2 + pitch * pitch / 12.0) / pitch
+    else:
+        sigma = p.dot_sigma_um / pitch
     if sigma > 0.05:
         cv2.GaussianBlur(mass, (0, 0), sigma, dst=mass)
     _add_scatter(mass, dpi, p, rng)

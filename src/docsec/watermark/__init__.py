@@ -68,6 +68,8 @@ SCORE_THRESHOLD = 7.0
 #: A weaker pilot peak is still worth a local refinement (perspective blurs the
 #: global fold); decoding always needs SCORE_THRESHOLD.
 _REFINE_MIN_Z = 4.5
+#: Side of the local windows tried when the central lattice does not decode.
+_LOCAL_WINDOW = 512
 #: PSNR of the marked page against the input at ``strength=1`` (1 dB above the
 #: 40 dB requirement, which leaves room for uint8 rounding).
 _TARGET_PSNR = 41.0
@@ -222,21 +224,30 @@ def _luts(amp: float) -> tuple[F32, F32]:
 def _difference(host: GrayImage, pattern: F32, strength: float) -> F32:
     """Return the additive mark for a page, scaled to the PSNR budget.
 
-    The amplitude is set (on a 1/9 subsample, after uint8 rounding) so that the
-    PSNR is ``_TARGET_PSNR - 20 log10(strength)``.
+    The amplitude is the largest (measured on a 1/25 subsample, after uint8
+    rounding) that keeps the PSNR at or above ``_TARGET_PSNR - 20 log10(strength)``.
     """
     target_mse = 255.0**2 * 10 ** (-_TARGET_PSNR / 10) * strength**2
-    hs = np.ascontiguousarray(host[::3, ::3])
-    ps = pattern[::3, ::3]
+    # Stride 5 is coprime with the 8-pixel cell, so the sample sees every cell phase.
+    hs = np.ascontiguousarray(host[::5, ::5])
+    ps = pattern[::5, ::5]
     hf = hs.astype(np.float32)
-    amp = 1.6 * strength
-    for _ in range(4):
+
+    def mse(amp: float) -> float:
         w, s = _luts(amp)
         d = np.clip(np.rint(cv2.LUT(hs, w) * ps - cv2.LUT(hs, s)), -hf, 255.0 - hf)
-        mse = float(np.mean(d * d))
-        if mse <= 0:
-            break
-        amp *= math.sqrt(target_mse / mse)
+        return float(np.mean(d * d))
+
+    # uint8 rounding makes the MSE a staircase in the amplitude: bisect for the
+    # largest amplitude that stays within the budget.
+    lo, hi = 0.0, 8.0 * strength
+    for _ in range(14):
+        mid = 0.5 * (lo + hi)
+        if mse(mid) <= target_mse:
+            lo = mid
+        else:
+            hi = mid
+    amp = lo
     w, s = _luts(amp)
     host_c = np.ascontiguousarray(host)
     out: F32 = cv2.LUT(host_c, w) * pattern - cv2.LUT(host_c, s)
@@ -382,11 +393,10 @@ def extract(
             bit_errors_corrected=None,
             detail="image too small to hold two watermark tiles",
         )
-    lattices = _sync.find_lattices(z, 0.6 * period, 1.6 * period)
     templates = _sync.pilot_templates(pilot_tile)
     best_z = 0.0
     attempts = 0
-    for hit, flat in _hypotheses(z, lattices, templates):
+    for hit, flat in _hypotheses(z, period, templates):
         best_z = max(best_z, hit.z)
         if hit.z < SCORE_THRESHOLD:
             continue
@@ -424,41 +434,73 @@ def extract(
 
 def _hypotheses(
     z: F32,
-    lattices: list[_sync.Lattice],
+    period: float,
     templates: list[npt.NDArray[np.complex128]],
 ) -> Iterator[tuple[_sync.PilotHit, F32]]:
     """Yield synchronisation hypotheses (pilot hit, fold-frame image), best first.
 
-    For each lattice and each of its two best pilot peaks: the global affine fold,
-    then (only if the caller asks for more) a homography fitted to local pilot
-    shifts in blocks of 2x2 tiles, then in blocks of single tiles. At most
-    2 lattices x 2 peaks x 3 stages = 12 hypotheses reach the decoder.
+    First the lattice of the central window (up to 1024 work pixels): for each of
+    its 2 best lattices and 2 best pilot peaks, the affine fold, then homographies
+    fitted to local pilot shifts (blocks of 2x2 tiles, then single tiles). Only if
+    none decodes (strong perspective bends the lattice across the page), the same
+    from the lattice of each of up to 9 windows of 512 work pixels, seeded from that
+    window alone and grown over the page. At most 2 x 2 x 3 + 9 x 4 = 48 hypotheses
+    reach the decoder (see the false-positive bound in docs/watermark.md).
     """
-    for lat in lattices:
+    for lat in _sync.find_lattices(z, 0.6 * period, 1.6 * period):
         warp, size = _sync.frame_for(lat.basis, z.shape)
         flat = _sync.warp_to_frame(z, warp, size)
         for hit in _sync.pilot_search(_sync.fold(flat), templates):
             yield hit, flat
-            if hit.z < _REFINE_MIN_Z:
+            if hit.z >= _REFINE_MIN_Z:
+                yield from _refinements(z, warp, size, flat, hit, templates, (2, 1))
+    rows, cols = z.shape
+    win = _LOCAL_WINDOW
+    if min(rows, cols) < 1.5 * win:
+        return
+    for fr in (0.5, 0.25, 0.75):
+        for fc in (0.5, 0.25, 0.75):
+            r0 = int(np.clip(fr * rows - win / 2, 0, rows - win))
+            c0 = int(np.clip(fc * cols - win / 2, 0, cols - win))
+            local = z[r0 : r0 + win, c0 : c0 + win]
+            found = _sync.find_lattices(local, 0.6 * period, 1.6 * period, n_best=1)
+            if not found:
                 continue
-            current_warp, current_flat, current_hit = warp, flat, hit
-            for block_tiles in (2, 1):
-                refined = _sync.refine_warp(
-                    current_flat,
-                    current_warp,
-                    current_hit,
-                    templates[current_hit.rotation],
-                    block_tiles=block_tiles,
-                )
-                if refined is None:
-                    break
-                current_warp = refined
-                current_flat = _sync.warp_to_frame(z, refined, size)
-                again = _sync.pilot_search(_sync.fold(current_flat), templates, 1)
-                if not again:
-                    break
-                current_hit = again[0]
-                yield current_hit, current_flat
+            warp, size = _sync.frame_for(found[0].basis, z.shape)
+            masked = np.zeros_like(z)
+            masked[r0 : r0 + win, c0 : c0 + win] = local
+            seed = _sync.pilot_search(
+                _sync.fold(_sync.warp_to_frame(masked, warp, size)), templates, 1
+            )
+            if not seed or seed[0].z < _REFINE_MIN_Z:
+                continue
+            flat = _sync.warp_to_frame(z, warp, size)
+            yield from _refinements(z, warp, size, flat, seed[0], templates, (2, 2, 1, 1))
+
+
+def _refinements(
+    z: F32,
+    warp: F64,
+    size: tuple[int, int],
+    flat: F32,
+    hit: _sync.PilotHit,
+    templates: list[npt.NDArray[np.complex128]],
+    blocks: tuple[int, ...],
+) -> Iterator[tuple[_sync.PilotHit, F32]]:
+    """Refine a hypothesis by local pilot shifts, yielding each stage."""
+    for block_tiles in blocks:
+        refined = _sync.refine_warp(
+            flat, warp, hit, templates[hit.rotation], block_tiles=block_tiles
+        )
+        if refined is None:
+            return
+        warp = refined
+        flat = _sync.warp_to_frame(z, refined, size)
+        again = _sync.pilot_search(_sync.fold(flat), templates, 1)
+        if not again:
+            return
+        hit = again[0]
+        yield hit, flat
 
 
 def _decode(mat: bytes, layout: _spread.Layout, cells: F64) -> tuple[bytes, int] | None:

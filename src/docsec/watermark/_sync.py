@@ -51,6 +51,9 @@ FOLD_PX = FOLD_CELL_PX * TILE_CELLS
 _AC_WINDOW = 1024
 _CLIP = 2.5
 _INK_SIGMAS = 8.0
+#: A lattice peak must exceed this many robust standard deviations of the
+#: autocorrelation (its noise floor).
+_PEAK_SIGMAS = 5.0
 
 
 def _smooth(img: F32, sigma: float) -> F32:
@@ -206,9 +209,14 @@ def find_lattices(
     rad = np.hypot(xx, yy)
     usable = (rad >= 0.85 * period_min) & (rad <= 1.15 * period_max)
     usable &= (yy > 0) | ((yy == 0) & (xx > 0))
+    # Noise floor of the autocorrelation: a lattice point must stand out from it.
+    ring = ac[usable]
+    floor = float(np.median(np.abs(ring - np.median(ring)))) * 1.4826
+    if floor <= 0:
+        return []
     ac32 = ac.astype(np.float32)
     dil = cv2.dilate(ac32, np.ones((5, 5), np.uint8))
-    peaks = usable & (ac32 >= dil) & (ac32 > 0)
+    peaks = usable & (ac32 >= dil) & (ac32 > _PEAK_SIGMAS * floor)
     ys, xs = np.nonzero(peaks)
     if ys.size == 0:
         return []
@@ -221,7 +229,7 @@ def find_lattices(
         length = float(np.hypot(vx, vy))
         radius = max(3, round(0.1 * length))
         wx, wy, wval = _peak_near(ac, -vy, vx, radius)
-        if wval <= 0:
+        if wval <= _PEAK_SIGMAS * floor:
             continue
         basis = np.array([[vx, wx], [vy, wy]])
         if abs(np.linalg.det(basis)) < 0.5 * length * length:
@@ -232,11 +240,11 @@ def find_lattices(
             if abs(px) >= cx - 3 or abs(py) >= cy - 3:
                 continue
             score += max(0.0, _peak_near(ac, px, py, 2)[2])
-        found.append(Lattice(basis=basis, score=score))
+        found.append(Lattice(basis=basis, score=score / floor))
     found.sort(key=lambda lat: lat.score, reverse=True)
     distinct: list[Lattice] = []
     for lat in found:
-        basis = _refine_basis(ac, _reduce(ac, lat.basis, period_min))
+        basis = _refine_basis(ac, _reduce(ac, lat.basis, period_min, floor))
         refined = Lattice(basis=basis, score=lat.score)
         if all(
             np.abs(_canonical(refined.basis) - _canonical(d.basis)).max() > 2.0
@@ -248,7 +256,7 @@ def find_lattices(
     return distinct
 
 
-def _reduce(ac: F64, basis: F64, period_min: float) -> F64:
+def _reduce(ac: F64, basis: F64, period_min: float, floor: float) -> F64:
     """Replace a super-lattice of the tile lattice by the finer lattice.
 
     The diagonals of the tile lattice (index 2) and the doubled lattice (index 4)
@@ -269,7 +277,7 @@ def _reduce(ac: F64, basis: F64, period_min: float) -> F64:
             # Points of the finer lattice that the coarser one does not have.
             new_points = (c1, c2, c1 + p1 if c1 @ p1 < 0 else c1 - p1, c2 + p2)
             vals = [_value_near(ac, pt) for pt in new_points]
-            if min(vals) > 0.5 * ref:
+            if min(vals) > max(0.5 * ref, _PEAK_SIGMAS * floor):
                 basis = cand
                 break
         else:
