@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import zxingcpp
 
-from docsec.barcode import _dmtx, read
+from docsec.barcode import _dmtx, encode, read, render_raster
 from docsec.imaging import read_image, to_gray
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,6 +168,65 @@ def print_table(rows: list[Row]) -> None:
         )
 
 
+def bench_seal(n: int = 200) -> list[tuple[str, float]]:
+    """Median milliseconds of seal operations (P-256, demo PKI made in memory)."""
+    import datetime as dt
+    import tempfile
+
+    from docsec import keys, trust
+    from docsec.issuing import issue_seal
+    from docsec.policy import VerifyPolicy
+    from docsec.seal import load_certificate_data, parse_unverified, verify_signature
+    from docsec.verify import verify_image, verify_seal_bytes
+
+    root = Path(__file__).resolve().parents[1]
+    data = load_certificate_data(
+        (root / "samples/data/family-relation.json").read_bytes()
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        world = trust.write_demo_world(Path(tmp) / "w")
+        key = keys.load_private_key(world.issuer_key, passphrase=None)
+        cert = trust.load_certificate(world.issuer_cert)
+        store = trust.TrustStore.load(world.trust_dir)
+    policy = VerifyPolicy.seal(store)
+    vk = keys.VerifyingKey.from_certificate(cert)
+    at = dt.date.today()
+
+    def timed(fn: Callable[[], object], reps: int) -> float:
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times)
+
+    sealed = issue_seal(data, key=key, cert=cert)
+    parsed = parse_unverified(sealed)
+    page = np.full((3508, 2480), 255, np.uint8)  # A4 at 300 dpi
+    sym = render_raster(encode(sealed), module_px=6, quiet_zone=0)
+    page[2700 : 2700 + sym.shape[0], 1770 : 1770 + sym.shape[1]] = sym
+    return [
+        (
+            "issue_seal (canonical JSON + digest + sign)",
+            timed(lambda: issue_seal(data, key=key, cert=cert), n),
+        ),
+        (
+            "sign only (ECDSA P-256, RFC 6979)",
+            timed(lambda: keys.sign_raw(key, parsed.signed_bytes), n),
+        ),
+        ("verify signature only", timed(lambda: verify_signature(parsed, vk), n)),
+        (
+            "verify_seal_bytes (parse, signature, chain, CRL)",
+            timed(lambda: verify_seal_bytes(sealed, policy=policy, at=at), n),
+        ),
+        ("encode DataMatrix (277 bytes)", timed(lambda: encode(sealed), n)),
+        (
+            "verify_image, A4 page at 300 dpi (find + verify)",
+            timed(lambda: verify_image(page, policy=policy, at=at), max(5, n // 20)),
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every 4th case only")
@@ -180,6 +239,13 @@ def main() -> None:
         "\nthresholds (tests/barcode/test_corpus.py): docsec >= 115/116 labelled, 0 wrong;"
     )
     print("6/6 BSI figures exact. Times: one process, shared 2-core machine.")
+    print()
+    rows = bench_seal(50 if args.quick else 200)
+    width = max(len(name) for name, _ in rows)
+    print(f"{'seal operation':<{width}}  median ms")
+    print("-" * (width + 11))
+    for name, ms in rows:
+        print(f"{name:<{width}}  {ms:9.2f}")
 
 
 if __name__ == "__main__":

@@ -62,9 +62,15 @@ def test_every_single_byte_change_fails(good: bytes, policy: VerifyPolicy) -> No
         assert r.content is None, i
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
-def test_mutated_seal_never_authentic(good: bytes, policy: VerifyPolicy, data: st.DataObject) -> None:
+def test_mutated_seal_never_authentic(
+    good: bytes, policy: VerifyPolicy, data: st.DataObject
+) -> None:
     mutated = bytearray(good)
     n = data.draw(st.integers(1, 4))
     for _ in range(n):
@@ -82,7 +88,11 @@ def test_mutated_seal_never_authentic(good: bytes, policy: VerifyPolicy, data: s
     assert r.verdict is not Verdict.AUTHENTIC
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_never_authentic(policy: VerifyPolicy, data: bytes) -> None:
     r = verify_seal_bytes(data, policy=policy, at=AT)
@@ -169,7 +179,9 @@ def test_issue_seal_refuses_expired_or_foreign_key(pki) -> None:  # type: ignore
     from tests.pki import sample_data
 
     with pytest.raises(KeyMaterialError, match="not valid on the signing date"):
-        issue_seal(sample_data(), key=pki.key, cert=pki.cert, signature_date=date(2040, 1, 1))
+        issue_seal(
+            sample_data(), key=pki.key, cert=pki.cert, signature_date=date(2040, 1, 1)
+        )
     other = make_pki()
     with pytest.raises(KeyMaterialError, match="does not belong"):
         issue_seal(sample_data(), key=other.key, cert=pki.cert)
@@ -202,7 +214,9 @@ def test_document_expired_and_future(good: bytes, policy: VerifyPolicy) -> None:
     assert r.verdict is Verdict.AUTHENTIC
 
 
-def test_check_error_is_a_failure(good: bytes, policy: VerifyPolicy, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_error_is_a_failure(
+    good: bytes, policy: VerifyPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from docsec import seal as seal_mod
 
     def boom(_seal: object) -> None:

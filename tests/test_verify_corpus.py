@@ -19,13 +19,19 @@ EXPIRED = {"DETS27", "DETS32"}  # expired 2025-01-10 (PROVENANCE.md)
 
 def _cases(corpus: Path) -> list[dict[str, object]]:
     doc = json.loads((corpus / "vds" / "cases.json").read_text(encoding="utf-8"))
-    return [c for c in doc["cases"] if c.get("format") == "binary" and c.get("signer_cert")]
+    return [
+        c for c in doc["cases"] if c.get("format") == "binary" and c.get("signer_cert")
+    ]
 
 
 def _store(corpus: Path, name: str) -> TrustStore:
     doc = json.loads((corpus / "vds" / "cases.json").read_text(encoding="utf-8"))
     raw = (corpus / "vds" / doc["certificates"][name]["file"]).read_bytes()
-    cert = x509.load_der_x509_certificate(raw) if raw[:1] == b"\x30" else x509.load_pem_x509_certificate(raw)
+    cert = (
+        x509.load_der_x509_certificate(raw)
+        if raw[:1] == b"\x30"
+        else x509.load_pem_x509_certificate(raw)
+    )
     return TrustStore.from_certificates([cert])
 
 
@@ -66,7 +72,9 @@ def test_corpus_seals_verify_with_their_certificates(corpus_dir: Path) -> None:
 @pytest.mark.corpus
 def test_bsi_figures_verify_from_the_image(corpus_dir: Path) -> None:
     doc = json.loads((corpus_dir / "vds" / "cases.json").read_text(encoding="utf-8"))
-    images = [c for c in doc["cases"] if str(c.get("file", "")).startswith("images/bsi_")]
+    images = [
+        c for c in doc["cases"] if str(c.get("file", "")).startswith("images/bsi_")
+    ]
     assert len(images) == 6
     checked = 0
     for case in images:
@@ -75,6 +83,8 @@ def test_bsi_figures_verify_from_the_image(corpus_dir: Path) -> None:
             continue
         checked += 1
         policy = VerifyPolicy.seal(_store(corpus_dir, signer))
-        r = verify_file(corpus_dir / "vds" / str(case["file"]), policy=policy, at=date(2022, 1, 1))
+        r = verify_file(
+            corpus_dir / "vds" / str(case["file"]), policy=policy, at=date(2022, 1, 1)
+        )
         assert r.verdict is Verdict.AUTHENTIC, (case["id"], r.reasons)
     assert checked == 6

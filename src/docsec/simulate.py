@@ -124,7 +124,7 @@ from docsec._simulate._params import (
     param_dict,
 )
 from docsec._simulate._print import AnyParams, PrintedPage, print_impl
-from docsec._simulate._util import F64, as_generator
+from docsec._simulate._util import F64, as_generator, cv_u8
 from docsec._types import Image
 from docsec.errors import ConfigurationError, InputError
 from docsec.imaging import check_image
@@ -201,15 +201,16 @@ class SimResult:
         if rows < 1 or cols < 1:
             raise InputError(f"shape must be positive, got {shape!r}")
         fill = (255.0, 255.0, 255.0)
-        out: Image = cv2.warpPerspective(
-            self.image,
-            self.page_to_image,
-            (cols, rows),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_CONSTANT,
-            borderValue=fill,
+        return cv_u8(
+            cv2.warpPerspective(
+                self.image,
+                self.page_to_image,
+                (cols, rows),
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=fill,
+            )
         )
-        return out
 
 
 def _check_dpi(value: object, name: str) -> float:
@@ -226,9 +227,11 @@ def _check_page(page: object) -> Image:
 
 
 def _check_oversample(oversample: object) -> int:
-    if isinstance(oversample, bool) or oversample not in (1, 2, 3, 4):
+    if isinstance(oversample, bool) or not isinstance(oversample, int):
         raise ConfigurationError(f"oversample must be 1, 2, 3 or 4, got {oversample!r}")
-    return int(oversample)  # type: ignore[call-overload]  # checked just above
+    if oversample not in (1, 2, 3, 4):
+        raise ConfigurationError(f"oversample must be 1, 2, 3 or 4, got {oversample!r}")
+    return oversample
 
 
 def _printer(
@@ -275,11 +278,10 @@ def _scanner(
             )
         return scanner
     sdpi = 600.0 if dpi is None else _check_dpi(dpi, "scanner dpi")
-    if jpeg_quality is not None and not (
-        isinstance(jpeg_quality, int) and 1 <= jpeg_quality <= 100
-    ):
-        raise ConfigurationError(f"jpeg_quality must be 1..100, got {jpeg_quality!r}")
-    return ScannerParams.sample(rng, dpi=sdpi, color=bool(color), jpeg_quality=jpeg_quality)
+    # ScannerParams validates jpeg_quality.
+    return ScannerParams.sample(
+        rng, dpi=sdpi, color=bool(color), jpeg_quality=jpeg_quality
+    )
 
 
 def _copier(
@@ -421,7 +423,9 @@ def scan(
     gen = as_generator(rng)
     sp = _scanner(scanner, dpi, color, jpeg_quality, gen)
     image, page_to_image, data = scan_impl(printed, sp, gen)
-    return _result(image, sp.dpi, page_to_image, {**printed.params, "scanner": sp}, data)
+    return _result(
+        image, sp.dpi, page_to_image, {**printed.params, "scanner": sp}, data
+    )
 
 
 def photograph(
@@ -455,9 +459,13 @@ def photograph(
     gen = as_generator(rng)
     if phone is not None:
         if not isinstance(phone, PhoneParams):
-            raise ConfigurationError(f"phone must be a PhoneParams, got {type(phone).__name__}")
+            raise ConfigurationError(
+                f"phone must be a PhoneParams, got {type(phone).__name__}"
+            )
         if ppi is not None:
-            raise ConfigurationError("pass either phone=PhoneParams(...) or ppi, not both")
+            raise ConfigurationError(
+                "pass either phone=PhoneParams(...) or ppi, not both"
+            )
         pp = phone
     else:
         if ppi is not None:
@@ -549,8 +557,12 @@ def print_scan(
     pp = _printer(printer, quality, printer_dpi, streams["printer"])
     sp = _scanner(scanner, scanner_dpi, color, jpeg_quality, streams["scanner"])
     printed = print_impl(checked, pdpi, pp, streams["printer"], oversample=os_)
-    image, page_to_image, data = scan_impl(printed, sp, streams["scanner"], consume=True)
-    return _result(image, sp.dpi, page_to_image, {**printed.params, "scanner": sp}, data)
+    image, page_to_image, data = scan_impl(
+        printed, sp, streams["scanner"], consume=True
+    )
+    return _result(
+        image, sp.dpi, page_to_image, {**printed.params, "scanner": sp}, data
+    )
 
 
 def phone_capture(
@@ -645,4 +657,3 @@ def photocopy(
     del printed
     image, page_to_image, data = scan_impl(copied, sp, streams["scanner"], consume=True)
     return _result(image, sp.dpi, page_to_image, {**copied.params, "scanner": sp}, data)
-

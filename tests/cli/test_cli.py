@@ -34,8 +34,17 @@ def sealed(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("seal") / "seal.png"
     r = CliRunner().invoke(
         cli,
-        ["seal", "--data", str(SAMPLES[0]), "--key", str(world / "issuer-key.pem"),
-         "--cert", str(world / "issuer-cert.pem"), "--out", str(out)],
+        [
+            "seal",
+            "--data",
+            str(SAMPLES[0]),
+            "--key",
+            str(world / "issuer-key.pem"),
+            "--cert",
+            str(world / "issuer-cert.pem"),
+            "--out",
+            str(out),
+        ],
     )
     assert r.exit_code == 0, r.output
     assert r.stdout == ""
@@ -52,17 +61,38 @@ def test_samples_are_valid_certificate_data(world: Path, tmp_path: Path) -> None
         out = tmp_path / f"{sample.stem}.png"
         r = CliRunner().invoke(
             cli,
-            ["seal", "--data", str(sample), "--key", str(world / "issuer-key.pem"),
-             "--cert", str(world / "issuer-cert.pem"), "--out", str(out)],
+            [
+                "seal",
+                "--data",
+                str(sample),
+                "--key",
+                str(world / "issuer-key.pem"),
+                "--cert",
+                str(world / "issuer-cert.pem"),
+                "--out",
+                str(out),
+            ],
         )
         assert r.exit_code == 0, (sample, r.output)
-        v = CliRunner().invoke(cli, ["verify", str(out), "--trust", str(world / "trust"), "--at", AT])
+        v = CliRunner().invoke(
+            cli, ["verify", str(out), "--trust", str(world / "trust"), "--at", AT]
+        )
         assert v.exit_code == 0, v.output
 
 
 def test_verify_authentic_text(world: Path, sealed: Path) -> None:
-    r = CliRunner().invoke(cli, ["verify", str(sealed), str(sealed.with_suffix(".bin")),
-                                 "--trust", str(world / "trust"), "--at", AT])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(sealed),
+            str(sealed.with_suffix(".bin")),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert r.stdout.count("AUTHENTIC") == 2
     assert "HONG Gildong" in r.stdout
@@ -72,7 +102,10 @@ def test_verify_authentic_text(world: Path, sealed: Path) -> None:
 
 
 def test_verify_json_schema(world: Path, sealed: Path) -> None:
-    r = CliRunner().invoke(cli, ["verify", str(sealed), "--trust", str(world / "trust"), "--at", AT, "--json"])
+    r = CliRunner().invoke(
+        cli,
+        ["verify", str(sealed), "--trust", str(world / "trust"), "--at", AT, "--json"],
+    )
     assert r.exit_code == 0
     assert r.stderr == ""
     doc = json.loads(r.stdout)
@@ -92,7 +125,9 @@ def test_verify_tampered_exit_3(world: Path, sealed: Path, tmp_path: Path) -> No
     data[60] ^= 0x20
     bad = tmp_path / "bad.bin"
     bad.write_bytes(bytes(data))
-    r = CliRunner().invoke(cli, ["verify", str(bad), "--trust", str(world / "trust"), "--at", AT, "--json"])
+    r = CliRunner().invoke(
+        cli, ["verify", str(bad), "--trust", str(world / "trust"), "--at", AT, "--json"]
+    )
     assert r.exit_code == 3
     doc = json.loads(r.stdout)
     assert doc["verdict"] == "not_authentic"
@@ -104,7 +139,10 @@ def test_verify_no_seal_and_unreadable_exit_4(world: Path, tmp_path: Path) -> No
     imaging.write_image(blank, np.full((200, 200), 255, np.uint8))
     junk = tmp_path / "junk.png"
     junk.write_bytes(b"not an image")
-    r = CliRunner().invoke(cli, ["verify", str(blank), str(junk), "--trust", str(world / "trust"), "--json"])
+    r = CliRunner().invoke(
+        cli,
+        ["verify", str(blank), str(junk), "--trust", str(world / "trust"), "--json"],
+    )
     assert r.exit_code == 4
     docs = [json.loads(line) for line in r.stdout.splitlines()]
     assert [d["verdict"] for d in docs] == ["inconclusive", "inconclusive"]
@@ -120,19 +158,41 @@ def test_worst_exit_code_wins(world: Path, sealed: Path, tmp_path: Path) -> None
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"\xdc\x03garbage")
     trust = str(world / "trust")
-    assert run("verify", str(sealed), str(blank), "--trust", trust, "--at", AT).exit_code == 4  # type: ignore[attr-defined]
-    assert run("verify", str(blank), str(bad), str(sealed), "--trust", trust, "--at", AT).exit_code == 3  # type: ignore[attr-defined]
+    assert (
+        run("verify", str(sealed), str(blank), "--trust", trust, "--at", AT).exit_code
+        == 4
+    )  # type: ignore[attr-defined]
+    assert (
+        run(
+            "verify", str(blank), str(bad), str(sealed), "--trust", trust, "--at", AT
+        ).exit_code
+        == 3
+    )  # type: ignore[attr-defined]
 
 
 def test_verify_directory_input(world: Path, sealed: Path) -> None:
-    r = CliRunner().invoke(cli, ["verify", str(sealed.parent), "--trust", str(world / "trust"), "--at", AT, "--json"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(sealed.parent),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+            "--json",
+        ],
+    )
     assert r.exit_code == 0
     assert len(r.stdout.splitlines()) == 2  # seal.png and seal.bin
 
 
 def test_usage_errors_exit_2(world: Path, sealed: Path, tmp_path: Path) -> None:
     assert run("verify", str(sealed)).exit_code == 2  # type: ignore[attr-defined]  # no --trust
-    r = CliRunner().invoke(cli, ["verify", str(sealed), "--trust", str(world / "trust"), "--at", "yesterday"])
+    r = CliRunner().invoke(
+        cli,
+        ["verify", str(sealed), "--trust", str(world / "trust"), "--at", "yesterday"],
+    )
     assert r.exit_code == 2
     empty = tmp_path / "emptytrust"
     empty.mkdir()
@@ -143,7 +203,18 @@ def test_usage_errors_exit_2(world: Path, sealed: Path, tmp_path: Path) -> None:
 
 
 def test_expired_issuer_with_at(world: Path, sealed: Path) -> None:
-    r = CliRunner().invoke(cli, ["verify", str(sealed), "--trust", str(world / "trust"), "--at", "2045-01-01", "--json"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(sealed),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            "2045-01-01",
+            "--json",
+        ],
+    )
     assert r.exit_code == 3
     doc = json.loads(r.stdout)
     assert "certificate-expired" in doc["reasons"]
@@ -176,7 +247,9 @@ def test_inspect_unverified(sealed: Path, tmp_path: Path) -> None:
 
 def test_foreign_barcode_in_inspect(tmp_path: Path) -> None:
     p = tmp_path / "url.png"
-    imaging.write_image(p, barcode.render_raster(barcode.encode(b"https://example.org"), module_px=4))
+    imaging.write_image(
+        p, barcode.render_raster(barcode.encode(b"https://example.org"), module_px=4)
+    )
     r = CliRunner().invoke(cli, ["inspect", str(p), "--json"])
     assert json.loads(r.stdout)["seals"][0]["hex"] == b"https://example.org".hex()
 
@@ -184,40 +257,119 @@ def test_foreign_barcode_in_inspect(tmp_path: Path) -> None:
 def test_seal_with_bad_data_is_a_clear_error(world: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"kind": "nonsense"}', encoding="utf-8")
-    r = CliRunner().invoke(cli, ["seal", "--data", str(bad), "--key", str(world / "issuer-key.pem"),
-                                 "--cert", str(world / "issuer-cert.pem"), "--out", str(tmp_path / "x.png")])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "seal",
+            "--data",
+            str(bad),
+            "--key",
+            str(world / "issuer-key.pem"),
+            "--cert",
+            str(world / "issuer-cert.pem"),
+            "--out",
+            str(tmp_path / "x.png"),
+        ],
+    )
     assert r.exit_code in (2, 4)
     assert "Error" in r.stderr
     assert "Traceback" not in r.output
     notjson = tmp_path / "n.json"
     notjson.write_text("{", encoding="utf-8")
-    r = CliRunner().invoke(cli, ["seal", "--data", str(notjson), "--key", str(world / "issuer-key.pem"),
-                                 "--cert", str(world / "issuer-cert.pem"), "--out", str(tmp_path / "x.png")])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "seal",
+            "--data",
+            str(notjson),
+            "--key",
+            str(world / "issuer-key.pem"),
+            "--cert",
+            str(world / "issuer-cert.pem"),
+            "--out",
+            str(tmp_path / "x.png"),
+        ],
+    )
     assert r.exit_code == 2
 
 
 def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
     env = {"DOCSEC_KEY_PASSPHRASE": "correct horse"}
     runner = CliRunner(env=env)
-    r = runner.invoke(cli, ["keys", "root", "--country", "KR", "--name", "Test CSCA",
-                            "--out-key", str(tmp_path / "root.key"), "--out-cert", str(tmp_path / "root.pem")])
+    r = runner.invoke(
+        cli,
+        [
+            "keys",
+            "root",
+            "--country",
+            "KR",
+            "--name",
+            "Test CSCA",
+            "--out-key",
+            str(tmp_path / "root.key"),
+            "--out-cert",
+            str(tmp_path / "root.pem"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert (tmp_path / "root.key").stat().st_mode & 0o777 == 0o600
     assert b"ENCRYPTED" in (tmp_path / "root.key").read_bytes()
     assert "correct horse" not in r.output
-    r = runner.invoke(cli, ["keys", "issuer", "--root-key", str(tmp_path / "root.key"), "--root-cert", str(tmp_path / "root.pem"),
-                            "--country", "KR", "--signer-code", "SC", "--org", "Seocho Office",
-                            "--out-key", str(tmp_path / "iss.key"), "--out-cert", str(tmp_path / "iss.pem")])
+    r = runner.invoke(
+        cli,
+        [
+            "keys",
+            "issuer",
+            "--root-key",
+            str(tmp_path / "root.key"),
+            "--root-cert",
+            str(tmp_path / "root.pem"),
+            "--country",
+            "KR",
+            "--signer-code",
+            "SC",
+            "--org",
+            "Seocho Office",
+            "--out-key",
+            str(tmp_path / "iss.key"),
+            "--out-cert",
+            str(tmp_path / "iss.pem"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "KRSC" in r.stderr
     # Refuses to overwrite key material.
-    r = runner.invoke(cli, ["keys", "root", "--country", "KR", "--name", "x",
-                            "--out-key", str(tmp_path / "root.key"), "--out-cert", str(tmp_path / "r2.pem")])
+    r = runner.invoke(
+        cli,
+        [
+            "keys",
+            "root",
+            "--country",
+            "KR",
+            "--name",
+            "x",
+            "--out-key",
+            str(tmp_path / "root.key"),
+            "--out-cert",
+            str(tmp_path / "r2.pem"),
+        ],
+    )
     assert r.exit_code == 2
     # Wrong passphrase: a clear error, not a traceback.
     r = CliRunner(env={"DOCSEC_KEY_PASSPHRASE": "wrong"}).invoke(
-        cli, ["seal", "--data", str(SAMPLES[0]), "--key", str(tmp_path / "iss.key"),
-              "--cert", str(tmp_path / "iss.pem"), "--out", str(tmp_path / "s.png")])
+        cli,
+        [
+            "seal",
+            "--data",
+            str(SAMPLES[0]),
+            "--key",
+            str(tmp_path / "iss.key"),
+            "--cert",
+            str(tmp_path / "iss.pem"),
+            "--out",
+            str(tmp_path / "s.png"),
+        ],
+    )
     assert r.exit_code == 2
     assert "Traceback" not in r.output
     # The right one works, and the result verifies against a trust folder with the root.
@@ -225,17 +377,43 @@ def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
     trust.mkdir()
     (trust / "root.pem").write_bytes((tmp_path / "root.pem").read_bytes())
     (trust / "iss.pem").write_bytes((tmp_path / "iss.pem").read_bytes())
-    r = runner.invoke(cli, ["seal", "--data", str(SAMPLES[0]), "--key", str(tmp_path / "iss.key"),
-                            "--cert", str(tmp_path / "iss.pem"), "--out", str(tmp_path / "s.png")])
+    r = runner.invoke(
+        cli,
+        [
+            "seal",
+            "--data",
+            str(SAMPLES[0]),
+            "--key",
+            str(tmp_path / "iss.key"),
+            "--cert",
+            str(tmp_path / "iss.pem"),
+            "--out",
+            str(tmp_path / "s.png"),
+        ],
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(cli, ["verify", str(tmp_path / "s.bin"), "--trust", str(trust), "--at", AT])
+    r = runner.invoke(
+        cli, ["verify", str(tmp_path / "s.bin"), "--trust", str(trust), "--at", AT]
+    )
     assert r.exit_code == 0, r.output
 
 
 def test_missing_passphrase_non_interactive(tmp_path: Path) -> None:
     r = CliRunner(env={"DOCSEC_KEY_PASSPHRASE": ""}).invoke(
-        cli, ["keys", "root", "--country", "KR", "--name", "x",
-              "--out-key", str(tmp_path / "k"), "--out-cert", str(tmp_path / "c")])
+        cli,
+        [
+            "keys",
+            "root",
+            "--country",
+            "KR",
+            "--name",
+            "x",
+            "--out-key",
+            str(tmp_path / "k"),
+            "--out-cert",
+            str(tmp_path / "c"),
+        ],
+    )
     assert r.exit_code == 2
     assert "DOCSEC_KEY_PASSPHRASE" in r.stderr
 
@@ -253,11 +431,15 @@ def test_import_docsec_is_light() -> None:
         "bad = [m for m in ('click', 'torch', 'onnxruntime', 'imwatermark', 'pyhanko') if m in sys.modules];"
         "print(','.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == ""
 
 
 def test_console_script_runs() -> None:
     exe = Path(sys.executable).with_name("docsec")
-    out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(exe), "--version"], capture_output=True, text=True, check=True
+    )
     assert "docsec" in out.stdout

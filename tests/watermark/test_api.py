@@ -156,9 +156,7 @@ def test_too_small_image_is_not_present() -> None:
     assert "too small" in found.detail
 
 
-@settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     hnp.arrays(
         np.uint8,

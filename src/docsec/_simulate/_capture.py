@@ -17,6 +17,7 @@ from docsec._simulate._util import (
     NORMAL_LUT,
     UM_PER_INCH,
     check_pixels,
+    cv_f32,
     inches_to_pixels,
     lut_noise,
     normal,
@@ -39,7 +40,7 @@ _LUMA_BGR = (0.114, 0.587, 0.299)
 def _luminance(refl: F32) -> F32:
     if refl.ndim == 2:
         return refl
-    out: F32 = cv2.cvtColor(refl, cv2.COLOR_BGR2GRAY)
+    out = cv_f32(cv2.cvtColor(refl, cv2.COLOR_BGR2GRAY))
     return out
 
 
@@ -47,7 +48,7 @@ def _unsharp(v: F32, amount: float, sigma: float) -> None:
     """Sharpen in place: v += amount * (v - blur(v))."""
     if amount <= 0:
         return
-    blur = cv2.GaussianBlur(v, (0, 0), sigma)
+    blur = cv_f32(cv2.GaussianBlur(v, (0, 0), sigma))
     np.subtract(v, blur, out=blur)
     blur *= np.float32(amount)
     v += blur
@@ -85,9 +86,9 @@ def scan_linear(
     sx = math.hypot(sp.blur_um, aperture) / pitch
     sy = math.hypot(sp.blur_um * sp.blur_ratio_y, aperture) / pitch
     if consume and refl is printed.reflectance:
-        blurred = cv2.GaussianBlur(refl, (0, 0), sx, sigmaY=sy, dst=refl)
+        blurred = cv_f32(cv2.GaussianBlur(refl, (0, 0), sx, sigmaY=sy, dst=refl))
     else:
-        blurred = cv2.GaussianBlur(refl, (0, 0), sx, sigmaY=sy)
+        blurred = cv_f32(cv2.GaussianBlur(refl, (0, 0), sx, sigmaY=sy))
     del refl
     # Placement of the sheet on the platen, then sampling at the scan pitch.
     cx, cy = paper_w / 2.0, paper_h / 2.0
@@ -100,9 +101,15 @@ def scan_linear(
     border = printed.paper_white
     flags = cv2.INTER_LINEAR
     if one_channel and not sp.color:
-        lin = cv2.warpAffine(
-            blurred, to_out[:2], (w_out, h_out), flags=flags,
-            borderMode=cv2.BORDER_CONSTANT, borderValue=(border,),
+        lin = cv_f32(
+            cv2.warpAffine(
+                blurred,
+                to_out[:2],
+                (w_out, h_out),
+                flags=flags,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=(border,),
+            )
         )
     else:
         chans: list[F32] = []
@@ -110,16 +117,22 @@ def scan_linear(
             src = blurred if one_channel else np.ascontiguousarray(blurred[:, :, ch])
             # Sequential R, G, B exposure of CIS sensors shifts the channels in y.
             shift = translation(0.0, (ch - 1) * sp.channel_shift_px)
-            warped = cv2.warpAffine(
-                src, (shift @ to_out)[:2], (w_out, h_out), flags=flags,
-                borderMode=cv2.BORDER_CONSTANT, borderValue=(border,),
+            warped = cv_f32(
+                cv2.warpAffine(
+                    src,
+                    (shift @ to_out)[:2],
+                    (w_out, h_out),
+                    flags=flags,
+                    borderMode=cv2.BORDER_CONSTANT,
+                    borderValue=(border,),
+                )
             )
             tint = printed.tint[ch] if one_channel else 1.0
             gain = tint * sp.gains[ch]
             if gain != 1.0:
                 warped *= np.float32(gain)
             chans.append(warped)
-        lin = cv2.merge(chans)
+        lin = cv_f32(cv2.merge(chans))
         del chans
     # Keep the blur buffer as scratch when it has the output's size (same dpi).
     scratch = blurred if blurred.shape == lin.shape else None
@@ -143,7 +156,7 @@ def scan_linear(
         lin *= col.astype(np.float32)[None, :, None]
     lin -= np.float32(k * sp.black / span)
     np.clip(lin, 0.0, k, out=lin)
-    level: F32 = cv2.pow(lin, 1.0 / sp.gamma, dst=lin)
+    level = cv_f32(cv2.pow(lin, 1.0 / sp.gamma, dst=lin))
     _unsharp(level, sp.sharpen, sigma=1.0)
     # Sensor noise, its sigma linear in the output level between the dark and
     # white values: level + z (dark + a level) = level (1 + a z) + dark z, with the
@@ -205,7 +218,9 @@ def _camera_homography(
     )
     ext = np.column_stack([rot[:, 0], rot[:, 1], [0.0, 0.0, distance]])
     hom: F64 = k @ ext @ translation(-ax, -ay)
-    corners = np.array([[0, 0, 1], [paper_w, 0, 1], [0, paper_h, 1], [paper_w, paper_h, 1]])
+    corners = np.array(
+        [[0, 0, 1], [paper_w, 0, 1], [0, paper_h, 1], [paper_w, paper_h, 1]]
+    )
     depth = (ext @ translation(-ax, -ay) @ corners.T)[2]
     if np.any(depth <= 0.05 * distance):
         raise ConfigurationError(
@@ -254,7 +269,7 @@ def _blur_kernel(defocus: float, motion: float, angle_deg: float) -> F32 | None:
     else:
         disc = np.zeros_like(xx, dtype=np.float32)
         disc[(n * ss) // 2, (n * ss) // 2] = 1.0
-    kern = cv2.resize(disc, (n, n), interpolation=cv2.INTER_AREA)
+    kern = cv_f32(cv2.resize(disc, (n, n), interpolation=cv2.INTER_AREA))
     if motion >= 0.5:
         line = np.zeros((n, n), np.float32)
         t = math.radians(angle_deg)
@@ -267,7 +282,9 @@ def _blur_kernel(defocus: float, motion: float, angle_deg: float) -> F32 | None:
             line[y0, x0 + 1] += fx * (1 - fy)
             line[y0 + 1, x0] += (1 - fx) * fy
             line[y0 + 1, x0 + 1] += fx * fy
-        kern = cv2.filter2D(kern, -1, line / line.sum(), borderType=cv2.BORDER_CONSTANT)
+        kern = cv_f32(
+            cv2.filter2D(kern, -1, line / line.sum(), borderType=cv2.BORDER_CONSTANT)
+        )
     kern /= kern.sum()
     out: F32 = kern.astype(np.float32)
     return out
@@ -279,7 +296,9 @@ def photo_impl(
     """Photograph a sheet: BGR image, page-to-image matrix, JPEG bytes, ppi at the aim."""
     paper_w, paper_h = printed.paper_size
     long_side, short_side = pp.frame
-    frame_hw = (long_side, short_side) if paper_h >= paper_w else (short_side, long_side)
+    frame_hw = (
+        (long_side, short_side) if paper_h >= paper_w else (short_side, long_side)
+    )
     hom = _camera_homography(printed, pp, frame_hw)
     ppi_aim = _local_ppi(hom, pp.aim[0] * paper_w, pp.aim[1] * paper_h)
     # Area-resample the sheet to the finest sampling the camera needs anywhere on
@@ -291,9 +310,13 @@ def photo_impl(
         h, w = refl.shape[:2]
         f = ppi_max / printed.dpi
         nh, nw = max(round(h * f), 1), max(round(w * f), 1)
-        refl = cv2.resize(refl, (nw, nh), interpolation=cv2.INTER_AREA)
+        refl = cv_f32(cv2.resize(refl, (nw, nh), interpolation=cv2.INTER_AREA))
         down = np.array(
-            [[w / nw, 0, 0.5 * w / nw - 0.5], [0, h / nh, 0.5 * h / nh - 0.5], [0, 0, 1.0]]
+            [
+                [w / nw, 0, 0.5 * w / nw - 0.5],
+                [0, h / nh, 0.5 * h / nh - 0.5],
+                [0, 0, 1.0],
+            ]
         )
         grid_to_paper = grid_to_paper @ down
         grid_dpi = printed.dpi * f
@@ -301,17 +324,25 @@ def photo_impl(
         grid_dpi = printed.dpi
     lens = pp.lens_sigma_px * grid_dpi / ppi_aim
     if lens > 0.05:
-        refl = cv2.GaussianBlur(refl, (0, 0), lens)
+        refl = cv_f32(cv2.GaussianBlur(refl, (0, 0), lens))
     to_frame = hom @ grid_to_paper
     fh, fw = frame_hw
     check_pixels(fh, fw, what="the phone frame")
     sheet = cv2.warpPerspective(
-        refl, to_frame, (fw, fh), flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=(0.0, 0.0, 0.0),
+        refl,
+        to_frame,
+        (fw, fh),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0.0, 0.0, 0.0),
     )
     cover = cv2.warpPerspective(
-        np.ones(refl.shape[:2], np.float32), to_frame, (fw, fh), flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=(0.0,),
+        np.ones(refl.shape[:2], np.float32),
+        to_frame,
+        (fw, fh),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0.0,),
     )
     del refl
     kern = _blur_kernel(pp.defocus_px, pp.motion_px, pp.motion_angle_deg)
@@ -346,12 +377,12 @@ def photo_impl(
         lin += sd
         del sd
         np.clip(lin, 0.0, 1.0, out=lin)
-        level: F32 = cv2.pow(lin, 1.0 / pp.gamma)
+        level = cv_f32(cv2.pow(lin, 1.0 / pp.gamma))
         level *= np.float32(255.0)
         _unsharp(level, pp.sharpen, sigma=1.0)
         levels.append(level)
     del sheet, bg_cover, light
-    image = to_u8(cv2.merge(levels))
+    image = to_u8(cv_f32(cv2.merge(levels)))
     del levels
     image, data = _jpeg_roundtrip(image, pp.jpeg_quality, ppi_aim)
     # OpenCV's forward map; page_to_grid carries the original page's coordinates.
@@ -372,14 +403,14 @@ def copy_impl(
     """Photocopy a sheet: copier scan, copier image processing, copier print."""
     level, page_to_scan = scan_linear(printed, cp.scanner, rng, consume=consume)
     if level.ndim == 3:
-        level = cv2.cvtColor(level, cv2.COLOR_BGR2GRAY)
+        level = cv_f32(cv2.cvtColor(level, cv2.COLOR_BGR2GRAY))
     # Copiers work on 8-bit data internally.
     x = to_u8(level).astype(np.float32)
     del level
     x *= np.float32(1.0 / 255.0)
     px_per_600 = cp.scanner.dpi / 600.0
     if cp.descreen_sigma_px > 0:
-        x = cv2.GaussianBlur(x, (0, 0), cp.descreen_sigma_px * px_per_600)
+        x = cv_f32(cv2.GaussianBlur(x, (0, 0), cp.descreen_sigma_px * px_per_600))
     _unsharp(x, cp.sharpen, sigma=1.0 * px_per_600)
     x -= np.float32(cp.black)
     x *= np.float32(1.0 / (cp.white - cp.black))
@@ -390,7 +421,7 @@ def copy_impl(
     else:
         np.clip(x, 0.0, 1.0, out=x)
         if cp.gamma != 1.0:
-            x = cv2.pow(x, cp.gamma)
+            x = cv_f32(cv2.pow(x, cp.gamma))
         x *= np.float32(255.0)
         out = to_u8(x)
     del x

@@ -73,9 +73,9 @@ def clustered_dot(i: int, j: int, tile: int) -> U8:
     # Identify each pixel's dot by its centre modulo the tile (the tile holds n2 dots).
     cx = np.mod(ca * a - cb * b, tile)
     cy = np.mod(ca * b + cb * a, tile)
-    key = np.round(cx * 1e4).astype(np.int64) % (tile * 10_000) * (tile * 10_000 + 1) + (
-        np.round(cy * 1e4).astype(np.int64) % (tile * 10_000)
-    )
+    key = np.round(cx * 1e4).astype(np.int64) % (tile * 10_000) * (
+        tile * 10_000 + 1
+    ) + (np.round(cy * 1e4).astype(np.int64) % (tile * 10_000))
     _, cell = np.unique(key.ravel(), return_inverse=True)
     n_cells = int(cell.max()) + 1
     centres = np.zeros((n_cells, 2))
@@ -97,7 +97,9 @@ def clustered_dot(i: int, j: int, tile: int) -> U8:
     return _ranks_to_thresholds(order.reshape(tile, tile))
 
 
-def _dispersed_order(points: npt.NDArray[np.float64], period: float) -> npt.NDArray[np.float64]:
+def _dispersed_order(
+    points: npt.NDArray[np.float64], period: float
+) -> npt.NDArray[np.float64]:
     """Order points on a torus so that each next one is farthest from those before."""
     n = points.shape[0]
     diff = np.abs(points[:, None, :] - points[None, :, :])

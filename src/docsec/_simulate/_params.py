@@ -80,6 +80,13 @@ def _check_range(name: str, value: float, lo: float, hi: float) -> None:
         raise ConfigurationError(f"{name} must be in [{lo}, {hi}], got {value!r}")
 
 
+def _check_int(name: str, value: object, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ConfigurationError(
+            f"{name} must be an integer in {lo}..{hi}, got {value!r}"
+        )
+
+
 def _check_pair(name: str, value: tuple[float, ...], n: int) -> None:
     if len(value) != n or not all(math.isfinite(float(v)) for v in value):
         raise ConfigurationError(f"{name} must be {n} finite numbers, got {value!r}")
@@ -140,8 +147,9 @@ class PrinterParams:
     dropout : float
         Probability per 0.17 mm cell of a void (toner not transferred).
     streaks : int
-        Number of long defect lines: vertical light streaks of a worn laser drum,
-        or horizontal lines of clogged inkjet nozzles. 0 for good devices.
+        Number of long defect lines per A4 sheet: vertical light streaks of a worn
+        laser drum, or horizontal lines of clogged inkjet nozzles. 0 for good
+        devices.
     streak_strength : float
         Fraction of the mass missing inside a streak.
     scale : (float, float)
@@ -193,11 +201,17 @@ class PrinterParams:
 
     def __post_init__(self) -> None:
         if self.kind not in ("laser", "inkjet"):
-            raise ConfigurationError(f"kind must be 'laser' or 'inkjet', got {self.kind!r}")
+            raise ConfigurationError(
+                f"kind must be 'laser' or 'inkjet', got {self.kind!r}"
+            )
         if self.quality not in ("good", "worn"):
-            raise ConfigurationError(f"quality must be 'good' or 'worn', got {self.quality!r}")
+            raise ConfigurationError(
+                f"quality must be 'good' or 'worn', got {self.quality!r}"
+            )
         if self.dpi not in (300, 600, 1200):
-            raise ConfigurationError(f"printer dpi must be 300, 600 or 1200, got {self.dpi!r}")
+            raise ConfigurationError(
+                f"printer dpi must be 300, 600 or 1200, got {self.dpi!r}"
+            )
         if self.screen_lpi != 0 and self.screen_lpi not in LASER_SCREENS:
             raise ConfigurationError(
                 f"screen_lpi must be 0 (dispersed) or one of {sorted(LASER_SCREENS)}, "
@@ -304,7 +318,10 @@ class PrinterParams:
             dropout=drawn["dropout"],
             streaks=streaks,
             streak_strength=uniform(rng, 0.3, 0.8) if worn else 0.5,
-            scale=(1.0 + uniform(rng, -sx_err, sx_err), 1.0 + uniform(rng, -sy_err, sy_err)),
+            scale=(
+                1.0 + uniform(rng, -sx_err, sx_err),
+                1.0 + uniform(rng, -sy_err, sy_err),
+            ),
             offset_mm=(uniform(rng, -off, off), uniform(rng, -off, off)),
             skew_deg=uniform(rng, -skew, skew),
             paper_reflectance=uniform(rng, 0.84, 0.92),
@@ -386,12 +403,8 @@ class ScannerParams:
 
     def __post_init__(self) -> None:
         _check_range("dpi", self.dpi, 50.0, 4800.0)
-        if self.jpeg_quality is not None and not (
-            isinstance(self.jpeg_quality, int) and 1 <= self.jpeg_quality <= 100
-        ):
-            raise ConfigurationError(
-                f"jpeg_quality must be 1..100 or None, got {self.jpeg_quality!r}"
-            )
+        if self.jpeg_quality is not None:
+            _check_int("jpeg_quality", self.jpeg_quality, 1, 100)
         _check_range("blur_um", self.blur_um, 0.0, 500.0)
         _check_range("blur_ratio_y", self.blur_ratio_y, 0.5, 4.0)
         _check_range("skew_deg", self.skew_deg, -15.0, 15.0)
@@ -584,8 +597,7 @@ class PhoneParams:
         _check_range("noise_read", self.noise_read, 0.0, 0.5)
         _check_range("noise_shot", self.noise_shot, 0.0, 0.5)
         _check_range("sharpen", self.sharpen, 0.0, 5.0)
-        if not (isinstance(self.jpeg_quality, int) and 1 <= self.jpeg_quality <= 100):
-            raise ConfigurationError(f"jpeg_quality must be 1..100, got {self.jpeg_quality!r}")
+        _check_int("jpeg_quality", self.jpeg_quality, 1, 100)
         _check_pair("background", self.background, 3)
 
     @classmethod
@@ -722,8 +734,12 @@ class CopierParams:
 
     mode: CopyMode = "text"
     strong: bool = False
-    scanner: ScannerParams = field(default_factory=lambda: _copier_scanner(strong=False))
-    printer: PrinterParams = field(default_factory=lambda: _copier_printer(strong=False))
+    scanner: ScannerParams = field(
+        default_factory=lambda: _copier_scanner(strong=False)
+    )
+    printer: PrinterParams = field(
+        default_factory=lambda: _copier_printer(strong=False)
+    )
     white: float = 0.8
     black: float = 0.22
     gamma: float = 0.85
@@ -733,7 +749,9 @@ class CopierParams:
 
     def __post_init__(self) -> None:
         if self.mode not in ("text", "photo"):
-            raise ConfigurationError(f"mode must be 'text' or 'photo', got {self.mode!r}")
+            raise ConfigurationError(
+                f"mode must be 'text' or 'photo', got {self.mode!r}"
+            )
         if not isinstance(self.scanner, ScannerParams):
             raise ConfigurationError("scanner must be a ScannerParams")
         if not isinstance(self.printer, PrinterParams):

@@ -24,6 +24,8 @@ from docsec._simulate._util import (
     NORMAL_LUT,
     UM_PER_INCH,
     check_pixels,
+    cv_f32,
+    cv_u8,
     grid_scale,
     lut_noise,
     normal,
@@ -109,7 +111,7 @@ def resample_page(page: Image, shape: tuple[int, int]) -> Image:
         interp = cv2.INTER_NEAREST if integer else cv2.INTER_LINEAR
     else:
         interp = cv2.INTER_AREA
-    out: Image = cv2.resize(page, (shape[1], shape[0]), interpolation=interp)
+    out = cv_u8(cv2.resize(page, (shape[1], shape[0]), interpolation=interp))
     return out
 
 
@@ -152,7 +154,10 @@ def _threshold(p: PrinterParams, sep: str) -> ht.U8:
 
 def _coarse_shape(shape: tuple[int, int], dpi: float) -> tuple[tuple[int, int], float]:
     cell = max(_CELL_MM / MM_PER_INCH * dpi, 1.0)
-    return (int(math.ceil(shape[0] / cell)) + 1, int(math.ceil(shape[1] / cell)) + 1), cell
+    return (
+        math.ceil(shape[0] / cell) + 1,
+        math.ceil(shape[1] / cell) + 1,
+    ), cell
 
 
 def _mass_field(
@@ -168,7 +173,9 @@ def _mass_field(
     if p.mottle > 0:
         mott = normal(rng, (lh, lw))
         sigma = max(p.mottle_scale_mm / _CELL_MM / 2.0, 0.5)
-        mott = cv2.GaussianBlur(mott, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+        mott = cv_f32(
+            cv2.GaussianBlur(mott, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+        )
         std = float(mott.std()) or 1.0
         field *= np.maximum(1.0 + (p.mottle / std) * mott, 0.0)
     if p.banding > 0:
@@ -209,7 +216,9 @@ def _add_scatter(
         return
     rr = rng.integers(0, h, size=n)
     cc = rng.integers(0, w, size=n)
-    keep = rng.random(n) < near[np.minimum(rr // b, hb - 1), np.minimum(cc // b, wb - 1)]
+    keep = (
+        rng.random(n) < near[np.minimum(rr // b, hb - 1), np.minimum(cc // b, wb - 1)]
+    )
     amount = rng.uniform(0.2, 0.9, size=n).astype(np.float32)
     np.add.at(mass, (rr[keep], cc[keep]), amount[keep])
 
@@ -217,18 +226,27 @@ def _add_scatter(
 def _add_streaks(
     mass: F32, dpi: float, p: PrinterParams, rng: np.random.Generator
 ) -> None:
-    """Weaken a few long lines in place: laser drum streaks (columns), nozzle rows."""
+    """Weaken a few long lines in place: laser drum streaks (columns), nozzle rows.
+
+    ``p.streaks`` counts lines per A4 sheet: each is placed on a virtual 210 mm
+    (laser, across the feed) or 297 mm (inkjet, along the feed) extent, and only
+    those falling on this page are drawn, so small pages get proportionally fewer.
+    """
     h, w = mass.shape
     keep = np.float32(1.0 - p.streak_strength)
     for _ in range(p.streaks):
         if p.kind == "laser":
             width = max(1, round(rng.uniform(0.2, 2.0) / MM_PER_INCH * dpi))
-            c0 = int(rng.integers(0, max(w - width, 1)))
-            mass[:, c0 : c0 + width] *= keep
+            extent = max(w, round(210.0 / MM_PER_INCH * dpi))
+            c0 = int(rng.integers(0, max(extent - width, 1)))
+            if c0 < w:
+                mass[:, c0 : c0 + width] *= keep
         else:
             height = max(1, round(dpi / p.dpi))  # one nozzle = one printer dot row
-            r0 = int(rng.integers(0, max(h - height, 1)))
-            mass[r0 : r0 + height, :] *= keep
+            extent = max(h, round(297.0 / MM_PER_INCH * dpi))
+            r0 = int(rng.integers(0, max(extent - height, 1)))
+            if r0 < h:
+                mass[r0 : r0 + height, :] *= keep
 
 
 def _uncovered(
@@ -254,7 +272,10 @@ def _uncovered(
     dpi = float(p.dpi * oversample)
     if oversample > 1:
         inked = cv2.resize(
-            inked.view(np.uint8), None, fx=oversample, fy=oversample,
+            inked.view(np.uint8),
+            None,
+            fx=oversample,
+            fy=oversample,
             interpolation=cv2.INTER_NEAREST,
         ).view(bool)
     mass = inked.astype(np.float32)
@@ -288,10 +309,10 @@ def _paper(dst: F32, dpi: float, p: PrinterParams, rng: np.random.Generator) -> 
     """Write the blank paper's reflectance into ``dst``: mean, fibres, formation."""
     (lh, lw), _ = _coarse_shape(dst.shape, dpi)
     fine = normal(rng, (lh, lw))
-    fine = cv2.GaussianBlur(fine, (0, 0), 0.7)
+    fine = cv_f32(cv2.GaussianBlur(fine, (0, 0), 0.7))
     fine /= np.float32(float(fine.std()) or 1.0)
     coarse = normal(rng, (max(lh // 12, 3), max(lw // 12, 3)))
-    coarse = cv2.GaussianBlur(coarse, (0, 0), 1.0)
+    coarse = cv_f32(cv2.GaussianBlur(coarse, (0, 0), 1.0))
     coarse /= np.float32(float(coarse.std()) or 1.0)
     texture = fine + np.float32(0.5) * upsample(coarse, (lh, lw))
     texture *= np.float32(p.paper_texture / math.sqrt(1.25))
@@ -323,7 +344,12 @@ def print_impl(
     shape = (hp * oversample, wp * oversample)
     logger.debug(
         "printing %dx%d page at %d dpi (sim %g dpi, %s, separations %s)",
-        w0, h0, p.dpi, sim_dpi, p.kind, "".join(seps),
+        w0,
+        h0,
+        p.dpi,
+        sim_dpi,
+        p.kind,
+        "".join(seps),
     )
     # Page-sized buffers are reused: fresh allocations of this size cost more in
     # page faults than the arithmetic done in them.
@@ -375,7 +401,7 @@ def print_impl(
     del bands, paper, scratch
     if colour:
         tint_bgr = np.asarray(p.paper_tint, np.float32)
-        reflectance: F32 = cv2.merge(out)
+        reflectance = cv_f32(cv2.merge(out))
         reflectance *= tint_bgr
         tint = (1.0, 1.0, 1.0)
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
+from typing import cast
 
 import cv2
 import numpy as np
@@ -40,6 +41,16 @@ def _normal_lut() -> F32:
 NORMAL_LUT = _normal_lut()
 
 
+def cv_f32(result: object) -> F32:
+    """Type an OpenCV float32 result as such (OpenCV's stubs return ``MatLike``)."""
+    return cast(F32, result)
+
+
+def cv_u8(result: object) -> Image:
+    """Type an OpenCV uint8 result as such (OpenCV's stubs return ``MatLike``)."""
+    return cast(Image, result)
+
+
 def as_generator(rng: object) -> np.random.Generator:
     """Return ``rng`` if it is a Generator, or a new PCG64 Generator seeded with an int."""
     if isinstance(rng, np.random.Generator):
@@ -62,33 +73,12 @@ def normal(rng: np.random.Generator, shape: tuple[int, ...]) -> F32:
     return lut_noise(raw, NORMAL_LUT, shape)
 
 
-def smooth_field(
-    rng: np.random.Generator,
-    shape: tuple[int, int],
-    *,
-    scale_px: float,
-) -> F32:
-    """Return a zero-mean, unit-variance Gaussian random field with correlation length ``scale_px``.
-
-    The field is drawn on a coarse grid (cell ``scale_px / 2``), smoothed and
-    normalised there, then upsampled bilinearly, so its cost is that of one resize.
-    """
-    h, w = shape
-    cell = max(scale_px / 2.0, 1.0)
-    lh, lw = max(int(math.ceil(h / cell)) + 2, 3), max(int(math.ceil(w / cell)) + 2, 3)
-    low = normal(rng, (lh, lw))
-    low = cv2.GaussianBlur(low, (0, 0), 1.0, borderType=cv2.BORDER_REFLECT)
-    std = float(low.std())
-    low = (low - float(low.mean())) / (std if std > 0 else 1.0)
-    return upsample(low, (h, w))
-
-
 def upsample(low: F32, shape: tuple[int, int]) -> F32:
     """Resize a coarse float32 field to ``shape`` (rows, cols) bilinearly."""
     h, w = shape
     if low.shape[:2] == (h, w):
         return low
-    out: F32 = cv2.resize(low, (w, h), interpolation=cv2.INTER_LINEAR)
+    out = cv_f32(cv2.resize(low, (w, h), interpolation=cv2.INTER_LINEAR))
     return out
 
 
@@ -116,14 +106,14 @@ def to_u8(values: F32) -> Image:
     True
     """
     clipped = np.maximum(values, np.float32(0.0))
-    out: Image = cv2.convertScaleAbs(clipped)
+    out = cv_u8(cv2.convertScaleAbs(clipped))
     return out
 
 
 def to_u8_consume(values: F32) -> Image:
     """Like :func:`to_u8`, but may overwrite ``values`` (saves a page-sized copy)."""
     np.maximum(values, np.float32(0.0), out=values)
-    out: Image = cv2.convertScaleAbs(values)
+    out = cv_u8(cv2.convertScaleAbs(values))
     return out
 
 

@@ -9,6 +9,7 @@ scores both orientations against the keyed pattern).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from dataclasses import dataclass
@@ -146,32 +147,46 @@ def locate_block(
     if len(cands) < 6:
         logger.debug("copydetect: %d fiducial candidates", len(cands))
         return None
-    # Group by area: the six fiducials have the same size; try the largest groups.
+    # The six fiducials have the same size: try groups of similar area, and within
+    # a group every choice of six, keeping the one the layout explains best.
     cands.sort(key=lambda c: -c[2])
-    best: Located | None = None
-    for i in range(len(cands) - 5):
-        group = [c for c in cands if 0.7 * cands[i][2] < c[2] <= cands[i][2] * 1.0001]
+    best: tuple[float, F64] | None = None
+    seen: set[tuple[int, ...]] = set()
+    for ref_c in cands:
+        group = [j for j, c in enumerate(cands) if 0.8 * ref_c[2] <= c[2] <= 1.25 * ref_c[2]]
         if len(group) < 6:
             continue
-        pts = np.array([(c[0], c[1]) for c in group[:12]], dtype=np.float64)
-        found = _fit_subset(gray, pts, layout)
-        if found is not None and (best is None or found.residual_dots < best.residual_dots):
-            best = found
-            if found.residual_dots < 0.5:
-                break
-    return best
-
-
-def _fit_subset(gray: npt.NDArray[np.uint8], pts: F64, layout: Layout) -> Located | None:
-    # Choose the 6 points best explained by the layout (few candidates: exhaustive
-    # over the first 12 is small enough only for 6 or 7; otherwise take the six
-    # closest to their common centre of mass, which is where the block lies).
-    if len(pts) > 6:
-        centre = np.median(pts, axis=0)
-        pts = pts[np.argsort(np.hypot(*(pts - centre).T))[:6]]
-    ordered = _assign(pts, layout)
-    if ordered is None:
+        group = sorted(group, key=lambda j: abs(math.log(cands[j][2] / ref_c[2])))[:9]
+        for combo in itertools.combinations(sorted(group), 6):
+            if combo in seen:
+                continue
+            seen.add(combo)
+            pts = np.array([(cands[j][0], cands[j][1]) for j in combo], dtype=np.float64)
+            ordered = _assign(pts, layout)
+            if ordered is None:
+                continue
+            cost = _quick_residual(ordered, layout)
+            if best is None or cost < best[0]:
+                best = (cost, ordered)
+    if best is None:
+        logger.debug("copydetect: no fiducial arrangement among %d candidates", len(cands))
         return None
+    return _fit(gray, best[1], layout)
+
+
+def _quick_residual(ordered: F64, layout: Layout) -> float:
+    ref = np.array(layout.fiducials, dtype=np.float64)
+    hom, _mask = cv2.findHomography(ref, ordered, 0)
+    if hom is None:
+        return math.inf
+    proj = cv2.perspectiveTransform(ref.reshape(-1, 1, 2), hom).reshape(-1, 2)
+    spd = math.sqrt(
+        ((ordered - ordered.mean(axis=0)) ** 2).sum() / ((ref - ref.mean(axis=0)) ** 2).sum()
+    )
+    return float(np.sqrt(((proj - ordered) ** 2).sum(axis=1).mean())) / spd
+
+
+def _fit(gray: npt.NDArray[np.uint8], ordered: F64, layout: Layout) -> Located | None:
     ref = np.array(layout.fiducials, dtype=np.float64)
     spd0 = math.sqrt(
         ((ordered - ordered.mean(axis=0)) ** 2).sum() / ((ref - ref.mean(axis=0)) ** 2).sum()

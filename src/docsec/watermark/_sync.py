@@ -456,22 +456,36 @@ def sample_cells(folded: F64, hit: PilotHit) -> F64:
     return cells
 
 
-def _local_peak(
-    folded: F64, template: npt.NDArray[np.complex128]
-) -> tuple[float, float, float]:
-    """Return the pilot peak ``(row, col, z)`` of one orientation in a local fold."""
-    cmap = np.real(np.fft.ifft2(np.fft.fft2(folded) * template))
-    med = float(np.median(cmap))
-    mad = float(np.median(np.abs(cmap - med))) * 1.4826
-    if mad <= 0:
-        return 0.0, 0.0, 0.0
-    idx = np.unravel_index(int(np.argmax(cmap)), cmap.shape)
-    r, c = int(idx[0]), int(idx[1])
+def _block_peaks(
+    blocks: F32, template: npt.NDArray[np.complex128]
+) -> tuple[F64, F64, F64]:
+    """Return the pilot peak ``(rows, cols, z)`` of each of a stack of local folds."""
     n = FOLD_PX
-    peak = float(cmap[r, c])
-    dr = _parabolic(float(cmap[(r - 1) % n, c]), peak, float(cmap[(r + 1) % n, c]))
-    dc = _parabolic(float(cmap[r, (c - 1) % n]), peak, float(cmap[r, (c + 1) % n]))
-    return r + dr, c + dc, (peak - med) / mad
+    spec = np.fft.rfft2(blocks)
+    half = template[:, : n // 2 + 1].astype(np.complex64)
+    cmaps = np.fft.irfft2(spec * half[None], s=(n, n)).astype(np.float64)
+    flat = cmaps.reshape(len(blocks), -1)
+    mean = flat.mean(axis=1)
+    std = flat.std(axis=1)
+    idx = np.argmax(flat, axis=1)
+    rr, cc = np.divmod(idx, n)
+    k = np.arange(len(blocks))
+    peak = flat[k, idx]
+    up = cmaps[k, (rr - 1) % n, cc]
+    dn = cmaps[k, (rr + 1) % n, cc]
+    lf = cmaps[k, rr, (cc - 1) % n]
+    rt = cmaps[k, rr, (cc + 1) % n]
+    rows = rr + _parabolic_vec(up, peak, dn)
+    cols = cc + _parabolic_vec(lf, peak, rt)
+    zval = np.where(std > 0, (peak - mean) / np.where(std > 0, std, 1.0), 0.0)
+    return rows, cols, zval
+
+
+def _parabolic_vec(left: F64, mid: F64, right: F64) -> F64:
+    den = left - 2 * mid + right
+    safe = np.where(den < 0, den, -1.0)
+    out: F64 = np.where(den < 0, np.clip(0.5 * (left - right) / safe, -0.5, 0.5), 0.0)
+    return out
 
 
 def refine_warp(
@@ -497,29 +511,37 @@ def refine_warp(
         reliable blocks.
     """
     rows, cols = flat.shape
-    size = block_tiles * FOLD_PX
-    src: list[tuple[float, float]] = []
-    dst: list[tuple[float, float]] = []
+    nr, nc = rows // FOLD_PX, cols // FOLD_PX
+    # Per-tile sums, then every block of block_tiles x block_tiles tiles (stride 1).
+    tiles = flat.reshape(nr, FOLD_PX, nc, FOLD_PX).transpose(0, 2, 1, 3)
+    live = np.count_nonzero(tiles, axis=(2, 3)) > 0.3 * FOLD_PX * FOLD_PX
+    br, bc = nr - block_tiles + 1, nc - block_tiles + 1
+    if br < 1 or bc < 1:
+        return None
+    acc = np.zeros((br, bc, FOLD_PX, FOLD_PX), np.float32)
+    alive = np.ones((br, bc), bool)
+    for i in range(block_tiles):
+        for j in range(block_tiles):
+            acc += tiles[i : i + br, j : j + bc]
+            alive &= live[i : i + br, j : j + bc]
+    bi, bj = np.nonzero(alive)
+    if bi.size < 6:
+        return None
+    r, c, zval = _block_peaks(acc[bi, bj], template)
+    keep = zval >= min_z
     half = FOLD_PX / 2
-    for r0 in range(0, rows - size + 1, FOLD_PX):
-        for c0 in range(0, cols - size + 1, FOLD_PX):
-            block = flat[r0 : r0 + size, c0 : c0 + size]
-            if np.count_nonzero(block) < 0.3 * block.size:
-                continue
-            r, c, zval = _local_peak(fold(block), template)
-            if zval < min_z:
-                continue
-            dr = (r - hit.shift[0] + half) % FOLD_PX - half
-            dc = (c - hit.shift[1] + half) % FOLD_PX - half
-            u, v = c0 + size / 2, r0 + size / 2
-            src.append((u - dc, v - dr))
-            x, y, w = warp @ np.array([u, v, 1.0])
-            dst.append((x / w, y / w))
+    dr = (r[keep] - hit.shift[0] + half) % FOLD_PX - half
+    dc = (c[keep] - hit.shift[1] + half) % FOLD_PX - half
+    u = (bj[keep] + block_tiles / 2) * FOLD_PX
+    v = (bi[keep] + block_tiles / 2) * FOLD_PX
+    src = np.column_stack([u - dc, v - dr])
+    pts = warp @ np.vstack([u, v, np.ones_like(u)])
+    dst = (pts[:2] / pts[2]).T
     if len(src) < 6:
         return None
     found: object = cv2.findHomography(
-        np.asarray(src, np.float64),
-        np.asarray(dst, np.float64),
+        np.ascontiguousarray(src, np.float64),
+        np.ascontiguousarray(dst, np.float64),
         cv2.RANSAC,
         ransacReprojThreshold=2.0,
     )[0]

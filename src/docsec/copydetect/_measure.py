@@ -1,0 +1,146 @@
+"""From a grey image and a layout to located geometry and feature values."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from docsec.copydetect import _features
+from docsec.copydetect._layout import DOT_DPI, Layout, render_block
+from docsec.copydetect._locate import Located, locate_block
+
+__all__ = ["Extracted", "extract"]
+
+logger = logging.getLogger(__name__)
+
+F64 = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Located geometry plus every measured value."""
+
+    located: Located
+    values: dict[str, float]
+
+
+def _levels(gray: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float) -> tuple[float, float]:
+    block = _features.resample(
+        gray,
+        hom,
+        x0=0.0,
+        y0=0.0,
+        width=layout.width,
+        height=layout.height,
+        per_dot=1.0,
+        samples_per_dot=spd,
+    )
+    ink = render_block(layout, np.zeros((layout.modules, layout.modules), dtype=bool)) == 0
+    # The pattern area is unknown here (all-white bits were rendered); exclude it.
+    px, py = layout.pattern_origin
+    n = layout.pattern_dots
+    sx, sy = layout.strip_origin
+    busy = np.zeros_like(ink)
+    busy[py - 3 : py + n + 3, px - 3 : px + n + 3] = True
+    busy[sy - 3 : sy + layout.strip_height + 3, sx - 3 : sx + n + 3] = True
+    kernel = np.ones((7, 7), np.uint8)
+    paper_mask = cv2.erode((~ink & ~busy).astype(np.uint8), kernel) > 0
+    fid_ink = ink.copy()
+    fid_ink[busy] = False
+    ink_mask = cv2.erode(fid_ink.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0
+    paper = float(np.median(block[paper_mask])) if paper_mask.any() else 255.0
+    inkv = float(np.median(block[ink_mask])) if ink_mask.any() else 0.0
+    return paper, inkv
+
+
+def _rotated(hom: F64, layout: Layout) -> F64:
+    flip = np.array(
+        [[-1.0, 0.0, float(layout.width)], [0.0, -1.0, float(layout.height)], [0.0, 0.0, 1.0]]
+    )
+    return np.asarray(hom @ flip, dtype=np.float64)
+
+
+def extract(
+    gray: npt.NDArray[np.uint8],
+    layout: Layout,
+    bits: npt.NDArray[np.bool_],
+    *,
+    samples_per_dot: float | None,
+) -> Extracted | None:
+    """Locate the block and compute every feature; ``None`` if not found."""
+    found = locate_block(gray, layout, samples_per_dot=samples_per_dot)
+    if found is None:
+        return None
+    spd = found.samples_per_dot
+    m = layout.module_dots
+    per_mod = float(_features.K)
+    px, py = layout.pattern_origin
+    n = layout.pattern_dots
+    best: tuple[float, F64, dict[str, float], float, float] | None = None
+    for hom in (found.homography, _rotated(found.homography, layout)):
+        paper, ink = _levels(gray, hom, layout, spd)
+        span = paper - ink
+        if span < 5.0:
+            continue
+        raw = _features.resample(
+            gray,
+            hom,
+            x0=px,
+            y0=py,
+            width=n,
+            height=n,
+            per_dot=per_mod / m,
+            samples_per_dot=spd,
+        )
+        dark = (paper - raw) / span
+        feats = _features.pattern_features(dark, bits)
+        score = feats["correlation"]
+        if best is None or score > best[0]:
+            best = (score, hom, feats, paper, ink)
+    if best is None:
+        return None
+    _score, hom, feats, paper, ink = best
+    per_dot_strip = 2
+    sx, sy = layout.strip_origin
+    raw_strip = _features.resample(
+        gray,
+        hom,
+        x0=sx,
+        y0=sy,
+        width=n,
+        height=layout.strip_height,
+        per_dot=per_dot_strip,
+        samples_per_dot=spd,
+    )
+    feats.update(
+        _features.strip_features((paper - raw_strip) / (paper - ink), layout, per_dot_strip)
+    )
+    # Blockiness on the image pixels covering the block (axis-aligned bounding box).
+    corners = np.array(
+        [[0, 0], [layout.width, 0], [layout.width, layout.height], [0, layout.height]],
+        dtype=np.float64,
+    )
+    img_c = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), hom).reshape(-1, 2)
+    h, w = gray.shape
+    x0 = max(0, int(img_c[:, 0].min()))
+    x1 = min(w, int(math.ceil(img_c[:, 0].max())))
+    y0 = max(0, int(img_c[:, 1].min()))
+    y1 = min(h, int(math.ceil(img_c[:, 1].max())))
+    feats["blockiness"] = _features.blockiness(gray[y0:y1, x0:x1])
+    feats["paper_level"] = paper
+    feats["ink_level"] = ink
+    feats["samples_per_dot"] = spd
+    feats["effective_ppi"] = spd * DOT_DPI
+    feats["registration_residual_dots"] = found.residual_dots
+    located = Located(
+        homography=hom,
+        residual_dots=found.residual_dots,
+        samples_per_dot=spd,
+        rotation_deg=found.rotation_deg,
+    )
+    return Extracted(located=located, values=feats)
