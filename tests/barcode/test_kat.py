@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from docsec import barcode
 from docsec.barcode import _dmtx
 
