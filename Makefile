@@ -14,46 +14,48 @@ PYTEST_ARGS ?= -m "not slow"
 
 all: test
 
-setup: $(STAMP)
+setup: system-deps $(STAMP)
 
-# System packages: libdmtx (pylibdmtx's C library) and poppler-utils (pdfsig, an
-# independent PDF signature validator used by the tests).
+# System packages: libdmtx (pylibdmtx's C library), poppler-utils (pdfsig, an
+# independent PDF signature validator used by the tests), libnss3-tools (certutil,
+# to give pdfsig the demo root) and fonts-nanum (the PDF template's Korean + Latin
+# font, SIL OFL 1.1; its subset is embedded in every issued PDF).
 system-deps:
-	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null; then \
+	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
+		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ]; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "installing system packages: libdmtx0b poppler-utils" >&2; \
+		echo "installing system packages: libdmtx0b poppler-utils libnss3-tools fonts-nanum" >&2; \
 		apt-get update -qq >/dev/null && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdmtx0b poppler-utils >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdmtx0b poppler-utils libnss3-tools fonts-nanum >/dev/null; \
 	else \
-		echo "docsec needs the system packages libdmtx0b and poppler-utils." >&2; \
-		echo "Install them (e.g. 'sudo apt-get install libdmtx0b poppler-utils') and run make again." >&2; \
+		echo "docsec needs the system packages libdmtx0b, poppler-utils, libnss3-tools and fonts-nanum." >&2; \
+		echo "Install them (e.g. 'sudo apt-get install libdmtx0b poppler-utils libnss3-tools fonts-nanum') and run make again." >&2; \
 		exit 1; \
 	fi
 
 $(STAMP): pyproject.toml constraints.txt
-	@$(MAKE) --no-print-directory system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check "pip==$(PIP_VERSION)"
 	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e . --group dev
 	@touch $(STAMP)
 
-demo: $(STAMP)
+demo: setup
 	$(VENV)/bin/docsec demo --out $(DEMO_DIR)
 
-lint: $(STAMP)
+lint: setup
 	$(VENV)/bin/ruff check src cli tests benchmarks samples
 	$(VENV)/bin/ruff format --check src cli tests benchmarks samples
 
-typecheck: $(STAMP)
+typecheck: setup
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP)
+pytest: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: setup
 	$(PY) benchmarks/bench_barcode.py
 
 clean:

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from docsec.inspection import InspectionReport
 from docsec.result import CheckStatus, Verdict, VerificationResult
 
 _VERDICT_TEXT = {
@@ -73,4 +74,23 @@ def human(result: VerificationResult) -> str:
     for name in missing:
         lines.append(f"    {'-':>4} *{name}: not run")
     lines.append("  (* = required by the policy)")
+    return "\n".join(lines)
+
+
+def unverified(report: InspectionReport) -> str:
+    """Render ``docsec inspect`` output, labelled UNVERIFIED throughout."""
+    lines = [f"{report.input}: UNVERIFIED content (nothing here is checked)"]
+    if not report.seals:
+        lines.append("  no seal found")
+    for i, seal in enumerate(report.seals, start=1):
+        lines.append(f"  seal {i} (UNVERIFIED):")
+        for key, value in seal.items():
+            if key == "hex":
+                continue
+            if key == "fields" and isinstance(value, list):
+                lines.append("    fields:")
+                lines.extend(f"      {pair[0]}: {pair[1]}" for pair in value)
+            else:
+                lines.append(f"    {key}: {value}")
+        lines.append(f"    hex: {seal.get('hex', '')}")
     return "\n".join(lines)

@@ -33,7 +33,17 @@ from docsec_cli._errors import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
-_SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".bin"}
+_SCAN_SUFFIXES = {
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tif",
+    ".tiff",
+    ".bmp",
+    ".webp",
+    ".bin",
+    ".pdf",
+}
 
 
 def _library_errors(fn: F) -> F:
@@ -327,6 +337,231 @@ def seal_cmd(
     )
 
 
+# ---------------------------------------------------------------- issue
+
+_BATCH: dict[str, Any] = {}
+
+
+def _batch_init(key_der: bytes, cert_path: str, options: dict[str, Any]) -> None:
+    """Load the key once per worker process (not once per document)."""
+    from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+    from docsec import trust
+
+    _BATCH["key"] = load_der_private_key(key_der, password=None)
+    _BATCH["cert"] = trust.load_certificate(cert_path)
+    _BATCH["options"] = options
+
+
+def _batch_one(job: tuple[int, str, str]) -> tuple[int, str | None]:
+    """Issue one JSON Lines record; return (line number, error or None)."""
+    from docsec.issuing import issue
+
+    lineno, line, out_dir = job
+    try:
+        data, number = _batch_record(line)
+        pdf = issue(data, key=_BATCH["key"], cert=_BATCH["cert"], **_BATCH["options"])
+        (Path(out_dir) / f"{number}.pdf").write_bytes(pdf)
+    except (DocsecError, CLIUsageError, json.JSONDecodeError, OSError) as exc:
+        return lineno, f"{type(exc).__name__}: {exc}"
+    return lineno, None
+
+
+def _batch_record(line: str) -> tuple[dict[str, Any], str]:
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise CLIUsageError("not a JSON object")
+    number = str(data.get("document_number", ""))
+    if not number.isalnum():
+        raise CLIUsageError("document_number missing or not alphanumeric")
+    return data, number
+
+
+@cli.command("issue")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Certificate data (JSON).",
+)
+@click.option(
+    "--batch",
+    "batch_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Many certificates, one JSON object per line; --out is then a folder.",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your own certificate PDF (default: the built-in bilingual template).",
+)
+@click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Issuer signing key (PKCS#8 PEM).",
+)
+@click.option(
+    "--cert",
+    "cert_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Issuer certificate.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output PDF (with --batch: output folder, one DOCUMENT_NUMBER.pdf each).",
+)
+@click.option("--page", default=0, show_default=True, type=click.IntRange(0, 9999))
+@click.option(
+    "--seal-x",
+    type=float,
+    default=None,
+    help="Seal top-left x, mm from the page's left edge.",
+)
+@click.option(
+    "--seal-y",
+    type=float,
+    default=None,
+    help="Seal top-left y, mm from the page's top edge.",
+)
+@click.option(
+    "--module-mm",
+    type=click.FloatRange(0.25, 2.0),
+    default=None,
+    help="Seal module size in mm [default: 0.5].",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["B-B", "B-T", "B-LT", "B-LTA"]),
+    default="B-B",
+    show_default=True,
+    help="PAdES baseline level.",
+)
+@click.option(
+    "--tsa", "tsa_url", default=None, help="RFC 3161 timestamp authority URL."
+)
+@click.option(
+    "--trust",
+    "trust_dir",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Trust store whose certificates and CRLs B-LT/B-LTA embed.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Parallel worker processes for --batch.",
+)
+@click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
+@_library_errors
+def issue_cmd(
+    data_path: Path | None,
+    batch_path: Path | None,
+    pdf_path: Path | None,
+    key_path: Path,
+    cert_path: Path,
+    out: Path,
+    page: int,
+    seal_x: float | None,
+    seal_y: float | None,
+    module_mm: float | None,
+    level: str,
+    tsa_url: str | None,
+    trust_dir: Path | None,
+    workers: int,
+    passphrase_env: str,
+) -> None:
+    """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch)."""
+    from docsec import trust
+    from docsec.issuing import issue
+
+    if (data_path is None) == (batch_path is None):
+        raise CLIUsageError("give exactly one of --data and --batch")
+    if (seal_x is None) != (seal_y is None):
+        raise CLIUsageError("give both --seal-x and --seal-y, or neither")
+    options: dict[str, Any] = {
+        "page": page,
+        "level": level,
+        "tsa_url": tsa_url,
+        "module_mm": module_mm,
+    }
+    if seal_x is not None and seal_y is not None:
+        options["seal_origin_mm"] = (seal_x, seal_y)
+    if pdf_path is not None:
+        options["pdf"] = pdf_path.read_bytes()
+    if trust_dir is not None:
+        options["trust"] = trust.TrustStore.load(trust_dir)
+    key = _load_signing_key(key_path, passphrase_env)
+    cert = trust.load_certificate(cert_path)
+    if data_path is not None:
+        pdf = issue(_load_json(data_path), key=key, cert=cert, **options)
+        out.write_bytes(pdf)
+        click.echo(f"issued {out} ({len(pdf)} bytes, PAdES {level})", err=True)
+        return
+    if batch_path is None:  # pragma: no cover - checked above; narrows the type
+        raise CLIUsageError("give --data or --batch")
+    _issue_batch(batch_path, out, key, cert_path, options, workers)
+
+
+def _issue_batch(
+    batch_path: Path,
+    out: Path,
+    key: Any,
+    cert_path: Path,
+    options: dict[str, Any],
+    workers: int,
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from cryptography.hazmat.primitives import serialization
+
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [
+        (i + 1, line, str(out))
+        for i, line in enumerate(batch_path.read_text(encoding="utf-8").splitlines())
+        if line.strip()
+    ]
+    # The key goes to the workers in memory (DER, over the pool's pipe), never to disk.
+    key_der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    failures: list[tuple[int, str]] = []
+    with click.progressbar(length=len(lines), label="issuing", file=sys.stderr) as bar:
+        if workers == 1:
+            _batch_init(key_der, str(cert_path), options)
+            results: Iterator[tuple[int, str | None]] = map(_batch_one, lines)
+            for lineno, error in results:
+                if error:
+                    failures.append((lineno, error))
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                initializer=_batch_init,
+                initargs=(key_der, str(cert_path), options),
+            ) as pool:
+                for lineno, error in pool.map(_batch_one, lines, chunksize=8):
+                    if error:
+                        failures.append((lineno, error))
+                    bar.update(1)
+    for lineno, error in failures:
+        click.echo(f"{batch_path}:{lineno}: {error}", err=True)
+    click.echo(
+        f"issued {len(lines) - len(failures)} of {len(lines)} into {out}", err=True
+    )
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
 def _load_json(path: Path) -> dict[str, Any]:
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
@@ -457,23 +692,10 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
 
     report = inspect_file(file)
     if as_json:
-        click.echo(_render.json_line(report))
-        return
-    click.echo(f"{file}: UNVERIFIED content (nothing here is checked)")
-    for i, sym in enumerate(report["seals"]):  # type: ignore[union-attr]  # shape fixed by inspect_file
-        click.echo(f"  seal {i + 1}:")
-        for k, v in sym.items():
-            if k == "fields":
-                click.echo("    fields:")
-                for name, value in v:
-                    click.echo(f"      {name}: {value}")
-            elif k != "hex":
-                click.echo(f"    {k}: {v}")
-        click.echo(f"    hex: {sym['hex']}")
-    if not report["seals"]:
-        click.echo("  no seal found")
-    ctx = click.get_current_context()
-    ctx.exit(0 if report["seals"] else EXIT_INCONCLUSIVE)
+        click.echo(_render.json_line(report.to_dict()))
+    else:
+        click.echo(_render.unverified(report))
+    click.get_current_context().exit(0 if report.seals else EXIT_INCONCLUSIVE)
 
 
 # ---------------------------------------------------------------- demo

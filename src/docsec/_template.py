@@ -31,18 +31,30 @@ A4_PT = (595.2756, 841.8898)
 
 # Titles for kinds whose data carries no document_title (docs/seal-format.md, 4).
 _KIND_TITLES = {
-    "resident_registration_abstract": ("주민등록표 초본", "Resident Registration Abstract"),
+    "resident_registration_abstract": (
+        "주민등록표 초본",
+        "Resident Registration Abstract",
+    ),
     "resident_registration_copy": ("주민등록표 등본", "Resident Registration Copy"),
     "family_relation_certificate": ("가족관계증명서", "Family Relation Certificate"),
     "basic_certificate": ("기본증명서", "Basic Certificate"),
-    "marriage_relation_certificate": ("혼인관계증명서", "Marriage Relation Certificate"),
+    "marriage_relation_certificate": (
+        "혼인관계증명서",
+        "Marriage Relation Certificate",
+    ),
     "birth_certificate": ("출생증명서", "Birth Certificate"),
-    "adoption_relation_certificate": ("입양관계증명서", "Adoption Relation Certificate"),
+    "adoption_relation_certificate": (
+        "입양관계증명서",
+        "Adoption Relation Certificate",
+    ),
     "national_tax_payment_certificate": (
         "국세 납세증명서",
         "National Tax Payment Certificate",
     ),
-    "local_tax_payment_certificate": ("지방세 납세증명서", "Local Tax Payment Certificate"),
+    "local_tax_payment_certificate": (
+        "지방세 납세증명서",
+        "Local Tax Payment Certificate",
+    ),
     "business_registration_certificate": (
         "사업자등록증명",
         "Business Registration Certificate",
@@ -260,7 +272,10 @@ def _title(data: Mapping[str, object]) -> tuple[str, str]:
     title = data.get("document_title")
     if isinstance(title, str) and title:
         if "(" in title and title.endswith(")"):
-            head, tail = title[: title.index("(")].strip(), title[title.index("(") + 1 : -1]
+            head, tail = (
+                title[: title.index("(")].strip(),
+                title[title.index("(") + 1 : -1],
+            )
             return head or ko, tail or en
         return title, en
     return ko, en
@@ -318,7 +333,9 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
     row_h = 11.0
     for lk, le, text in rows:
         c.rect(left, y, label_w, row_h, fill=0.93, stroke=0.6, width_pt=0.4)
-        c.rect(left + label_w, y, right - left - label_w, row_h, stroke=0.6, width_pt=0.4)
+        c.rect(
+            left + label_w, y, right - left - label_w, row_h, stroke=0.6, width_pt=0.4
+        )
         c.text(left + 3, y + 4.6, lk, size=9.5, style="bold")
         c.text(left + 3, y + 8.9, le, size=7.0, gray=0.35)
         c.text(left + label_w + 4, y + 7.2, text, size=11)
@@ -343,7 +360,9 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
                 col_w = (right - left) / max(1, len(cols))
                 for i, col in enumerate(cols):
                     ck, ce = _label(str(col), _CONTENT_LABELS)
-                    c.text(left + 2 + i * col_w, y, f"{ck} {ce}".strip(), size=8, gray=0.35)
+                    c.text(
+                        left + 2 + i * col_w, y, f"{ck} {ce}".strip(), size=8, gray=0.35
+                    )
                 c.line(left, y + 1.5, right, y + 1.5, width_pt=0.3, gray=0.6)
                 y += 6.0
                 for item in value:

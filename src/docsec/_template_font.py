@@ -208,7 +208,8 @@ class FontFile:
     def _lsb(self, gid: int) -> int:
         data = self._glyph_data(gid)
         if len(data) >= 4:
-            return int(struct.unpack_from(">h", data, 2)[0])
+            lsb: int = struct.unpack_from(">h", data, 2)[0]
+            return lsb
         return 0
 
     @staticmethod
@@ -231,7 +232,8 @@ class FontFile:
 def _checksum(data: bytes) -> int:
     padded = data + b"\0" * (-len(data) % 4)
     words = struct.unpack(f">{len(padded) // 4}I", padded)
-    return sum(words) & 0xFFFFFFFF
+    total: int = sum(words)
+    return total & 0xFFFFFFFF
 
 
 def _build_sfnt(tables: dict[str, bytes]) -> bytes:
@@ -248,7 +250,11 @@ def _build_sfnt(tables: dict[str, bytes]) -> bytes:
     for tag in tags:
         data = tables[tag]
         directory += struct.pack(
-            ">4sIII", tag.encode("latin-1"), _checksum(data), offset + len(body), len(data)
+            ">4sIII",
+            tag.encode("latin-1"),
+            _checksum(data),
+            offset + len(body),
+            len(data),
         )
         body += data + b"\0" * (-len(data) % 4)
     font = bytearray(header + directory + body)

@@ -6,6 +6,7 @@ and for reading seals of issuers one does not trust. Never base a decision on it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from docsec import barcode as _barcode
@@ -13,7 +14,7 @@ from docsec import imaging
 from docsec import seal as _seal
 from docsec.errors import InputError, PayloadError
 
-__all__ = ["describe_unverified", "inspect_file"]
+__all__ = ["InspectionReport", "describe_unverified", "inspect_file"]
 
 _MAX_SEAL_FILE = 64 * 1024
 
@@ -58,16 +59,34 @@ def describe_unverified(data: bytes) -> dict[str, object]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class InspectionReport:
+    """Unverified description of the seals in one input.
+
+    Attributes
+    ----------
+    input : str
+        The file inspected.
+    seals : tuple of dict
+        One :func:`describe_unverified` entry per seal or barcode found.
+    """
+
+    input: str
+    seals: tuple[dict[str, object], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form (``verified`` is always ``False``)."""
+        return {"input": self.input, "verified": False, "seals": list(self.seals)}
+
+
 def inspect_file(
     path: str | Path, *, max_pixels: int = imaging.DEFAULT_MAX_PIXELS
-) -> dict[str, object]:
+) -> InspectionReport:
     """Read seal bytes or find seals in an image and describe them, unverified.
 
     Returns
     -------
-    dict
-        ``{"input": str, "verified": False, "seals": [...]}`` with one
-        :func:`describe_unverified` entry per seal or barcode found.
+    InspectionReport
 
     Raises
     ------
@@ -88,8 +107,4 @@ def inspect_file(
     else:
         loaded = imaging.read_image(p, max_pixels=max_pixels)
         found = list(dict.fromkeys(s.data for s in _barcode.read(loaded.image)))
-    return {
-        "input": str(p),
-        "verified": False,
-        "seals": [describe_unverified(d) for d in found],
-    }
+    return InspectionReport(str(p), tuple(describe_unverified(d) for d in found))

@@ -1,21 +1,24 @@
-"""Issuing: turn certificate data into a signed seal (and, later, a protected PDF)."""
+"""Issuing: turn certificate data into a signed seal, or into a protected, signed PDF."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from docsec import seal as _seal
 from docsec import trust as _trust
-from docsec.errors import KeyMaterialError
+from docsec.errors import InputError, KeyMaterialError
 
 if TYPE_CHECKING:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec
 
-__all__ = ["icao_country_code", "issue_seal"]
+    from docsec.pdf import MarkSource, PdfSigningKey, RasterMark
+    from docsec.trust import TrustStore
+
+__all__ = ["icao_country_code", "issue", "issue_seal"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +121,161 @@ def issue_seal(
     )
     logger.info("issued seal of %d bytes", len(sealed))
     return sealed
+
+
+# A few loaded signing keys, so that issuing many PDFs with the same key object does
+# not rebuild pyHanko's signer for each (pyHanko's SimpleSigner would even re-parse
+# the key on every signature). The key object is held, so its id() stays unique.
+_SIGNERS: dict[tuple[int, bytes], tuple[object, PdfSigningKey]] = {}
+_SIGNERS_MAX = 8
+
+
+def _signing_key(
+    key: ec.EllipticCurvePrivateKey, cert: x509.Certificate
+) -> PdfSigningKey:
+    from cryptography.hazmat.primitives import hashes
+
+    from docsec.pdf import PdfSigningKey
+
+    slot = (id(key), cert.fingerprint(hashes.SHA256()))
+    found = _SIGNERS.get(slot)
+    if found is not None and found[0] is key:
+        return found[1]
+    signing_key = PdfSigningKey(key, cert)
+    if len(_SIGNERS) >= _SIGNERS_MAX:
+        _SIGNERS.pop(next(iter(_SIGNERS)))
+    _SIGNERS[slot] = (key, signing_key)
+    return signing_key
+
+
+def _region(
+    mark: RasterMark, origin: tuple[float, float], module_mm: float
+) -> list[int]:
+    w_mm, h_mm = mark.size_mm
+    return [
+        round((mark.x_mm - origin[0]) / module_mm * 10),
+        round((mark.y_mm - origin[1]) / module_mm * 10),
+        max(1, round(w_mm / module_mm * 10)),
+        max(1, round(h_mm / module_mm * 10)),
+    ]
+
+
+def issue(
+    data: Mapping[str, object],
+    *,
+    key: ec.EllipticCurvePrivateKey,
+    cert: x509.Certificate,
+    pdf: bytes | None = None,
+    page: int = 0,
+    seal_origin_mm: tuple[float, float] | None = None,
+    module_mm: float | None = None,
+    cdp: MarkSource | None = None,
+    watermark: MarkSource | None = None,
+    pantograph: MarkSource | None = None,
+    level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-B",
+    tsa_url: str | None = None,
+    trust: TrustStore | None = None,
+    signature_date: date | None = None,
+) -> bytes:
+    """Issue a certificate as a protected, PAdES-signed PDF.
+
+    The certificate page (the caller's PDF, or the built-in bilingual template) gets
+    the signed seal as vector modules, the document number beside it, and the
+    optional copy-detection pattern, watermark background and void pantograph; then
+    the file is certified with a PAdES signature that allows no changes.
+
+    Parameters
+    ----------
+    data : mapping
+        Certificate data as in ``samples/data/*.json``. It must not carry a
+        ``layout``: issue() writes it (module size, and the regions of the CDP and
+        watermark when they name a key id), so the seal states the printed scale.
+    key : EllipticCurvePrivateKey
+        The issuer's key; it signs both the seal and the PDF. Reusing the same key
+        object across calls reuses the loaded signer.
+    cert : x509.Certificate
+        The issuer's certificate.
+    pdf : bytes, optional
+        The issuing system's own certificate PDF; default: the built-in template.
+    page : int
+        Page of ``pdf`` that gets the seal.
+    seal_origin_mm : (float, float), optional
+        Top-left corner of the seal symbol, mm from the page's top-left corner
+        (default :data:`docsec.pdf.DEFAULT_SEAL_ORIGIN_MM`, inside the template's
+        reserved area at the bottom right of an A4 page).
+    module_mm : float, optional
+        Seal module size (default 0.5 mm, reliable from 300-dpi scans).
+    cdp, watermark, pantograph : RasterMark or callable, optional
+        Layers to stamp: a :class:`docsec.pdf.RasterMark`, or a callable taking a
+        :class:`docsec.pdf.MarkContext` and returning one. The CDP must be bilevel.
+    level : {"B-B", "B-T", "B-LT", "B-LTA"}
+        PAdES baseline level; B-T and above need ``tsa_url``, B-LT and B-LTA also
+        ``trust``.
+    tsa_url : str, optional
+        RFC 3161 timestamp authority URL.
+    trust : TrustStore, optional
+        Trust store whose certificates and CRLs B-LT / B-LTA embed.
+    signature_date : date, optional
+        Seal signing date (default today, UTC).
+
+    Returns
+    -------
+    bytes
+        The issued PDF.
+
+    Raises
+    ------
+    InputError
+        Bad certificate data, a ``layout`` in the data, an unusable PDF, or a seal
+        or layer that does not fit.
+    KeyMaterialError
+        Key and certificate do not match, or the certificate is not valid today.
+    ConfigurationError
+        Bad options (module size, PAdES level without a TSA, template font missing).
+    """
+    from docsec import pdf as _pdf
+
+    if "layout" in data:
+        raise InputError(
+            "certificate data for issue() must not carry a layout: issue() writes it"
+        )
+    module = _pdf.DEFAULT_MODULE_MM if module_mm is None else float(module_mm)
+    origin = _pdf.DEFAULT_SEAL_ORIGIN_MM if seal_origin_mm is None else seal_origin_mm
+    source = pdf if pdf is not None else _pdf.template_pdf(dict(data))
+    page_size = _pdf.page_size_mm(source, page=page)
+    number = str(data.get("document_number", ""))
+    ctx = _pdf.MarkContext(number, page_size, origin, module)
+    marks = {
+        "cdp": _pdf.resolve_mark(cdp, ctx, "cdp"),
+        "watermark": _pdf.resolve_mark(watermark, ctx, "watermark"),
+        "pantograph": _pdf.resolve_mark(pantograph, ctx, "pantograph"),
+    }
+    cdp_mark = marks["cdp"]
+    if cdp_mark is not None and not cdp_mark.bilevel:
+        raise InputError("the copy-detection pattern must be a bilevel RasterMark")
+    layout: dict[str, object] = {"module_size_um": round(module * 1000)}
+    for name in ("cdp", "watermark"):
+        mark = marks[name]
+        if mark is not None and mark.key_id is not None:
+            layout[name] = {
+                "region": _region(mark, origin, module),
+                "key_id": mark.key_id,
+            }
+    full = {**data, "layout": layout}
+    sealed = issue_seal(full, key=key, cert=cert, signature_date=signature_date)
+    protected = _pdf.protect(
+        source,
+        seal_bytes=sealed,
+        document_number=number,
+        seal_origin_mm=origin,
+        module_mm=module,
+        page=page,
+        cdp=cdp_mark,
+        watermark=marks["watermark"],
+        pantograph=marks["pantograph"],
+    )
+    signed = _pdf.sign_pdf(
+        protected, _signing_key(key, cert), level=level, tsa_url=tsa_url, trust=trust
+    )
+    logger.info("issued PDF of %d bytes (PAdES %s)", len(signed), level)
+    return signed

@@ -41,14 +41,17 @@ __all__ = [
     "DEFAULT_SEAL_ORIGIN_MM",
     "SIGNATURE_LEVELS",
     "MarkContext",
+    "MarkSource",
     "PdfSigningKey",
     "RasterMark",
     "SignatureReport",
     "declared_seal",
     "is_pdf",
     "page_count",
+    "page_size_mm",
     "protect",
     "render_page",
+    "resolve_mark",
     "scanned_page_image",
     "sign_pdf",
     "template_pdf",
@@ -138,10 +141,10 @@ def _check_mark(mark: object, what: str) -> RasterMark:
         raise ConfigurationError(
             f"{what} must be a RasterMark or return one, got {type(mark).__name__}"
         )
-    img = mark.image
+    img: object = mark.image
     if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 2:
         raise InputError(f"{what}: image must be a (H, W) uint8 array")
-    if min(img.shape) < 1:
+    if min(mark.image.shape) < 1:
         raise InputError(f"{what}: image is empty")
     if not 50 <= float(mark.dpi) <= 4800:
         raise InputError(f"{what}: dpi must be in [50, 4800], got {mark.dpi!r}")
@@ -150,7 +153,9 @@ def _check_mark(mark: object, what: str) -> RasterMark:
     return mark
 
 
-def resolve_mark(source: MarkSource | None, ctx: MarkContext, what: str) -> RasterMark | None:
+def resolve_mark(
+    source: MarkSource | None, ctx: MarkContext, what: str
+) -> RasterMark | None:
     """Return the mark a source gives for ``ctx`` (None stays None)."""
     if source is None:
         return None
@@ -185,6 +190,21 @@ def page_count(data: bytes) -> int:
     """
     with _open(data) as pdf:
         return len(pdf.pages)
+
+
+def page_size_mm(data: bytes, *, page: int = 0) -> tuple[float, float]:
+    """Return the visible size (CropBox) of a page in mm, (width, height).
+
+    Raises
+    ------
+    InputError
+        If the bytes are not a readable PDF or the page does not exist.
+    """
+    with _open(data) as pdf:
+        if not 0 <= page < len(pdf.pages):
+            raise InputError(f"the PDF has no page {page}")
+        box = [float(v) for v in pdf.pages[page].cropbox]
+        return (box[2] - box[0]) / _MM, (box[3] - box[1]) / _MM
 
 
 def _add_font(pdf: Any, name: str, pf: _template.PageFont) -> Any:
@@ -438,7 +458,9 @@ def protect(
             origin[0] + sx * _MM,
             origin[1] + page_h - (sy + side_mm) * _MM,
         )
-        rects = _barcode.vector_rectangles(matrix, module_size=module_pt, origin=bottom_left)
+        rects = _barcode.vector_rectangles(
+            matrix, module_size=module_pt, origin=bottom_left
+        )
 
         resources = pg.obj.get("/Resources")
         if resources is None:
@@ -461,7 +483,12 @@ def protect(
         right = sx - 3.0
         canvas.text(right, sy + side_mm - 6.0, label, size=7, gray=0.3, align="right")
         canvas.text(
-            right, sy + side_mm - 0.5, document_number, size=11, style="bold", align="right"
+            right,
+            sy + side_mm - 0.5,
+            document_number,
+            size=11,
+            style="bold",
+            align="right",
         )
         text_ops, fonts = canvas.finish()
         font_dict = resources.get("/Font")
@@ -546,8 +573,13 @@ class PdfSigningKey:
     ) -> None:
         from cryptography.hazmat.primitives import serialization
 
-        spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        if key.public_key().public_bytes(*spki) != cert.public_key().public_bytes(*spki):
+        spki = (
+            serialization.Encoding.DER,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        if key.public_key().public_bytes(*spki) != cert.public_key().public_bytes(
+            *spki
+        ):
             raise KeyMaterialError("the signing key does not belong to the certificate")
         self.key = key
         self.cert = cert
@@ -574,17 +606,24 @@ def _make_signer(sk: PdfSigningKey) -> Any:
     from pyhanko.sign.signers import Signer
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    hash_for = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+    hash_for: dict[str, hashes.HashAlgorithm] = {
+        "sha256": hashes.SHA256(),
+        "sha384": hashes.SHA384(),
+        "sha512": hashes.SHA512(),
+    }
     key = sk.key
 
-    class _KeySigner(Signer):  # type: ignore[misc]  # pyHanko ships no stubs for this base
+    class _KeySigner(Signer):
         async def async_sign_raw(
             self, data: bytes, digest_algorithm: str, dry_run: bool = False
         ) -> bytes:
-            algo = hash_for[digest_algorithm.lower()]()
+            algo = hash_for[digest_algorithm.lower()]
             return key.sign(data, ec.ECDSA(algo))
 
-    registry = SimpleCertificateStore.from_certs([_asn1_cert(c) for c in sk.chain])
+    # pyhanko-certvalidator leaves from_certs unannotated.
+    registry = SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+        [_asn1_cert(c) for c in sk.chain]
+    )
     return _KeySigner(signing_cert=_asn1_cert(sk.cert), cert_registry=registry)
 
 
@@ -648,11 +687,15 @@ def sign_pdf(
         The PDF cannot be signed (pyHanko's message is kept).
     """
     if level not in SIGNATURE_LEVELS:
-        raise ConfigurationError(f"unknown PAdES level {level!r}; use {SIGNATURE_LEVELS}")
+        raise ConfigurationError(
+            f"unknown PAdES level {level!r}; use {SIGNATURE_LEVELS}"
+        )
     if level != "B-B" and not tsa_url:
         raise ConfigurationError(f"PAdES {level} needs a timestamp authority URL")
     if level in ("B-LT", "B-LTA") and trust is None:
-        raise ConfigurationError(f"PAdES {level} needs a trust store for validation data")
+        raise ConfigurationError(
+            f"PAdES {level} needs a trust store for validation data"
+        )
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -676,7 +719,10 @@ def sign_pdf(
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_data), strict=False)
-        out = pdf_signer.sign_pdf(writer, output=io.BytesIO())
+        # A fixed reservation skips pyHanko's dry-run signature (which costs as much
+        # as the real one); timestamps and validation data need more room.
+        reserved = {"B-B": 8192, "B-T": 16384}.get(level)
+        out = pdf_signer.sign_pdf(writer, bytes_reserved=reserved, output=io.BytesIO())
     except Exception as exc:
         # pyHanko raises its own errors, ValueError and aiohttp errors here; the
         # message says what went wrong.
@@ -778,7 +824,9 @@ def validate_signatures(
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
         # pyHanko's reader raises PdfReadError and assorted low-level errors.
-        raise InputError(f"cannot read the PDF's signatures: {type(exc).__name__}") from exc
+        raise InputError(
+            f"cannot read the PDF's signatures: {type(exc).__name__}"
+        ) from exc
     reports: list[SignatureReport] = []
     for emb in embedded:
         name = str(emb.field_name)
@@ -786,6 +834,7 @@ def validate_signatures(
         kind = "timestamp" if is_ts else "signature"
         try:
             vc = _validation_context(trust, at=at)
+            status: Any
             if is_ts:
                 status = validate_pdf_timestamp(emb, validation_context=vc)
             else:
@@ -809,7 +858,17 @@ def _report(name: str, kind: str, status: Any, emb: Any) -> SignatureReport:
     level_name = level.name if level is not None else None
     coverage = getattr(status, "coverage", None)
     docmdp_ok = getattr(status, "docmdp_ok", None)
-    ok = bool(status.bottom_line) and docmdp_ok is True and level_name in _ALLOWED_LEVELS
+    crypto_ok = bool(status.intact and status.valid and status.trusted)
+    if kind == "timestamp":
+        # Document timestamps have no DocMDP verdict of their own.
+        ok = crypto_ok and level_name in _ALLOWED_LEVELS
+    else:
+        ok = (
+            crypto_ok
+            and bool(status.bottom_line)
+            and docmdp_ok is True
+            and level_name in _ALLOWED_LEVELS
+        )
     cert = status.signing_cert
     ts_validity = getattr(status, "timestamp_validity", None)
     when = None
@@ -859,7 +918,7 @@ def render_page(pdf_data: bytes, *, dpi: float = 300.0, page: int = 0) -> GrayIm
     InputError
         If the PDF cannot be opened or has no such page.
     """
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # ships no py.typed
 
     if not 50 <= dpi <= 1200:
         raise InputError(f"dpi must be in [50, 1200], got {dpi!r}")
@@ -904,7 +963,7 @@ def scanned_page_image(pdf_data: bytes, *, page: int = 0) -> tuple[Image, float]
         resources = pg.obj.get("/Resources", {})
         if resources.get("/Font"):
             return None
-        images = list(pg.images.items())
+        images = list(pg.get_images().items())
         if len(images) != 1:
             return None
         _, raw = images[0]

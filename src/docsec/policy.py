@@ -15,7 +15,7 @@ from docsec.imaging import DEFAULT_MAX_PIXELS
 if TYPE_CHECKING:
     from docsec.trust import TrustStore
 
-__all__ = ["KNOWN_CHECKS", "SEAL_CHECKS", "VerifyPolicy"]
+__all__ = ["KNOWN_CHECKS", "PDF_CHECKS", "SEAL_CHECKS", "VerifyPolicy"]
 
 #: Every check name that docsec can produce today.
 KNOWN_CHECKS = frozenset(
@@ -26,12 +26,18 @@ KNOWN_CHECKS = frozenset(
         "certificate_validity",  # the signer certificate was valid at the signing date
         "revocation",  # a CRL from the issuer says the certificate is not revoked
         "document_validity",  # the document's own validity window contains `at`
+        "pdf_signature",  # a PAdES signature validates, trusted, no disallowed change
+        "seal_pdf_signer_match",  # the seal's signer and the PDF's signer are one key
+        "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.
 SEAL_CHECKS = frozenset(
     {"barcode", "signature", "signer_certificate", "certificate_validity"}
 )
+#: The checks a born-digital PDF needs on top of the seal's (always required by
+#: :func:`docsec.verify.verify_pdf`).
+PDF_CHECKS = frozenset({"pdf_signature", "seal_pdf_signer_match"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +93,26 @@ class VerifyPolicy:
             required.add("revocation")
             name = "seal+crl"
         return cls(trust=trust, required=frozenset(required), name=name)
+
+    @classmethod
+    def pdf(
+        cls, trust: TrustStore, *, require_revocation: bool = False
+    ) -> VerifyPolicy:
+        """Policy for a signed PDF: the seal's checks plus :data:`PDF_CHECKS`.
+
+        Examples
+        --------
+        >>> from docsec.trust import TrustStore
+        >>> import datetime as dt
+        >>> from cryptography.hazmat.primitives.asymmetric import ec
+        >>> from docsec.trust import create_root_ca
+        >>> root = create_root_ca(country="KR", common_name="R", organization=None,
+        ...     key=ec.generate_private_key(ec.SECP256R1()),
+        ...     valid_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), valid_days=10)
+        >>> sorted(VerifyPolicy.pdf(TrustStore.from_certificates([root])).required)[-4:]
+        ['pdf_signature', 'seal_pdf_signer_match', 'signature', 'signer_certificate']
+        """
+        base = cls.seal(trust, require_revocation=require_revocation)
+        return cls(
+            trust=trust, required=base.required | PDF_CHECKS, name=base.name + "+pdf"
+        )

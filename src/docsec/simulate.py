@@ -27,7 +27,9 @@ oversampled for dot shape:
 
 1. *Rasterisation*: the page is resampled to the printer grid (pixel replication for
    integer up-scaling, so binary 1-dot patterns stay binary).
-2. *Halftoning*: grey is screened, solid black and white are not. Laser: a
+2. *Halftoning*: grey is screened, solid black and white are not. The driver first
+   applies a linearisation curve (coverage ``c -> c ** tone_gamma``) that offsets
+   part of the dot gain. Laser: a
    clustered-dot supercell screen at 106, 133 or 159 lpi, 45 degrees (Ulichney,
    *Digital Halftoning*, 1987). Inkjet: dispersed dots from a 128x128 blue-noise mask
    (void-and-cluster, Ulichney 1993) as a fast stand-in for the drivers' error
@@ -35,8 +37,9 @@ oversampled for dot shape:
    replacement (text and grey print in black only) and 15/75/0/45 degree screens.
 3. *Dot spread and dot gain*: each dot deposits toner/ink with a Gaussian profile
    (sigma 15-28 um) and coverage ``1 - exp(-mass)``: isolated dots come out round and
-   ~60-80 um wide at 600 dpi, solids close, edges grow. The resulting mechanical dot
-   gain at 50 % is printed by ``benchmarks/bench_simulate.py``.
+   ~60-80 um wide at 600 dpi, solids close, edges grow. The resulting tone value
+   increase at 50 % is 15-30 points, as for office printers on plain paper
+   (printed by ``benchmarks/bench_simulate.py``).
 4. *Toner and ink defects*: per-dot mass noise (grain), low-frequency mottle,
    periodic banding across the feed direction, stray specks near marks (toner
    scatter, satellite drops), voids (dropouts), and for worn devices light streaks

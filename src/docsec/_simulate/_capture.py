@@ -30,7 +30,7 @@ from docsec._types import Image
 from docsec.errors import ConfigurationError
 from docsec.imaging import decode_image, encode_image
 
-logger = logging.getLogger("docsec.simulate")
+logger = logging.getLogger(__name__)
 
 _SQRT12 = math.sqrt(12.0)
 # ITU-R BT.601 luma weights in B, G, R order (what OpenCV's BGR2GRAY uses).
@@ -44,11 +44,14 @@ def _luminance(refl: F32) -> F32:
     return out
 
 
-def _unsharp(v: F32, amount: float, sigma: float) -> None:
-    """Sharpen in place: v += amount * (v - blur(v))."""
+def _unsharp(v: F32, amount: float, sigma: float, scratch: F32 | None = None) -> None:
+    """Sharpen in place: v += amount * (v - blur(v)); ``scratch`` may be overwritten."""
     if amount <= 0:
         return
-    blur = cv_f32(cv2.GaussianBlur(v, (0, 0), sigma))
+    if scratch is not None and scratch.shape == v.shape:
+        blur = cv_f32(cv2.GaussianBlur(v, (0, 0), sigma, dst=scratch))
+    else:
+        blur = cv_f32(cv2.GaussianBlur(v, (0, 0), sigma))
     np.subtract(v, blur, out=blur)
     blur *= np.float32(amount)
     v += blur
@@ -157,7 +160,7 @@ def scan_linear(
     lin -= np.float32(k * sp.black / span)
     np.clip(lin, 0.0, k, out=lin)
     level = cv_f32(cv2.pow(lin, 1.0 / sp.gamma, dst=lin))
-    _unsharp(level, sp.sharpen, sigma=1.0)
+    _unsharp(level, sp.sharpen, sigma=1.0, scratch=scratch)
     # Sensor noise, its sigma linear in the output level between the dark and
     # white values: level + z (dark + a level) = level (1 + a z) + dark z, with the
     # same z in both tables.
@@ -415,9 +418,13 @@ def copy_impl(
     x -= np.float32(cp.black)
     x *= np.float32(1.0 / (cp.white - cp.black))
     if cp.binarize:
-        # A careful counterfeiter restores the binary pattern: threshold halfway
-        # between ink and paper after sharpening.
-        out = np.where(x < 0.5, np.uint8(0), np.uint8(255)).astype(np.uint8)
+        # A careful counterfeiter restores the binary pattern: after sharpening,
+        # threshold at the local mean (a 1 mm window), which keeps the black
+        # fraction of dot patterns despite the original's dot gain; clamped so
+        # that blank paper stays white and solids stay black.
+        local = cv_f32(cv2.GaussianBlur(x, (0, 0), cp.scanner.dpi / MM_PER_INCH))
+        np.clip(local, 0.25, 0.75, out=local)
+        out = np.where(x < local, np.uint8(0), np.uint8(255)).astype(np.uint8)
     else:
         np.clip(x, 0.0, 1.0, out=x)
         if cp.gamma != 1.0:

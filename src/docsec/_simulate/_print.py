@@ -38,7 +38,7 @@ from docsec._simulate._util import (
 )
 from docsec._types import Image
 
-logger = logging.getLogger("docsec.simulate")
+logger = logging.getLogger(__name__)
 
 AnyParams = PrinterParams | ScannerParams | PhoneParams | CopierParams
 
@@ -150,6 +150,13 @@ def _threshold(p: PrinterParams, sep: str) -> ht.U8:
     tile = ht.TILE_600 * p.dpi // 600
     i, j = ht.LASER_SCREENS[p.screen_lpi] if sep == "k" else _COLOR_SCREEN[sep]
     return ht.clustered_dot(i, j, tile)
+
+
+def _linearisation(gamma: float) -> Image:
+    """Driver tone curve on uint8 levels: coverage c -> c ** gamma (0 and 255 fixed)."""
+    cov = 1.0 - np.arange(256, dtype=np.float64) / 255.0
+    out: Image = np.clip(np.rint(255.0 * (1.0 - cov**gamma)), 0, 255).astype(np.uint8)
+    return out
 
 
 def _coarse_shape(shape: tuple[int, int], dpi: float) -> tuple[tuple[int, int], float]:
@@ -266,6 +273,8 @@ def _uncovered(
     """
     thr = _threshold(p, sep)
     offset = (int(rng.integers(0, thr.shape[0])), int(rng.integers(0, thr.shape[1])))
+    if p.tone_gamma != 1.0:
+        value = cv_u8(cv2.LUT(value, _linearisation(p.tone_gamma)))
     inked = ht.screen(value, thr, offset)
     if not inked.any():
         return None

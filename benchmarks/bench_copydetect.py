@@ -1,0 +1,327 @@
+"""Copy-detection benchmark over docsec.simulate: originals, photocopies, reprints.
+
+Every document gets its own pattern (document id from the seed) printed on a small
+page (the block plus a 5 mm margin), then either scanned (original) or photocopied
+and scanned (copy), and measured with :func:`docsec.copydetect.measure`.
+
+Sources: originals from each printer class (laser/inkjet x good/worn), office
+photocopies in text and photo mode and careful 1200-dpi scan-and-reprints
+(``strong``) of originals from all four classes in turn. Captures: flatbed at
+300, 600, 1200 and 2400 ppi (PNG) and a phone photo. (A colour copier is not in
+``docsec.simulate``; its copier is black-and-white.)
+
+Per condition it prints: n, the fraction decided, wrong calls (original called
+COPY; copy called ORIGINAL) with Wilson 95 % bounds, the AUC of the fidelity
+score against the originals of the same capture (same printer class for the
+per-class rows), and the median measuring time.
+
+Usage::
+
+    python benchmarks/bench_copydetect.py --quick          # CI sample, seconds
+    python benchmarks/bench_copydetect.py --full --time-cap 1800
+    python benchmarks/bench_copydetect.py --fit            # thresholds (seeds 1000+)
+
+Fit and report seeds are disjoint: ``--fit`` uses seeds from 1000 up, the report
+uses seeds from 0 up (``--start`` moves it) and refuses to overlap the fit range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from docsec import copydetect, simulate
+from docsec.keys import SecretKey
+
+FIT_START = 1000
+FIT_END = 1999
+
+PRINTERS = (("laser", "good"), ("laser", "worn"), ("inkjet", "good"), ("inkjet", "worn"))
+SOURCES = (
+    *(f"orig:{k}:{q}" for k, q in PRINTERS),
+    "copy:text",
+    "copy:photo",
+    "copy:strong",
+)
+CAPTURES = ("flatbed1200", "flatbed2400", "flatbed600", "flatbed300", "phone")
+
+_KEY = SecretKey.from_material("cdp", bytes(range(32)))  # benchmark key, not secret
+_MARGIN = 120  # dots: 5 mm of white paper around the block
+
+
+def _page(doc_id: str, module_dots: int) -> np.ndarray:
+    pat = copydetect.make_pattern(_KEY, doc_id, module_dots=module_dots)
+    h, w = pat.image.shape
+    page = np.full((h + 2 * _MARGIN, w + 2 * _MARGIN), 255, np.uint8)
+    page[_MARGIN : _MARGIN + h, _MARGIN : _MARGIN + w] = pat.image
+    return page
+
+
+def run_one(args: tuple[str, str, int, int]) -> dict[str, object]:
+    """Simulate and measure one document; return its record."""
+    source, capture, seed, module_dots = args
+    doc_id = f"BENCH{seed:06d}"
+    page = _page(doc_id, module_dots)
+    if source.startswith("orig:"):
+        _o, kind, quality = source.split(":")
+        printer = kind
+    else:
+        kind, quality = PRINTERS[seed % 4]
+        printer = kind
+    common: dict[str, object] = {
+        "page_dpi": 600,
+        "rng": seed,
+        "printer": printer,
+        "quality": quality,
+        "oversample": 2,
+    }
+    if capture == "phone":
+        if source.startswith("orig:"):
+            res = simulate.phone_capture(page, **common)  # type: ignore[arg-type]
+        else:
+            gen = np.random.default_rng(seed)
+            printed = simulate.print_page(
+                page, dpi=600, rng=gen, printer=kind, quality=quality, oversample=2
+            )
+            mode = source.split(":")[1]
+            copied = simulate.copy_page(
+                printed,
+                rng=gen,
+                mode="text" if mode == "strong" else mode,
+                strong=mode == "strong",
+            )
+            res = simulate.photograph(copied, rng=gen)
+        dpi = None
+    else:
+        dpi = float(capture.removeprefix("flatbed"))
+        if source.startswith("orig:"):
+            res = simulate.print_scan(page, scanner_dpi=dpi, **common)  # type: ignore[arg-type]
+        else:
+            mode = source.split(":")[1]
+            res = simulate.photocopy(
+                page,
+                scanner_dpi=dpi,
+                mode="text" if mode == "strong" else mode,  # type: ignore[arg-type]
+                strong=mode == "strong",
+                **common,  # type: ignore[arg-type]
+            )
+    t0 = time.perf_counter()
+    m = copydetect.measure(
+        res.image, key=_KEY, doc_id=doc_id, dpi=dpi, module_dots=module_dots
+    )
+    ms = (time.perf_counter() - t0) * 1e3
+    return {
+        "source": source,
+        "capture": capture,
+        "seed": seed,
+        "printer": f"{kind}:{quality}",
+        "decision": m.decision.value,
+        "score": m.score,
+        "reason": m.reasons[0].split(":")[0] if m.reasons else "",
+        "ms": ms,
+        "values": {k: round(float(v), 5) for k, v in m.measurements.items()},
+    }
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for k successes in n trials."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """P(score of an original > score of a copy), ties counting half."""
+    if not pos or not neg:
+        return float("nan")
+    a = np.asarray(pos)[:, None]
+    b = np.asarray(neg)[None, :]
+    return float(((a > b).sum() + 0.5 * (a == b).sum()) / (a.size * b.size))
+
+
+def _jobs(
+    n: int, start: int, module_dots: int, captures: tuple[str, ...]
+) -> Iterator[tuple[str, str, int, int]]:
+    for capture in captures:
+        n_cap = min(n, 40) if capture == "phone" else n
+        for i in range(n_cap):
+            for source in SOURCES:
+                yield (source, capture, start + i, module_dots)
+
+
+def collect(
+    n: int,
+    start: int,
+    module_dots: int,
+    captures: tuple[str, ...],
+    workers: int,
+    time_cap: float,
+) -> list[dict[str, object]]:
+    """Run the jobs (in worker processes if asked), stopping at the time cap."""
+    t_end = time.monotonic() + time_cap
+    jobs = list(_jobs(n, start, module_dots, captures))
+    out: list[dict[str, object]] = []
+    if workers <= 1:
+        for job in jobs:
+            if time.monotonic() > t_end:
+                print(f"# time cap reached after {len(out)} of {len(jobs)} runs", file=sys.stderr)
+                break
+            out.append(run_one(job))
+        return out
+    with ProcessPoolExecutor(workers) as pool:
+        chunk = 4 * workers
+        for i in range(0, len(jobs), chunk):
+            if time.monotonic() > t_end:
+                print(f"# time cap reached after {len(out)} of {len(jobs)} runs", file=sys.stderr)
+                break
+            out.extend(pool.map(run_one, jobs[i : i + chunk]))
+    return out
+
+
+def _scores(rows: list[dict[str, object]]) -> list[float]:
+    return [float(r["score"]) for r in rows if r["score"] is not None]  # type: ignore[arg-type]
+
+
+def report(rows: list[dict[str, object]], module_dots: int) -> None:
+    """Print the table."""
+    by: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+    for r in rows:
+        by[(str(r["capture"]), str(r["source"]))].append(r)
+    print(f"\n## copy detection, {module_dots}-dot modules")
+    print(
+        "| capture | source | n | decided | orig->COPY (95% CI) | copy->ORIGINAL (95% CI) "
+        "| AUC | median ms | top reason |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for capture in CAPTURES:
+        origs = [r for (c, s), rs in by.items() if c == capture and s.startswith("orig") for r in rs]
+        if not origs:
+            continue
+        groups: list[tuple[str, list[dict[str, object]]]] = [
+            (s, by[(capture, s)]) for s in SOURCES if by.get((capture, s))
+        ]
+        groups.insert(4, ("orig:mixed", origs))
+        copies_office = by.get((capture, "copy:text"), []) + by.get((capture, "copy:photo"), [])
+        if copies_office:
+            groups.insert(7, ("copy:office(text+photo)", copies_office))
+        for source, rs in groups:
+            n = len(rs)
+            decided = sum(r["decision"] != "inconclusive" for r in rs)
+            if source.startswith("orig"):
+                k = sum(r["decision"] == "copy" for r in rs)
+                lo, hi = wilson(k, n)
+                wrong_o = f"{k}/{n} [{lo:.3f}, {hi:.3f}]"
+                wrong_c = "-"
+                if source == "orig:mixed":
+                    a = auc(_scores(rs), _scores(copies_office))
+                else:
+                    # Known printer class: its originals vs office copies of its prints.
+                    cls = source.removeprefix("orig:")
+                    a = auc(_scores(rs), _scores([r for r in copies_office if r["printer"] == cls]))
+            else:
+                k = sum(r["decision"] == "original" for r in rs)
+                lo, hi = wilson(k, n)
+                wrong_o = "-"
+                wrong_c = f"{k}/{n} [{lo:.3f}, {hi:.3f}]"
+                a = auc(_scores(origs), _scores(rs))
+            ms = statistics.median(float(r["ms"]) for r in rs)  # type: ignore[arg-type]
+            reasons = [str(r["reason"]) for r in rs]
+            top = max(set(reasons), key=reasons.count)
+            print(
+                f"| {capture} | {source} | {n} | {decided / n:.1%} | {wrong_o} | {wrong_c} "
+                f"| {a:.4f} | {ms:.0f} | {top} |"
+            )
+
+
+def _vals(rows: list[dict[str, object]], key: str) -> list[float]:
+    return [float(r["values"][key]) for r in rows if key in r["values"]]  # type: ignore[index]
+
+
+def fit(rows: list[dict[str, object]], module_dots: int) -> None:
+    """Print thresholds fitted on these rows (office copies vs all originals).
+
+    fidelity: the middle half of the gap between the lowest original and the
+    highest office copy is left inconclusive. Guards on ORIGINAL, from originals
+    only: correlation at least 0.8 x the lowest original's, 1/8-tint coverage at
+    most 1.5 x the highest original's.
+    """
+    print(f"\n## fitted thresholds, {module_dots}-dot modules (fit seeds)")
+    for capture in ("flatbed600", "flatbed1200", "flatbed2400"):
+        at = [r for r in rows if r["capture"] == capture]
+        origs = [r for r in at if str(r["source"]).startswith("orig")]
+        office = [r for r in at if r["source"] in ("copy:text", "copy:photo")]
+        strong = [r for r in at if r["source"] == "copy:strong"]
+        o, c, s = _scores(origs), _scores(office), _scores(strong)
+        if not o or not c:
+            continue
+        lo, hi = min(o), max(c)
+        if lo > hi:
+            gap = lo - hi
+            copy_below, original_above = hi + 0.25 * gap, lo - 0.25 * gap
+        else:
+            copy_below, original_above = lo - 0.02, hi + 0.02
+        min_corr = 0.8 * min(_vals(origs, "correlation"))
+        max_tint = 1.5 * max(_vals(origs, "tint_coverage"))
+        print(
+            f"{capture}: originals min {lo:.3f} (n={len(o)}), office copies max {hi:.3f} "
+            f"(n={len(c)}), strong max {max(s) if s else float('nan'):.3f}\n"
+            f"    copy_below {copy_below:.3f}, original_above {original_above:.3f}, "
+            f"original_min_correlation {min_corr:.3f}, original_max_tint {max_tint:.3f}"
+        )
+
+
+def main() -> None:
+    """Parse options, run, print."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="3 seeds per condition (CI)")
+    mode.add_argument("--full", action="store_true", help="200 seeds per condition")
+    mode.add_argument("--fit", action="store_true", help="fit thresholds on seeds 1000+")
+    ap.add_argument("--seeds", type=int, default=None, help="seeds per condition")
+    ap.add_argument("--start", type=int, default=0, help="first report seed")
+    ap.add_argument("--module-dots", type=int, choices=(1, 2), default=1)
+    ap.add_argument("--captures", default=",".join(CAPTURES))
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--time-cap", type=float, default=3600.0, help="seconds")
+    ap.add_argument("--dump", default=None, help="write every record to this JSON file")
+    ns = ap.parse_args()
+    captures = tuple(c for c in ns.captures.split(",") if c)
+    if ns.fit:
+        n = ns.seeds or 30
+        start = FIT_START
+        captures = tuple(c for c in captures if c in ("flatbed600", "flatbed1200", "flatbed2400"))
+    else:
+        n = ns.seeds or (200 if ns.full else 3 if ns.quick else 20)
+        start = ns.start
+        if start <= FIT_END and start + n > FIT_START:
+            ap.error(f"report seeds {start}..{start + n - 1} overlap the fit seeds {FIT_START}+")
+    t0 = time.monotonic()
+    rows = collect(n, start, ns.module_dots, captures, ns.workers, ns.time_cap)
+    print(
+        f"# {len(rows)} runs, seeds {start}..{start + n - 1} (phone at most 40), "
+        f"{time.monotonic() - t0:.0f} s, {ns.workers} worker(s)"
+    )
+    if ns.dump:
+        with open(ns.dump, "w", encoding="utf-8") as fh:
+            json.dump(rows, fh)
+    if ns.fit:
+        fit(rows, ns.module_dots)
+    else:
+        report(rows, ns.module_dots)
+
+
+if __name__ == "__main__":
+    main()

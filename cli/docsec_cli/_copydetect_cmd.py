@@ -1,0 +1,146 @@
+"""``docsec copydetect``: make the copy-detection pattern and measure it in a scan.
+
+Thin: parse, call :mod:`docsec.copydetect`, render. ``measure`` exits 0 for
+original, 3 for copy and 4 for inconclusive (STYLE.md section 8).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+import docsec.copydetect as _cd
+from docsec import imaging
+from docsec.errors import DocsecError, KeyMaterialError
+from docsec.keys import SecretKey, load_secret_key
+from docsec_cli._errors import (
+    EXIT_INCONCLUSIVE,
+    EXIT_NOT_AUTHENTIC,
+    EXIT_OK,
+    to_cli_error,
+)
+
+__all__ = ["copydetect"]
+
+logger = logging.getLogger(__name__)
+
+_EXIT = {
+    _cd.Decision.ORIGINAL: EXIT_OK,
+    _cd.Decision.COPY: EXIT_NOT_AUTHENTIC,
+    _cd.Decision.INCONCLUSIVE: EXIT_INCONCLUSIVE,
+}
+
+
+def _load_key(path: Path) -> SecretKey:
+    try:
+        key = load_secret_key(path)
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    if key.purpose != "cdp":
+        raise to_cli_error(
+            KeyMaterialError(f"{path.name} is a {key.purpose!r} key, not a 'cdp' key")
+        )
+    return key
+
+
+_key_option = click.option(
+    "--key",
+    "key_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The issuer's CDP key file (docsec keys demo DIR writes DIR/cdp.key).",
+)
+_doc_option = click.option(
+    "--doc-id", required=True, help="Document number the pattern belongs to."
+)
+_module_option = click.option(
+    "--module-dots",
+    type=click.Choice(["1", "2"]),
+    default="1",
+    show_default=True,
+    help="Printer dots per module: 1 needs 1200-ppi scans, 2 works at 600 ppi "
+    "but resists careful reprinting less.",
+)
+
+
+@click.group("copydetect")
+def copydetect() -> None:
+    """Make the copy-detection pattern, or tell an original print from a copy."""
+
+
+@copydetect.command("pattern")
+@_key_option
+@_doc_option
+@_module_option
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output image (PNG or TIFF; 600 dpi, one pixel per printer dot).",
+)
+def pattern_cmd(key_path: Path, doc_id: str, module_dots: str, out_path: Path) -> None:
+    """Write the keyed pattern with its fiducials and calibration strip."""
+    key = _load_key(key_path)
+    try:
+        pat = _cd.make_pattern(key, doc_id, module_dots=int(module_dots))
+        imaging.write_image(out_path, pat.image, dpi=pat.dpi)
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    w_mm, h_mm = pat.size_mm
+    click.echo(
+        f"wrote {out_path.name}: {pat.image.shape[1]}x{pat.image.shape[0]} dots at "
+        f"{pat.dpi} dpi ({w_mm:.1f} x {h_mm:.1f} mm), key {pat.key_id}"
+    )
+
+
+@copydetect.command("measure")
+@click.argument(
+    "scan_path", metavar="SCAN", type=click.Path(dir_okay=False, path_type=Path)
+)
+@_key_option
+@_doc_option
+@_module_option
+@click.option(
+    "--dpi",
+    type=click.FloatRange(50, 4800),
+    default=None,
+    help="Resolution of the scan (default: from its metadata, else measured).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def measure_cmd(
+    ctx: click.Context,
+    scan_path: Path,
+    key_path: Path,
+    doc_id: str,
+    module_dots: str,
+    dpi: float | None,
+    as_json: bool,
+) -> None:
+    """Measure the pattern in SCAN; exit 0 original, 3 copy, 4 inconclusive."""
+    key = _load_key(key_path)
+    try:
+        loaded = imaging.read_image(scan_path)
+        used_dpi = dpi or (loaded.dpi[0] if loaded.dpi else None)
+        result = _cd.measure(
+            loaded.image,
+            key=key,
+            doc_id=doc_id,
+            dpi=used_dpi,
+            module_dots=int(module_dots),
+        )
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    if as_json:
+        doc = {"input": str(scan_path), **result.to_dict()}
+        click.echo(json.dumps(doc))
+    else:
+        score = "n/a" if result.score is None else f"{result.score:.3f}"
+        click.echo(f"{scan_path.name}: {result.decision.value} (fidelity {score})")
+        for reason in result.reasons:
+            click.echo(f"  {reason}")
+    ctx.exit(_EXIT[result.decision])
