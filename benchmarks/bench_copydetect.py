@@ -45,7 +45,12 @@ from docsec.keys import SecretKey
 FIT_START = 1000
 FIT_END = 1999
 
-PRINTERS = (("laser", "good"), ("laser", "worn"), ("inkjet", "good"), ("inkjet", "worn"))
+PRINTERS = (
+    ("laser", "good"),
+    ("laser", "worn"),
+    ("inkjet", "good"),
+    ("inkjet", "worn"),
+)
 SOURCES = (
     *(f"orig:{k}:{q}" for k, q in PRINTERS),
     "copy:text",
@@ -90,13 +95,18 @@ def run_one(args: tuple[str, str, int, int]) -> dict[str, object]:
         else:
             gen = np.random.default_rng(seed)
             printed = simulate.print_page(
-                page, dpi=600, rng=gen, printer=kind, quality=quality, oversample=2
+                page,
+                dpi=600,
+                rng=gen,
+                printer=kind,  # type: ignore[arg-type]  # one of PRINTERS
+                quality=quality,  # type: ignore[arg-type]  # one of PRINTERS
+                oversample=2,
             )
             mode = source.split(":")[1]
             copied = simulate.copy_page(
                 printed,
                 rng=gen,
-                mode="text" if mode == "strong" else mode,
+                mode="text" if mode == "strong" else mode,  # type: ignore[arg-type]  # SOURCES
                 strong=mode == "strong",
             )
             res = simulate.photograph(copied, rng=gen)
@@ -177,7 +187,10 @@ def collect(
     if workers <= 1:
         for job in jobs:
             if time.monotonic() > t_end:
-                print(f"# time cap reached after {len(out)} of {len(jobs)} runs", file=sys.stderr)
+                print(
+                    f"# time cap reached after {len(out)} of {len(jobs)} runs",
+                    file=sys.stderr,
+                )
                 break
             out.append(run_one(job))
         return out
@@ -185,7 +198,10 @@ def collect(
         chunk = 4 * workers
         for i in range(0, len(jobs), chunk):
             if time.monotonic() > t_end:
-                print(f"# time cap reached after {len(out)} of {len(jobs)} runs", file=sys.stderr)
+                print(
+                    f"# time cap reached after {len(out)} of {len(jobs)} runs",
+                    file=sys.stderr,
+                )
                 break
             out.extend(pool.map(run_one, jobs[i : i + chunk]))
     return out
@@ -207,14 +223,21 @@ def report(rows: list[dict[str, object]], module_dots: int) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for capture in CAPTURES:
-        origs = [r for (c, s), rs in by.items() if c == capture and s.startswith("orig") for r in rs]
+        origs = [
+            r
+            for (c, s), rs in by.items()
+            if c == capture and s.startswith("orig")
+            for r in rs
+        ]
         if not origs:
             continue
         groups: list[tuple[str, list[dict[str, object]]]] = [
             (s, by[(capture, s)]) for s in SOURCES if by.get((capture, s))
         ]
         groups.insert(4, ("orig:mixed", origs))
-        copies_office = by.get((capture, "copy:text"), []) + by.get((capture, "copy:photo"), [])
+        copies_office = by.get((capture, "copy:text"), []) + by.get(
+            (capture, "copy:photo"), []
+        )
         if copies_office:
             groups.insert(7, ("copy:office(text+photo)", copies_office))
         for source, rs in groups:
@@ -230,7 +253,10 @@ def report(rows: list[dict[str, object]], module_dots: int) -> None:
                 else:
                     # Known printer class: its originals vs office copies of its prints.
                     cls = source.removeprefix("orig:")
-                    a = auc(_scores(rs), _scores([r for r in copies_office if r["printer"] == cls]))
+                    a = auc(
+                        _scores(rs),
+                        _scores([r for r in copies_office if r["printer"] == cls]),
+                    )
             else:
                 k = sum(r["decision"] == "original" for r in rs)
                 lo, hi = wilson(k, n)
@@ -247,7 +273,12 @@ def report(rows: list[dict[str, object]], module_dots: int) -> None:
 
 
 def _vals(rows: list[dict[str, object]], key: str) -> list[float]:
-    return [float(r["values"][key]) for r in rows if key in r["values"]]  # type: ignore[index]
+    out = []
+    for r in rows:
+        values = r["values"]
+        if isinstance(values, dict) and key in values:
+            out.append(float(values[key]))
+    return out
 
 
 def fit(rows: list[dict[str, object]], module_dots: int) -> None:
@@ -289,7 +320,9 @@ def main() -> None:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="3 seeds per condition (CI)")
     mode.add_argument("--full", action="store_true", help="200 seeds per condition")
-    mode.add_argument("--fit", action="store_true", help="fit thresholds on seeds 1000+")
+    mode.add_argument(
+        "--fit", action="store_true", help="fit thresholds on seeds 1000+"
+    )
     ap.add_argument("--seeds", type=int, default=None, help="seeds per condition")
     ap.add_argument("--start", type=int, default=0, help="first report seed")
     ap.add_argument("--module-dots", type=int, choices=(1, 2), default=1)
@@ -302,12 +335,16 @@ def main() -> None:
     if ns.fit:
         n = ns.seeds or 30
         start = FIT_START
-        captures = tuple(c for c in captures if c in ("flatbed600", "flatbed1200", "flatbed2400"))
+        captures = tuple(
+            c for c in captures if c in ("flatbed600", "flatbed1200", "flatbed2400")
+        )
     else:
         n = ns.seeds or (200 if ns.full else 3 if ns.quick else 20)
         start = ns.start
         if start <= FIT_END and start + n > FIT_START:
-            ap.error(f"report seeds {start}..{start + n - 1} overlap the fit seeds {FIT_START}+")
+            ap.error(
+                f"report seeds {start}..{start + n - 1} overlap the fit seeds {FIT_START}+"
+            )
     t0 = time.monotonic()
     rows = collect(n, start, ns.module_dots, captures, ns.workers, ns.time_cap)
     print(

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,14 +21,13 @@ import click
 import docsec
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
-from docsec.result import VerificationResult
 from docsec_cli import _render
 from docsec_cli._errors import (
+    EXIT_ERROR,
     EXIT_INCONCLUSIVE,
-    VERDICT_EXIT,
+    CLIError,
     CLIUsageError,
     to_cli_error,
-    worst,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,6 +74,11 @@ def cli(ctx: click.Context, verbose: int) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    # pyHanko logs every failed check of a tampered PDF as a WARNING with a
+    # traceback; the verdict already says it, so its log shows from -v on.
+    quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(quiet)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
 
@@ -362,9 +366,22 @@ def _batch_one(job: tuple[int, str, str]) -> tuple[int, str | None]:
         data, number = _batch_record(line)
         pdf = issue(data, key=_BATCH["key"], cert=_BATCH["cert"], **_BATCH["options"])
         (Path(out_dir) / f"{number}.pdf").write_bytes(pdf)
-    except (DocsecError, CLIUsageError, json.JSONDecodeError, OSError) as exc:
-        return lineno, f"{type(exc).__name__}: {exc}"
+    except (DocsecError, click.ClickException) as exc:
+        return lineno, _one_line(str(exc))
+    except json.JSONDecodeError as exc:
+        return lineno, f"not valid JSON: {exc}"
+    except OSError as exc:
+        return lineno, f"cannot write the PDF: {exc.strerror or exc}"
+    except Exception as exc:
+        # One bad record must not abort a batch of thousands (or, in a worker,
+        # the pool): it is reported with the others, the traceback at DEBUG.
+        logging.getLogger("docsec_cli").debug("line %d", lineno, exc_info=True)
+        return lineno, f"unexpected {type(exc).__name__}: {exc}"
     return lineno, None
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def _batch_record(line: str) -> tuple[dict[str, Any], str]:
@@ -375,6 +392,14 @@ def _batch_record(line: str) -> tuple[dict[str, Any], str]:
     if not number.isalnum():
         raise CLIUsageError("document_number missing or not alphanumeric")
     return data, number
+
+
+def _batch_number(line: str) -> str | None:
+    """Return the record's document number, or None if the record is unusable."""
+    try:
+        return _batch_record(line)[1]
+    except (json.JSONDecodeError, CLIUsageError):
+        return None
 
 
 @cli.command("issue")
@@ -481,6 +506,7 @@ def issue_cmd(
     """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch)."""
     from docsec import trust
     from docsec.issuing import issue
+    from docsec.pdf import PdfSigningKey
 
     if (data_path is None) == (batch_path is None):
         raise CLIUsageError("give exactly one of --data and --batch")
@@ -495,18 +521,28 @@ def issue_cmd(
     if seal_x is not None and seal_y is not None:
         options["seal_origin_mm"] = (seal_x, seal_y)
     if pdf_path is not None:
-        options["pdf"] = pdf_path.read_bytes()
+        try:
+            options["pdf"] = pdf_path.read_bytes()
+        except OSError as exc:
+            raise CLIUsageError(
+                f"cannot read {pdf_path}: {exc.strerror or exc}"
+            ) from exc
     if trust_dir is not None:
         options["trust"] = trust.TrustStore.load(trust_dir)
     key = _load_signing_key(key_path, passphrase_env)
     cert = trust.load_certificate(cert_path)
     if data_path is not None:
         pdf = issue(_load_json(data_path), key=key, cert=cert, **options)
-        out.write_bytes(pdf)
+        try:
+            out.write_bytes(pdf)
+        except OSError as exc:
+            raise CLIError(f"cannot write {out}: {exc.strerror or exc}") from exc
         click.echo(f"issued {out} ({len(pdf)} bytes, PAdES {level})", err=True)
         return
     if batch_path is None:  # pragma: no cover - checked above; narrows the type
         raise CLIUsageError("give --data or --batch")
+    # Checked once here, rather than failing on every line of the batch.
+    PdfSigningKey(key, cert)
     _issue_batch(batch_path, out, key, cert_path, options, workers)
 
 
@@ -522,19 +558,45 @@ def _issue_batch(
 
     from cryptography.hazmat.primitives import serialization
 
-    out.mkdir(parents=True, exist_ok=True)
-    lines = [
+    try:
+        text = batch_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CLIUsageError(f"cannot read {batch_path}: {exc}") from exc
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CLIError(
+            f"cannot use {out} as the output folder: {exc.strerror or exc}"
+        ) from exc
+    jobs = [
         (i + 1, line, str(out))
-        for i, line in enumerate(batch_path.read_text(encoding="utf-8").splitlines())
+        for i, line in enumerate(text.splitlines())
         if line.strip()
     ]
+    failures: list[tuple[int, str]] = []
+    # Two records with one document number would write one file (and, in parallel,
+    # race on it): the later ones are refused before anything is issued.
+    first_line: dict[str, int] = {}
+    lines = []
+    for job in jobs:
+        number = _batch_number(job[1])
+        if number is not None and number in first_line:
+            failures.append(
+                (
+                    job[0],
+                    f"duplicate document_number {number} (line {first_line[number]})",
+                )
+            )
+            continue
+        if number is not None:
+            first_line[number] = job[0]
+        lines.append(job)
     # The key goes to the workers in memory (DER, over the pool's pipe), never to disk.
     key_der = key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    failures: list[tuple[int, str]] = []
     with click.progressbar(length=len(lines), label="issuing", file=sys.stderr) as bar:
         if workers == 1:
             _batch_init(key_der, str(cert_path), options)
@@ -553,13 +615,15 @@ def _issue_batch(
                     if error:
                         failures.append((lineno, error))
                     bar.update(1)
-    for lineno, error in failures:
-        click.echo(f"{batch_path}:{lineno}: {error}", err=True)
+    for lineno, error in sorted(failures):
+        click.echo(f"{batch_path}:{lineno}: error: {error}", err=True)
     click.echo(
-        f"issued {len(lines) - len(failures)} of {len(lines)} into {out}", err=True
+        f"issued {len(jobs) - len(failures)} of {len(jobs)} into {out}"
+        + (f"; {len(failures)} failed" if failures else ""),
+        err=True,
     )
     if failures:
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_ERROR)
 
 
 def _load_json(path: Path) -> dict[str, Any]:
@@ -570,113 +634,6 @@ def _load_json(path: Path) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise CLIUsageError(f"{path} must hold a JSON object")
     return obj
-
-
-# ---------------------------------------------------------------- verify
-
-
-def _expand_inputs(paths: tuple[Path, ...]) -> Iterator[Path]:
-    for p in paths:
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in _SCAN_SUFFIXES:
-                    yield child
-        else:
-            yield p
-
-
-def _parse_at(value: str | None) -> datetime | date | None:
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not YYYY-MM-DD or an ISO date-time"
-        ) from exc
-
-
-@cli.command("verify")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--trust",
-    "trust_dir",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Trust store folder: root and issuer certificates, CRLs.",
-)
-@click.option(
-    "--at",
-    "at_text",
-    default=None,
-    help="Verification time, YYYY-MM-DD or ISO date-time (default: now).",
-)
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="One JSON object per input (JSON Lines) on stdout.",
-)
-@click.option(
-    "--require-crl",
-    is_flag=True,
-    help="Require a CRL from the issuer saying the signer is not revoked.",
-)
-@click.pass_context
-def verify_cmd(
-    ctx: click.Context,
-    files: tuple[Path, ...],
-    trust_dir: Path,
-    at_text: str | None,
-    as_json: bool,
-    require_crl: bool,
-) -> None:
-    """Verify scans, photos or seal bytes; exit 0 only if every input is authentic."""
-    from docsec.policy import VerifyPolicy
-    from docsec.trust import TrustStore
-    from docsec.verify import verify_file
-
-    at = _parse_at(at_text)
-    try:
-        policy = VerifyPolicy.seal(
-            TrustStore.load(trust_dir), require_revocation=require_crl
-        )
-    except DocsecError as exc:
-        raise to_cli_error(exc) from exc
-    if not as_json:
-        click.echo(
-            f"policy: {policy.name} (requires: {', '.join(sorted(policy.required))})",
-            err=True,
-        )
-    codes: list[int] = []
-    inputs = list(_expand_inputs(files))
-    if not inputs:
-        raise CLIUsageError("no input files found")
-    for path in inputs:
-        try:
-            result = verify_file(path, policy=policy, at=at)
-        except DocsecError as exc:
-            if ctx.obj.get("verbose", 0) >= 2:
-                logging.getLogger("docsec_cli").exception(
-                    "verification of %s failed", path
-                )
-            result = VerificationResult(
-                checks=(),
-                required=policy.required,
-                input=str(path),
-                policy=policy.name,
-                error=str(exc),
-            )
-        codes.append(
-            EXIT_INCONCLUSIVE if result.error else VERDICT_EXIT[result.verdict]
-        )
-        if as_json:
-            click.echo(_render.json_line(result.to_dict()))
-        else:
-            click.echo(_render.human(result))
-    ctx.exit(worst(codes))
 
 
 # ---------------------------------------------------------------- inspect
@@ -721,8 +678,10 @@ def demo_cmd(out_dir: Path) -> None:
 def _register_optional() -> None:
     # Sub-command groups that live in their own modules.
     from docsec_cli._simulate_cmd import simulate
+    from docsec_cli._verify_cmd import verify_cmd
 
     cli.add_command(simulate)
+    cli.add_command(verify_cmd)
 
 
 _register_optional()

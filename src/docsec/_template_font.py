@@ -26,7 +26,7 @@ __all__ = ["FontFile", "FontSubset", "find_font", "load_font"]
 
 logger = logging.getLogger(__name__)
 
-#: Where the fonts are looked for, first match wins. ``DOCSEC_FONT_DIR`` comes first.
+#: Where the fonts are looked for, first match wins, unless ``DOCSEC_FONT_DIR`` is set.
 FONT_DIRS = (
     "/usr/share/fonts/truetype/nanum",
     "/usr/share/fonts/nanum",
@@ -55,16 +55,22 @@ def find_font(style: str = "regular") -> Path:
         If the font is not installed. On Debian/Ubuntu, ``apt-get install
         fonts-nanum`` (``make system-deps`` does it); elsewhere set
         ``DOCSEC_FONT_DIR`` to a folder holding NanumGothic.ttf and
-        NanumGothicBold.ttf.
+        NanumGothicBold.ttf. When ``DOCSEC_FONT_DIR`` is set it is the only folder
+        looked in, and a missing folder or font is this error.
     """
     name = _FONT_FILES.get(style)
     if name is None:
         raise ConfigurationError(f"unknown font style {style!r}")
-    dirs = list(FONT_DIRS)
     env = os.environ.get("DOCSEC_FONT_DIR")
     if env:
-        dirs.insert(0, env)
-    for d in dirs:
+        # An explicit setting is the only place looked: falling back to a system
+        # font would hide a typo and embed a font the operator did not choose.
+        p = Path(env) / name
+        if not p.is_file():
+            what = "is not a folder" if not Path(env).is_dir() else f"has no {name}"
+            raise ConfigurationError(f"DOCSEC_FONT_DIR={env} {what}")
+        return p
+    for d in FONT_DIRS:
         p = Path(d) / name
         if p.is_file():
             return p

@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "CheckResult",
     "CheckStatus",
+    "Location",
     "SignedContent",
     "Verdict",
     "VerificationResult",
@@ -103,6 +104,30 @@ class CheckResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was found in the image that was verified.
+
+    Attributes
+    ----------
+    name : str
+        What it is: ``"seal"``, ``"cdp"``, ``"watermark"``.
+    points : tuple of (float, float)
+        Polygon corners in image pixels, ``(x, y)`` with x right and y down.
+    dpi : float or None
+        Resolution of that image when docsec rendered it from a PDF (so the same
+        picture can be made again), else ``None`` (the input image itself).
+    """
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+    dpi: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {"name": self.name, "points": [[x, y] for x, y in self.points]}
+
+
+@dataclass(frozen=True, slots=True)
 class SignedContent:
     """Content of a seal whose signature verified against a trusted certificate.
 
@@ -167,6 +192,7 @@ class VerificationResult:
     input: str | None = None
     policy: str = ""
     error: str | None = None
+    locations: tuple[Location, ...] = ()
 
     def check(self, name: str) -> CheckResult | None:
         """Return the check called ``name``, or ``None`` if it did not run."""
@@ -218,7 +244,9 @@ class VerificationResult:
                 # never ran (checks that did not run because an earlier one could
                 # not decide are consequences, not causes).
                 present = {c.name for c in self.checks}
-                out.extend(f"{name}-missing" for name in sorted(self.required - present))
+                out.extend(
+                    f"{name}-missing" for name in sorted(self.required - present)
+                )
         return tuple(dict.fromkeys(out))
 
     def require_authentic(self) -> None:
@@ -257,6 +285,8 @@ class VerificationResult:
             "fields": dict(fields),
             "issuer": issuer,
         }
+        if self.locations:
+            out["locations"] = [loc.to_dict() for loc in self.locations]
         if self.error is not None:
             out["error"] = self.error
         return out

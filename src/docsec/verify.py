@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -22,7 +22,13 @@ from docsec._types import Image
 from docsec.errors import InputError, KeyMaterialError, PayloadError
 from docsec.keys import VerifyingKey
 from docsec.policy import VerifyPolicy
-from docsec.result import CheckResult, CheckStatus, SignedContent, VerificationResult
+from docsec.result import (
+    CheckResult,
+    CheckStatus,
+    Location,
+    SignedContent,
+    VerificationResult,
+)
 
 __all__ = [
     "MAX_PDF_BYTES",
@@ -76,6 +82,7 @@ class _Run:
     """Accumulates checks for one input."""
 
     checks: list[CheckResult]
+    locations: list[Location] = field(default_factory=list)
 
     def add(
         self,
@@ -366,13 +373,22 @@ def verify_image(
         content=content,
         input=input_name,
         policy=policy.name,
+        locations=tuple(run.locations),
     )
 
 
 def _seal_from_image(
-    run: _Run, image: Image, *, policy: VerifyPolicy, at: datetime
+    run: _Run,
+    image: Image,
+    *,
+    policy: VerifyPolicy,
+    at: datetime,
+    dpi: float | None = None,
 ) -> SignedContent | None:
     symbols = _barcode.read(image, timeout=policy.barcode_timeout)
+    for sym in symbols:
+        if sym.data[:1] == b"\xdc":
+            run.locations.append(Location("seal", tuple(sym.corners), dpi))
     seals = list(dict.fromkeys(s.data for s in symbols if s.data[:1] == b"\xdc"))
     if not seals:
         what = f"{len(symbols)} other barcode(s)" if symbols else "no DataMatrix"
@@ -495,6 +511,7 @@ def verify_pdf(
                 content=inner.content,
                 input=input_name,
                 policy=policy.name,
+                locations=inner.locations,
             )
         run.add(
             "pdf_signature",
@@ -517,11 +534,14 @@ def verify_pdf(
             if r.error is not None:
                 reasons.append("pdf-validation-error")
             else:
+                # pyHanko does not build the signer's path once the digest or the
+                # signature fails, so "untrusted" is only a finding for an intact,
+                # valid signature (else a flipped byte would read as untrusted).
                 if not r.intact:
                     reasons.append("pdf-digest-mismatch")
-                if not r.valid:
+                elif not r.valid:
                     reasons.append("pdf-signature-invalid")
-                if not r.trusted:
+                elif not r.trusted:
                     reasons.append("pdf-signer-untrusted")
                 if (
                     r.modification_level not in ("NONE", "LTA_UPDATES")
@@ -544,8 +564,11 @@ def verify_pdf(
         for dpi in _RENDER_DPI:
             for index in range(pages):
                 seal_run.checks.clear()
+                seal_run.locations.clear()
                 image = _pdf.render_page(data, dpi=dpi, page=index)
-                content = _seal_from_image(seal_run, image, policy=policy, at=when)
+                content = _seal_from_image(
+                    seal_run, image, policy=policy, at=when, dpi=dpi
+                )
                 found = seal_run.checks and seal_run.checks[0].status is not (
                     CheckStatus.ABSENT
                 )
@@ -554,6 +577,7 @@ def verify_pdf(
 
     _guard(seal_run, "barcode", seal)
     run.checks.extend(seal_run.checks)
+    run.locations.extend(seal_run.locations)
 
     def signer_match() -> None:
         signers = [r for r in reports if r.kind == "signature" and r.signer_cert_der]
@@ -617,6 +641,7 @@ def verify_pdf(
         content=content,
         input=input_name,
         policy=policy.name if policy.required >= PDF_CHECKS else policy.name + "+pdf",
+        locations=tuple(run.locations),
     )
 
 

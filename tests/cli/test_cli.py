@@ -86,6 +86,26 @@ def test_verify_authentic_text(world: Path, sealed: Path) -> None:
         [
             "verify",
             str(sealed),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0].endswith("AUTHENTIC")
+    assert "HONG Gildong" in r.stdout
+    assert "compare them with the paper" in r.stdout
+    assert "policy: seal" in r.stderr
+    assert "policy: seal" not in r.stdout
+
+
+def test_verify_many_text_and_summary(world: Path, sealed: Path) -> None:
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(sealed),
             str(sealed.with_suffix(".bin")),
             "--trust",
             str(world / "trust"),
@@ -95,10 +115,77 @@ def test_verify_authentic_text(world: Path, sealed: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert r.stdout.count("AUTHENTIC") == 2
-    assert "HONG Gildong" in r.stdout
-    assert "compare them with the paper" in r.stdout
-    assert "policy: seal" in r.stderr
-    assert "policy: seal" not in r.stdout
+    assert len(r.stdout.splitlines()) == 2
+    assert "2 inputs: 2 authentic" in r.stderr
+
+
+def test_verify_jobs_and_list_file(world: Path, sealed: Path, tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    imaging.write_image(blank, np.full((100, 100), 255, np.uint8))
+    listing = tmp_path / "list.txt"
+    listing.write_text(
+        f"# inputs\n{sealed}\n{blank}\n{sealed.with_suffix('.bin')}\n", encoding="utf-8"
+    )
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            f"@{listing}",
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+            "--json",
+            "--jobs",
+            "2",
+        ],
+    )
+    assert r.exit_code == 4
+    docs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["input"] for d in docs] == [
+        str(sealed),
+        str(blank),
+        str(sealed.with_suffix(".bin")),
+    ]
+    assert [d["verdict"] for d in docs] == ["authentic", "inconclusive", "authentic"]
+
+
+def test_verify_glob_and_annotate(world: Path, sealed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ann.png"
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(sealed.parent / "*.png"),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+            "--annotate",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    img = imaging.read_image(out).image
+    assert img.ndim == 3
+    # The verdict banner is green (BGR) across the top.
+    assert tuple(int(v) for v in img[3, 3]) == (40, 160, 40)
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(sealed),
+            str(sealed.with_suffix(".bin")),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+            "--annotate",
+            str(tmp_path / "dir"),
+        ],
+    )
+    assert (tmp_path / "dir" / "seal.annotated.png").is_file()
+    assert "nothing to annotate" in r.stderr
 
 
 def test_verify_json_schema(world: Path, sealed: Path) -> None:

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -18,6 +13,15 @@ from docsec import pdf
 from docsec.result import Verdict
 from docsec.verify import verify_pdf
 
+from ._attacks import (
+    append_page_content,
+    append_to_contents,
+    first_page,
+    flip_signed_byte,
+    forged_page_with_genuine_seal,
+    untrusted_signer,
+    update,
+)
 from .conftest import World
 
 
@@ -27,46 +31,20 @@ def _bad(world: World, data: bytes) -> tuple[str, ...]:
     return r.reasons
 
 
-def _update(data: bytes, change: object) -> bytes:
-    w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    change(w)  # type: ignore[operator]
-    out = io.BytesIO()
-    w.write(out)
-    return out.getvalue()
-
-
-def _page(w: IncrementalPdfFileWriter) -> generic.DictionaryObject:
-    page = w.root["/Pages"]["/Kids"][0].get_object()
-    assert isinstance(page, generic.DictionaryObject)
-    return page
-
-
 def test_byte_changed_inside_signed_range(world: World, issued: bytes) -> None:
-    data = bytearray(issued)
-    # Flip one byte of the page content region (well inside the first range).
-    data[2000] ^= 0x01
-    _bad(world, bytes(data))
+    # One byte of a compressed stream, well inside the first signed range.
+    reasons = _bad(world, flip_signed_byte(issued, 2000))
+    assert "pdf-digest-mismatch" in reasons
 
 
 def test_incremental_update_changes_page_content(world: World, issued: bytes) -> None:
-    def change(w: IncrementalPdfFileWriter) -> None:
-        page = _page(w)
-        forged = generic.StreamObject(stream_data=b"q 1 g 150 600 300 40 re f Q")
-        contents = page["/Contents"]
-        arr = generic.ArrayObject(
-            list(contents) if isinstance(contents, generic.ArrayObject) else [contents]
-        )
-        arr.append(w.add_object(forged))
-        page["/Contents"] = arr
-        w.update_container(page)
-
-    reasons = _bad(world, _update(issued, change))
+    reasons = _bad(world, append_page_content(issued, b"q 1 g 150 600 300 40 re f Q"))
     assert "pdf-modified" in reasons
 
 
 def test_incremental_update_only_adds_annotation(world: World, issued: bytes) -> None:
     def change(w: IncrementalPdfFileWriter) -> None:
-        page = _page(w)
+        page = first_page(w)
         annot = generic.DictionaryObject(
             {
                 generic.NameObject("/Type"): generic.NameObject("/Annot"),
@@ -81,7 +59,7 @@ def test_incremental_update_only_adds_annotation(world: World, issued: bytes) ->
         page["/Annots"] = generic.ArrayObject([w.add_object(annot)])
         w.update_container(page)
 
-    reasons = _bad(world, _update(issued, change))
+    reasons = _bad(world, update(issued, change))
     assert "pdf-modified" in reasons
 
 
@@ -102,23 +80,6 @@ def test_broken_contents(world: World, issued: bytes) -> None:
     _bad(world, issued[:start] + flipped + issued[start + 1 :])
 
 
-def _untrusted_signer() -> pdf.PdfSigningKey:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Mallory")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    return pdf.PdfSigningKey(key, cert)
-
-
 def test_second_signature_by_untrusted_key(
     world: World, issued: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,7 +98,7 @@ def test_second_signature_by_untrusted_key(
         field_name="Mallory", subfilter=fields.SigSeedSubFilter.PADES
     )
     w = IncrementalPdfFileWriter(io.BytesIO(issued), strict=False)
-    out = signers.PdfSigner(meta, signer=_untrusted_signer().signer()).sign_pdf(
+    out = signers.PdfSigner(meta, signer=untrusted_signer().signer()).sign_pdf(
         w, output=io.BytesIO()
     )
     reasons = _bad(world, out.getvalue())
@@ -150,15 +111,10 @@ def test_forged_page_signed_by_untrusted_key_with_pasted_seal(
     """A genuine seal pasted onto a forged page, which the forger signs."""
     from .conftest import sample
 
-    genuine_seal = pdf.declared_seal(issued)
-    assert genuine_seal is not None
     forged = {**sample(), "holder_name": "MALLORY"}
-    page = pdf.protect(
-        pdf.template_pdf(forged),
-        seal_bytes=genuine_seal,
-        document_number="GN2611270042",
+    signed = forged_page_with_genuine_seal(
+        issued, forged, untrusted_signer(), document_number="GN2611270042"
     )
-    signed = pdf.sign_pdf(page, _untrusted_signer())
     reasons = _bad(world, signed)
     assert "pdf-signer-untrusted" in reasons
     assert "signer-mismatch" in reasons
@@ -175,7 +131,7 @@ def test_unsigned_pdf_with_genuine_seal(world: World, issued: bytes) -> None:
     assert "unsigned-pdf" in _bad(world, page)
 
 
-def test_seal_from_other_pdf_pasted_by_update(
+def test_seal_from_other_pdf_pasted_byupdate(
     world: World, issued: bytes, issued_other: bytes
 ) -> None:
     """The seal of another issued PDF drawn over this one's by an update."""
@@ -196,17 +152,7 @@ def test_seal_from_other_pdf_pasted_by_update(
     )
     ops += b"".join(b"%f %f %f %f re " % r for r in rects) + b"f Q"
 
-    def change(w: IncrementalPdfFileWriter) -> None:
-        page = _page(w)
-        contents = page["/Contents"]
-        arr = generic.ArrayObject(
-            list(contents) if isinstance(contents, generic.ArrayObject) else [contents]
-        )
-        arr.append(w.add_object(generic.StreamObject(stream_data=ops)))
-        page["/Contents"] = arr
-        w.update_container(page)
-
-    reasons = _bad(world, _update(issued, change))
+    reasons = _bad(world, append_page_content(issued, ops))
     assert "pdf-modified" in reasons
 
 
@@ -251,16 +197,7 @@ def test_shadow_attacks(world: World, variant: str) -> None:
             )
             w.update_container(props)
         else:
-            page = _page(w)
-            contents = page["/Contents"]
-            arr = generic.ArrayObject(
-                list(contents)
-                if isinstance(contents, generic.ArrayObject)
-                else [contents]
-            )
-            arr.append(w.root.raw_get("/Shadow"))
-            page["/Contents"] = arr
-            w.update_container(page)
+            append_to_contents(w, w.root.raw_get("/Shadow"))
 
-    reasons = _bad(world, _update(issued, reveal))
+    reasons = _bad(world, update(issued, reveal))
     assert "pdf-modified" in reasons

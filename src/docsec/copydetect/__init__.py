@@ -1,4 +1,4 @@
-"""Copy-detection pattern (CDP): is this paper the issuing print or a copy of it?
+"""Copy-detection pattern (CDP): tell the issuing print from a copy of it.
 
 A signed seal survives a photocopy perfectly; the CDP does not. It is a keyed,
 maximum-entropy binary pattern of 1-printer-dot modules (216 x 216 dots, 9.1 mm at
@@ -30,7 +30,7 @@ Examples
 >>> key = SecretKey.from_material("cdp", bytes(range(32)))
 >>> pat = make_pattern(key, "GN2024000123")
 >>> pat.image.shape, pat.dpi
-((348, 312), 600)
+((356, 324), 600)
 >>> m = measure(pat.image, key=key, doc_id="GN2024000123", dpi=600)
 >>> m.decision.value, m.reasons[0].split(":")[0]
 ('inconclusive', 'low-resolution')
@@ -53,7 +53,13 @@ import numpy.typing as npt
 
 from docsec._types import GrayImage, Image
 from docsec.copydetect import _pantograph
-from docsec.copydetect._layout import DOT_DPI, Layout, keyed_bits, layout_for, render_block
+from docsec.copydetect._layout import (
+    DOT_DPI,
+    Layout,
+    keyed_bits,
+    layout_for,
+    render_block,
+)
 from docsec.copydetect._measure import extract
 from docsec.copydetect._thresholds import GATES, THRESHOLDS
 from docsec.errors import InputError, KeyMaterialError
@@ -169,7 +175,10 @@ class Measurement:
             "thresholds": (
                 None
                 if self.thresholds is None
-                else {"copy_below": self.thresholds[0], "original_above": self.thresholds[1]}
+                else {
+                    "copy_below": self.thresholds[0],
+                    "original_above": self.thresholds[1],
+                }
             ),
             "key_id": self.key_id,
             "measurements": {k: _finite(v) for k, v in self.measurements.items()},
@@ -182,7 +191,9 @@ def _finite(v: float) -> float | None:
 
 def _check_key(key: object) -> SecretKey:
     if not isinstance(key, SecretKey):
-        raise KeyMaterialError(f"key must be a docsec.keys.SecretKey, got {type(key).__name__}")
+        raise KeyMaterialError(
+            f"key must be a docsec.keys.SecretKey, got {type(key).__name__}"
+        )
     if key.purpose != "cdp":
         raise KeyMaterialError(f"key is a {key.purpose!r} key, not a 'cdp' key")
     return key
@@ -240,7 +251,9 @@ def make_pattern(key: SecretKey, doc_id: str, *, module_dots: int = 1) -> Patter
 def _inconclusive(
     reason: str, values: Mapping[str, float], key_id: str | None
 ) -> Measurement:
-    return Measurement(Decision.INCONCLUSIVE, (reason,), None, None, dict(values), key_id)
+    return Measurement(
+        Decision.INCONCLUSIVE, (reason,), None, None, dict(values), key_id
+    )
 
 
 def _decide(
@@ -270,20 +283,35 @@ def _decide(
                 f"but the image declares {declared_dpi:.0f} dpi"
             )
     if values["registration_residual_dots"] > GATES["max_registration_residual_dots"]:
-        gates.append("registration: fiducials do not fit one plane (curl, lens, or not found)")
-    if values["blockiness"] > GATES["max_blockiness"]:
-        gates.append("jpeg: strong JPEG compression wipes out the pattern's fine detail")
+        gates.append(
+            "registration: fiducials do not fit one plane (curl, lens, or not found)"
+        )
     if values["paper_level"] - values["ink_level"] < GATES["min_span"]:
         gates.append("low-contrast: too little contrast between paper and ink")
     if gates:
         return Measurement(
-            Decision.INCONCLUSIVE, tuple(gates), values.get("fidelity"), None, values, key_id
+            Decision.INCONCLUSIVE,
+            tuple(gates),
+            values.get("fidelity"),
+            None,
+            values,
+            key_id,
         )
     res_class = "2x" if per_module < 3.0 else "4x"
     fitted = THRESHOLDS[(module_dots, res_class)]
     copy_below, original_above = fitted["copy_below"], fitted["original_above"]
     score = values["fidelity"]
     thresholds = (copy_below, original_above)
+    if score <= copy_below and values["blockiness"] > GATES["max_blockiness"]:
+        # JPEG only removes pattern detail, so it can make an original look like a
+        # copy but never a copy like an original: it blocks COPY calls only.
+        reason = (
+            f"jpeg: fidelity {score:.3f} is low, but strong JPEG compression "
+            f"(blockiness {values['blockiness']:.2f}) may be the cause, not the paper"
+        )
+        return Measurement(
+            Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id
+        )
     if score <= copy_below:
         reason = (
             f"low-fidelity: pattern fidelity {score:.3f} <= {copy_below:.3f} "
@@ -295,7 +323,9 @@ def _decide(
             f"ambiguous: pattern fidelity {score:.3f} between {copy_below:.3f} "
             f"and {original_above:.3f}"
         )
-        return Measurement(Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id)
+        return Measurement(
+            Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id
+        )
     # High fidelity alone also fits a careful binarised reprint (its thresholding is
     # a deterministic function of the local pattern too). An original also keeps
     # the pattern's linear correlation and prints the sparse 1/8 tint as isolated
@@ -332,7 +362,9 @@ def _round_ppi(ppi: float) -> int:
 
 def _prepare(image: object, dpi: float | None) -> tuple[GrayImage, float | None]:
     checked: Image = check_image(image, min_size=16)
-    if dpi is not None and not (math.isfinite(float(dpi)) and 50.0 <= float(dpi) <= 4800.0):
+    if dpi is not None and not (
+        math.isfinite(float(dpi)) and 50.0 <= float(dpi) <= 4800.0
+    ):
         raise InputError(f"dpi must be between 50 and 4800, got {dpi!r}")
     return to_gray(checked), (None if dpi is None else float(dpi))
 
@@ -425,7 +457,30 @@ def _run(
         values["correlation"],
         values["effective_ppi"],
     )
-    return _decide(values, module_dots=layout.module_dots, declared_dpi=declared, key_id=key_id)
+    return _decide(
+        values, module_dots=layout.module_dots, declared_dpi=declared, key_id=key_id
+    )
+
+
+def _valid_region(symbol_size: object, region: object) -> bool:
+    if (
+        isinstance(symbol_size, bool)
+        or not isinstance(symbol_size, int)
+        or symbol_size < 8
+    ):
+        return False
+    if not isinstance(region, tuple | list) or len(region) != 4:
+        return False
+    return all(isinstance(v, int) for v in region) and region[2] > 0 and region[3] > 0
+
+
+def _check_mask(mask: object) -> npt.NDArray[np.bool_]:
+    if not isinstance(mask, np.ndarray) or mask.ndim != 2 or mask.dtype != np.bool_:
+        raise InputError("mask must be a 2-D bool array")
+    if min(mask.shape) < 16:
+        raise InputError("mask must be at least 16 x 16 dots")
+    out: npt.NDArray[np.bool_] = mask.copy()
+    return out
 
 
 def _pick_key(
@@ -493,18 +548,22 @@ def measure_in_region(
     if k is None:
         reason = "no-key: no copy-detection key"
         if key is not None and key_id is not None:
-            reason += f" with id {key_id} (the seal names a key this verifier does not hold)"
+            reason += (
+                f" with id {key_id} (the seal names a key this verifier does not hold)"
+            )
         return _inconclusive(reason, {}, key_id)
     pts = np.asarray(corners, dtype=np.float64)
     if pts.shape != (4, 2) or not np.isfinite(pts).all():
         raise InputError("corners must be four finite (x, y) points")
-    if symbol_size < 8 or len(region) != 4 or region[2] <= 0 or region[3] <= 0:
+    if not _valid_region(symbol_size, region):
         raise InputError("symbol_size or region is invalid")
     s = float(symbol_size)
     sym = np.array([[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]])
-    to_img, _m = cv2.findHomography(sym, pts, 0)
-    if to_img is None:
+    # OpenCV returns None for degenerate points although its stubs say ndarray.
+    found: object = cv2.findHomography(sym, pts, 0)[0]
+    if not isinstance(found, np.ndarray):
         raise InputError("seal corners are degenerate")
+    to_img = np.asarray(found, dtype=np.float64)
     rx, ry, rw, rh = (v / 10.0 for v in region)
     rect = np.array([[rx, ry], [rx + rw, ry], [rx + rw, ry + rh], [rx, ry + rh]])
     img_rect = cv2.perspectiveTransform(rect.reshape(-1, 1, 2), to_img).reshape(-1, 2)
@@ -518,7 +577,9 @@ def measure_in_region(
     y0 = max(0, int(img_rect[:, 1].min() - margin))
     y1 = min(h, int(img_rect[:, 1].max() + margin) + 1)
     if x1 - x0 < 16 or y1 - y0 < 16:
-        return _inconclusive("not-found: the declared region lies outside the image", {}, k.key_id)
+        return _inconclusive(
+            "not-found: the declared region lies outside the image", {}, k.key_id
+        )
     bits = keyed_bits(k.material, doc_id, layout.modules, module_dots)
     crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
     return _run(
@@ -583,9 +644,7 @@ def make_pantograph(
             raise InputError("pantograph size must be between 0.7 and 840 mm")
         m = _pantograph.word_mask(word, h, w)
     else:
-        if not isinstance(mask, np.ndarray) or mask.ndim != 2 or mask.dtype != np.bool_:
-            raise InputError("mask must be a 2-D bool array")
-        m = mask.copy()
+        m = _check_mask(mask)
     img = _pantograph.render(m)
     img.setflags(write=False)
     m.setflags(write=False)
@@ -593,7 +652,10 @@ def make_pantograph(
 
 
 def measure_pantograph(
-    image: Image, pantograph: Pantograph, *, pantograph_to_image: npt.NDArray[np.float64]
+    image: Image,
+    pantograph: Pantograph,
+    *,
+    pantograph_to_image: npt.NDArray[np.float64],
 ) -> dict[str, float]:
     """Measure how strongly the hidden word shows (a human aid, not a verdict).
 

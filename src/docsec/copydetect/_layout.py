@@ -111,7 +111,14 @@ def layout_for(module_dots: int) -> Layout:
     top = q + h
     bottom = bottom_fid_y0 + h
     mid = (top + bottom) / 2
-    fids = ((left, top), (right, top), (left, mid), (right, mid), (left, bottom), (right, bottom))
+    fids = (
+        (left, top),
+        (right, top),
+        (left, mid),
+        (right, mid),
+        (left, bottom),
+        (right, bottom),
+    )
     segs: list[tuple[str, int, int]] = []
     x = 0
     for name, w in STRIP_SEGMENTS:
@@ -133,13 +140,15 @@ def layout_for(module_dots: int) -> Layout:
     )
 
 
-def _check_doc_id(doc_id: str) -> bytes:
+def _check_doc_id(doc_id: object) -> bytes:
     if not isinstance(doc_id, str) or not doc_id or len(doc_id) > 64:
         raise InputError("doc_id must be a non-empty string of at most 64 characters")
     return doc_id.encode("utf-8")
 
 
-def keyed_bits(material: bytes, doc_id: str, n: int, module_dots: int) -> npt.NDArray[np.bool_]:
+def keyed_bits(
+    material: bytes, doc_id: str, n: int, module_dots: int
+) -> npt.NDArray[np.bool_]:
     """Return ``n * n`` keyed pattern bits (True = ink) as an ``(n, n)`` array.
 
     The bits are the output of HMAC-SHA256 in counter mode (the PRF construction of
@@ -159,7 +168,9 @@ def keyed_bits(material: bytes, doc_id: str, n: int, module_dots: int) -> npt.ND
     out = bytearray()
     counter = 0
     while len(out) < need:
-        out += hmac.new(material, counter.to_bytes(4, "big") + info, hashlib.sha256).digest()
+        out += hmac.new(
+            material, counter.to_bytes(4, "big") + info, hashlib.sha256
+        ).digest()
         counter += 1
     bits = np.unpackbits(np.frombuffer(bytes(out[:need]), dtype=np.uint8))[: n * n]
     return bits.reshape(n, n).astype(bool)

@@ -53,10 +53,10 @@ def _candidates(gray: npt.NDArray[np.uint8]) -> list[tuple[float, float, float]]
     """Return ``(cx, cy, area)`` of dark, solid, square components."""
     smooth = cv2.GaussianBlur(gray, (0, 0), 1.0)
     _t, mask = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, _labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out: list[tuple[float, float, float]] = []
     for i in range(1, n):
-        x, y, w, h, area = (int(v) for v in stats[i])
+        _x, _y, w, h, area = (int(v) for v in stats[i])
         if area < 30 or w < 5 or h < 5:
             continue
         aspect = w / h
@@ -69,12 +69,14 @@ def _candidates(gray: npt.NDArray[np.uint8]) -> list[tuple[float, float, float]]
     return out
 
 
-def _refine(gray: npt.NDArray[np.uint8], cx: float, cy: float, side: float) -> tuple[float, float]:
+def _refine(
+    gray: npt.NDArray[np.uint8], cx: float, cy: float, side: float
+) -> tuple[float, float]:
     """Grey-weighted centroid of a fiducial in a window of 1.6 sides."""
     half = 0.8 * side
     h, w = gray.shape
-    x0, x1 = max(0, int(cx - half)), min(w, int(math.ceil(cx + half)) + 1)
-    y0, y1 = max(0, int(cy - half)), min(h, int(math.ceil(cy + half)) + 1)
+    x0, x1 = max(0, int(cx - half)), min(w, math.ceil(cx + half) + 1)
+    y0, y1 = max(0, int(cy - half)), min(h, math.ceil(cy + half) + 1)
     win = gray[y0:y1, x0:x1].astype(np.float64)
     paper = float(np.percentile(win, 95))
     ink = float(np.percentile(win, 5))
@@ -153,7 +155,9 @@ def locate_block(
     best: tuple[float, F64] | None = None
     seen: set[tuple[int, ...]] = set()
     for ref_c in cands:
-        group = [j for j, c in enumerate(cands) if 0.8 * ref_c[2] <= c[2] <= 1.25 * ref_c[2]]
+        group = [
+            j for j, c in enumerate(cands) if 0.8 * ref_c[2] <= c[2] <= 1.25 * ref_c[2]
+        ]
         if len(group) < 6:
             continue
         group = sorted(group, key=lambda j: abs(math.log(cands[j][2] / ref_c[2])))[:9]
@@ -161,7 +165,9 @@ def locate_block(
             if combo in seen:
                 continue
             seen.add(combo)
-            pts = np.array([(cands[j][0], cands[j][1]) for j in combo], dtype=np.float64)
+            pts = np.array(
+                [(cands[j][0], cands[j][1]) for j in combo], dtype=np.float64
+            )
             ordered = _assign(pts, layout)
             if ordered is None:
                 continue
@@ -169,19 +175,31 @@ def locate_block(
             if best is None or cost < best[0]:
                 best = (cost, ordered)
     if best is None:
-        logger.debug("copydetect: no fiducial arrangement among %d candidates", len(cands))
+        logger.debug(
+            "copydetect: no fiducial arrangement among %d candidates", len(cands)
+        )
         return None
     return _fit(gray, best[1], layout)
 
 
+def _homography(src: F64, dst: F64) -> F64 | None:
+    """Least-squares homography, ``None`` for degenerate points (OpenCV's None)."""
+    # OpenCV returns None for degenerate points although its stubs say ndarray.
+    found: object = cv2.findHomography(src, dst, 0)[0]
+    if not isinstance(found, np.ndarray):
+        return None
+    return np.asarray(found, dtype=np.float64)
+
+
 def _quick_residual(ordered: F64, layout: Layout) -> float:
     ref = np.array(layout.fiducials, dtype=np.float64)
-    hom, _mask = cv2.findHomography(ref, ordered, 0)
+    hom = _homography(ref, ordered)
     if hom is None:
         return math.inf
     proj = cv2.perspectiveTransform(ref.reshape(-1, 1, 2), hom).reshape(-1, 2)
     spd = math.sqrt(
-        ((ordered - ordered.mean(axis=0)) ** 2).sum() / ((ref - ref.mean(axis=0)) ** 2).sum()
+        ((ordered - ordered.mean(axis=0)) ** 2).sum()
+        / ((ref - ref.mean(axis=0)) ** 2).sum()
     )
     return float(np.sqrt(((proj - ordered) ** 2).sum(axis=1).mean())) / spd
 
@@ -189,19 +207,22 @@ def _quick_residual(ordered: F64, layout: Layout) -> float:
 def _fit(gray: npt.NDArray[np.uint8], ordered: F64, layout: Layout) -> Located | None:
     ref = np.array(layout.fiducials, dtype=np.float64)
     spd0 = math.sqrt(
-        ((ordered - ordered.mean(axis=0)) ** 2).sum() / ((ref - ref.mean(axis=0)) ** 2).sum()
+        ((ordered - ordered.mean(axis=0)) ** 2).sum()
+        / ((ref - ref.mean(axis=0)) ** 2).sum()
     )
     refined = np.array(
         [_refine(gray, x, y, layout.fid * spd0) for x, y in ordered], dtype=np.float64
     )
-    hom, _mask = cv2.findHomography(ref, refined, 0)
+    hom = _homography(ref, refined)
     if hom is None:
         return None
     proj = cv2.perspectiveTransform(ref.reshape(-1, 1, 2), hom).reshape(-1, 2)
     resid_px = float(np.sqrt(((proj - refined) ** 2).sum(axis=1).mean()))
     # Local scale at the block centre: pixels per dot.
     c = ref.mean(axis=0)
-    pc = cv2.perspectiveTransform(np.array([[c, c + (1.0, 0.0), c + (0.0, 1.0)]]), hom)[0]
+    pc = cv2.perspectiveTransform(
+        np.array([[c, c + np.array([1.0, 0.0]), c + np.array([0.0, 1.0])]]), hom
+    )[0]
     sx = float(np.hypot(*(pc[1] - pc[0])))
     sy = float(np.hypot(*(pc[2] - pc[0])))
     spd = math.sqrt(sx * sy)

@@ -29,7 +29,9 @@ class Extracted:
     values: dict[str, float]
 
 
-def _levels(gray: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float) -> tuple[float, float]:
+def _levels(
+    gray: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float
+) -> tuple[float, float]:
     block = _features.resample(
         gray,
         hom,
@@ -40,7 +42,10 @@ def _levels(gray: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float) -
         per_dot=1.0,
         samples_per_dot=spd,
     )
-    ink = render_block(layout, np.zeros((layout.modules, layout.modules), dtype=bool)) == 0
+    ink = (
+        render_block(layout, np.zeros((layout.modules, layout.modules), dtype=bool))
+        == 0
+    )
     # The pattern area is unknown here (all-white bits were rendered); exclude it.
     px, py = layout.pattern_origin
     n = layout.pattern_dots
@@ -60,7 +65,11 @@ def _levels(gray: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float) -
 
 def _rotated(hom: F64, layout: Layout) -> F64:
     flip = np.array(
-        [[-1.0, 0.0, float(layout.width)], [0.0, -1.0, float(layout.height)], [0.0, 0.0, 1.0]]
+        [
+            [-1.0, 0.0, float(layout.width)],
+            [0.0, -1.0, float(layout.height)],
+            [0.0, 0.0, 1.0],
+        ]
     )
     return np.asarray(hom @ flip, dtype=np.float64)
 
@@ -118,7 +127,9 @@ def extract(
         samples_per_dot=spd,
     )
     feats.update(
-        _features.strip_features((paper - raw_strip) / (paper - ink), layout, per_dot_strip)
+        _features.strip_features(
+            (paper - raw_strip) / (paper - ink), layout, per_dot_strip
+        )
     )
     # Blockiness on the image pixels covering the block (axis-aligned bounding box).
     corners = np.array(
@@ -128,9 +139,9 @@ def extract(
     img_c = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), hom).reshape(-1, 2)
     h, w = gray.shape
     x0 = max(0, int(img_c[:, 0].min()))
-    x1 = min(w, int(math.ceil(img_c[:, 0].max())))
+    x1 = min(w, math.ceil(img_c[:, 0].max()))
     y0 = max(0, int(img_c[:, 1].min()))
-    y1 = min(h, int(math.ceil(img_c[:, 1].max())))
+    y1 = min(h, math.ceil(img_c[:, 1].max()))
     feats["blockiness"] = _features.blockiness(gray[y0:y1, x0:x1])
     feats["paper_level"] = paper
     feats["ink_level"] = ink
