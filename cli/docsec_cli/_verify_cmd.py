@@ -162,12 +162,16 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
 @click.option(
     "--require-crl",
     is_flag=True,
+    envvar="DOCSEC_REQUIRE_CRL",
+    show_envvar=True,
     help="Require a CRL from the issuer saying the signer is not revoked.",
 )
 @click.option(
     "--jobs",
     "-j",
     default=1,
+    envvar="DOCSEC_JOBS",
+    show_envvar=True,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Parallel worker processes for many inputs.",

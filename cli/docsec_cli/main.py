@@ -22,6 +22,7 @@ import docsec
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec_cli import _render
+from docsec_cli._config import effective, load_config
 from docsec_cli._errors import (
     EXIT_ERROR,
     EXIT_INCONCLUSIVE,
@@ -67,20 +68,43 @@ def _library_errors(fn: F) -> F:
     count=True,
     help="More log output on stderr (-vv: debug, tracebacks).",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML config file (default: $DOCSEC_CONFIG, else "
+    "~/.config/docsec/config.toml if present). Flags beat environment variables, "
+    "which beat the file.",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int) -> None:
+def cli(ctx: click.Context, verbose: int, config_file: Path | None) -> None:
     """Issue and verify certificates protected by a signed DataMatrix seal."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
-    # pyHanko logs every failed check of a tampered PDF as a WARNING with a
-    # traceback; the verdict already says it, so its log shows from -v on.
-    quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).setLevel(quiet)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+    config = load_config(config_file)
+    ctx.obj["config"] = config
+    ctx.default_map = config.default_map()
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Show the configuration in force."""
+
+
+@config_group.command("show")
+@click.pass_context
+def config_show(ctx: click.Context) -> None:
+    """Print every setting, its value and where it comes from."""
+    config = ctx.obj["config"]
+    click.echo(f"config file: {config.path or '(none)'}")
+    for key, value, source in effective(config):
+        shown = "-" if value is None else value
+        click.echo(f"  {key:<12} {shown!s:<40} ({source})")
 
 
 # ---------------------------------------------------------------- keys

@@ -1,0 +1,103 @@
+"""Flags beat environment variables, which beat the config file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docsec_cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    d = tmp_path_factory.mktemp("cfg")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["keys", "demo", str(d / "good")]).exit_code == 0
+    assert runner.invoke(cli, ["keys", "demo", str(d / "other")]).exit_code == 0
+    r = runner.invoke(
+        cli,
+        [
+            "seal",
+            "--data",
+            str(ROOT / "samples/data/family-relation.json"),
+            "--key",
+            str(d / "good/issuer-key.pem"),
+            "--cert",
+            str(d / "good/issuer-cert.pem"),
+            "--out",
+            str(d / "s.png"),
+        ],
+    )
+    assert r.exit_code == 0
+    return d, d / "s.bin", d / "good" / "trust"
+
+
+def test_config_file_supplies_trust(setup: tuple[Path, Path, Path]) -> None:
+    d, seal, _trust = setup
+    cfg = d / "config.toml"
+    cfg.write_text(
+        'trust = "good/trust"\njobs = 1\n', encoding="utf-8"
+    )  # relative to the file
+    r = CliRunner(env={"DOCSEC_TRUST": None}).invoke(
+        cli, ["--config", str(cfg), "verify", str(seal), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    r = CliRunner(env={"DOCSEC_TRUST": None}).invoke(
+        cli, ["--config", str(cfg), "config", "show"]
+    )
+    assert "good/trust" in r.stdout
+    assert "config file" in r.stdout
+
+
+def test_env_beats_file_and_flag_beats_env(setup: tuple[Path, Path, Path]) -> None:
+    d, seal, trust = setup
+    cfg = d / "config2.toml"
+    cfg.write_text(f'trust = "{trust}"\n', encoding="utf-8")
+    other = str(d / "other" / "trust")
+    env = {"DOCSEC_CONFIG": str(cfg), "DOCSEC_TRUST": other}
+    r = CliRunner(env=env).invoke(cli, ["verify", str(seal), "--json"])
+    assert json.loads(r.stdout)["reasons"] == ["unknown-signer"]  # the env's store won
+    r = CliRunner(env=env).invoke(
+        cli, ["verify", str(seal), "--json", "--trust", str(trust)]
+    )
+    assert r.exit_code == 0  # the flag won
+    r = CliRunner(env=env).invoke(cli, ["config", "show"])
+    assert "environment $DOCSEC_TRUST" in r.stdout
+
+
+def test_bad_config_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('trsut = "x"\n', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--config", str(bad), "config", "show"])
+    assert r.exit_code == 2
+    assert "unknown key" in r.stderr
+    bad.write_text("trust = [", encoding="utf-8")
+    assert (
+        CliRunner().invoke(cli, ["--config", str(bad), "config", "show"]).exit_code == 2
+    )
+    bad.write_text("jobs = true", encoding="utf-8")
+    assert (
+        CliRunner().invoke(cli, ["--config", str(bad), "config", "show"]).exit_code == 2
+    )
+    r = CliRunner().invoke(
+        cli, ["--config", str(tmp_path / "missing.toml"), "config", "show"]
+    )
+    assert r.exit_code == 2
+
+
+def test_no_config(tmp_path: Path) -> None:
+    r = CliRunner(
+        env={
+            "DOCSEC_CONFIG": None,
+            "XDG_CONFIG_HOME": str(tmp_path),
+            "DOCSEC_TRUST": None,
+        }
+    ).invoke(cli, ["config", "show"])
+    assert r.exit_code == 0
+    assert "(none)" in r.stdout
+    assert "not set" in r.stdout
