@@ -285,7 +285,8 @@ def fit(rows: list[dict[str, object]], module_dots: int) -> None:
     """Print thresholds fitted on these rows (office copies vs all originals).
 
     fidelity: the middle half of the gap between the lowest original and the
-    highest office copy is left inconclusive. Guards on ORIGINAL, from originals
+    highest office copy is left inconclusive, and neither threshold comes within
+    0.05 of the extreme of the population it must spare. Guards on ORIGINAL, from originals
     only: correlation at least 0.8 x the lowest original's, 1/8-tint coverage at
     most 1.5 x the highest original's.
     """
@@ -304,6 +305,9 @@ def fit(rows: list[dict[str, object]], module_dots: int) -> None:
             copy_below, original_above = hi + 0.25 * gap, lo - 0.25 * gap
         else:
             copy_below, original_above = lo - 0.02, hi + 0.02
+        # Never within 0.05 of the extreme of the population a threshold must spare.
+        copy_below = min(copy_below, lo - 0.05)
+        original_above = max(original_above, hi + 0.05)
         min_corr = 0.8 * min(_vals(origs, "correlation"))
         max_tint = 1.5 * max(_vals(origs, "tint_coverage"))
         print(

@@ -84,6 +84,11 @@ def cli(ctx: click.Context, verbose: int, config_file: Path | None) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    # pyHanko logs every failed check of a tampered PDF as a WARNING with a
+    # traceback; the verdict already says it, so its log shows from -v on.
+    quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(quiet)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     config = load_config(config_file)

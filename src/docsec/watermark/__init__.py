@@ -212,11 +212,20 @@ _LEVELS = np.arange(256, dtype=np.float64)
 def _luts(amp: float) -> tuple[F32, F32]:
     """Return per-gray-level amplitude ``W`` and downward shift ``S`` for ``amp``.
 
-    Where the page has headroom the mark is ``+-W``; near paper white it is shifted
-    down by ``S`` just enough that nothing clips (white paper cannot get whiter), so
-    there it only darkens.
+    Where the page has headroom (a tint, grey) the mark is ``+-2 amp``; on paper
+    white it is ``+-amp`` shifted down by ``amp`` (white paper cannot get whiter, so
+    there it only darkens), with a linear blend in between. Twice the amplitude on
+    tints is the optimum for a fixed PSNR: a zero-mean mark costs half the squared
+    error of a darken-only mark of the same AC amplitude, and the correlation
+    detector sums amplitudes (maximise sum(a_i) under sum(c_i a_i**2) <= budget:
+    a_i proportional to 1 / c_i). Printers also render tints more linearly than
+    the faintest greys, which some drivers drop (see docs/watermark.md).
     """
-    w = amp * _WEIGHT
+    base = amp * _WEIGHT
+    full = 2.0 * base
+    headroom = 255.0 - _LEVELS
+    t = np.clip(headroom / np.maximum(full, 1e-9), 0.0, 1.0)
+    w = base * (1.0 + t)
     s = np.clip(_LEVELS - 255.0 + w, 0.0, w)
     return w.astype(np.float32), s.astype(np.float32)
 

@@ -54,6 +54,9 @@ _INK_SIGMAS = 8.0
 #: A lattice peak must exceed this many robust standard deviations of the
 #: autocorrelation (its noise floor).
 _PEAK_SIGMAS = 5.0
+#: Spectral line cap: box size (bins) and factor over the box mean.
+_LINE_BOX = 15
+_LINE_CAP = 4.0
 
 
 def _smooth(img: F32, sigma: float) -> F32:
@@ -138,9 +141,15 @@ def _autocorrelation(z: F32) -> F64:
     win = z[r0 : r0 + h, c0 : c0 + w].astype(np.float64)
     win = (win - win.mean()) * np.outer(_taper(h), _taper(w))
     spec = np.fft.rfft2(win)
-    # Square-root magnitude: a partial whitening that keeps the lattice peaks sharp
-    # while the strong low-frequency page structure does not dominate.
-    ac = np.fft.irfft2(np.abs(spec), s=win.shape)
+    # Square-root magnitude (a partial whitening: the lattice peaks stay sharp while
+    # the strong low-frequency page structure does not dominate), with spectral
+    # lines capped at a few times their neighbourhood: a halftone mask, screen or
+    # ruled grid puts its energy in a few strong lines and would otherwise own
+    # the autocorrelation; the mark spreads its energy over a dense comb.
+    mag = np.abs(spec).astype(np.float32)
+    local = cv2.blur(mag, (_LINE_BOX, _LINE_BOX), borderType=cv2.BORDER_REFLECT)
+    mag = np.minimum(mag, _LINE_CAP * local)
+    ac = np.fft.irfft2(mag.astype(np.float64), s=win.shape)
     ac = np.fft.fftshift(ac)
     centre = ac[h // 2, w // 2]
     if centre <= 0:
@@ -234,6 +243,8 @@ def find_lattices(
         basis = np.array([[vx, wx], [vy, wy]])
         if abs(np.linalg.det(basis)) < 0.5 * length * length:
             continue
+        if _is_harmonic(ac, basis, period_min, floor):
+            continue
         score = 0.0
         for n, m in _SCORE_POINTS:
             px, py = basis @ np.array([n, m], dtype=np.float64)
@@ -254,6 +265,25 @@ def find_lattices(
         if len(distinct) >= n_best:
             break
     return distinct
+
+
+def _is_harmonic(ac: F64, basis: F64, period_min: float, floor: float) -> bool:
+    """Tell whether a lattice is a multiple of a finer periodic structure.
+
+    Halftone masks (a printer driver's tiled dither matrix), screens and ruled
+    tables repeat with periods below the tile's; their autocorrelation has peaks at
+    every multiple, some of which fall in the tile's period range. The mark has no
+    sub-period, so a candidate whose fractions ``p / k`` are peaks too is rejected.
+    """
+    ref = min(_value_near(ac, basis[:, 0]), _value_near(ac, basis[:, 1]))
+    for k in (2, 3, 4, 5):
+        p1, p2 = basis[:, 0] / k, basis[:, 1] / k
+        if np.hypot(*p1) >= 0.85 * period_min or np.hypot(*p1) < 8:
+            continue
+        vals = (_value_near(ac, p1), _value_near(ac, p2))
+        if min(vals) > max(0.5 * ref, _PEAK_SIGMAS * floor):
+            return True
+    return False
 
 
 def _reduce(ac: F64, basis: F64, period_min: float, floor: float) -> F64:
