@@ -203,6 +203,54 @@ Signatures are randomised, so regenerating changes the bytes, not the verdicts.
 """
 
 
+SCANS = ROOT / "samples" / "scans"
+#: Seed of the simulated print, scan and photocopy (docsec.simulate).
+SCAN_SEED = 1
+
+
+def scans(original: bytes) -> dict[str, bytes]:
+    """Simulate an original print scanned at 300 dpi and a photocopy of it (JPEG)."""
+    from docsec import imaging, simulate
+    from docsec.pdf import render_page
+
+    page = render_page(original, dpi=600)
+    out = {}
+    for name, result in (
+        (
+            "original-print-scan-300dpi.jpg",
+            simulate.print_scan(
+                page, page_dpi=600, rng=SCAN_SEED, printer="laser", scanner_dpi=300
+            ),
+        ),
+        (
+            "photocopy-scan-300dpi.jpg",
+            simulate.photocopy(
+                page, page_dpi=600, rng=SCAN_SEED, printer="laser", scanner_dpi=300
+            ),
+        ),
+    ):
+        out[name] = imaging.encode_image(
+            result.image, format="JPEG", dpi=result.dpi, jpeg_quality=85
+        )
+    return out
+
+
+SCANS_README = """\
+# Simulated scans
+
+Made by `python samples/regenerate.py` from `../pdf/family-relation.pdf`: the page
+rendered at 600 dpi, printed on a simulated laser printer and scanned at 300 dpi
+(`docsec.simulate.print_scan`, seed 1), and the same print photocopied then scanned
+(`docsec.simulate.photocopy`, seed 1). Both carry the genuine seal, so both verify
+as AUTHENTIC on the seal (exit 0) with the demo trust store; at 300 dpi nothing can
+tell the photocopy from the original paper (copy detection needs a 1200 dpi scan):
+
+```sh
+docsec verify samples/scans/*.jpg --trust samples/demo-keys/trust --at 2026-12-01
+```
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -228,6 +276,11 @@ def main() -> int:
         readme([s for s, _ in files.values()]), encoding="utf-8"
     )
     print(f"wrote {len(files)} PDFs and README.md to {OUT}")
+    SCANS.mkdir(parents=True, exist_ok=True)
+    for name, data in scans(files[f"{BASE}.pdf"][1]).items():
+        (SCANS / name).write_bytes(data)
+        print(f"{name:36s} {len(data):7d} bytes")
+    (SCANS / "README.md").write_text(SCANS_README, encoding="utf-8")
     return 0
 
 
