@@ -328,23 +328,25 @@ def test_pantograph_shows_on_copy() -> None:
     pan = copydetect.make_pantograph("COPY", size_mm=(40.0, 15.0))
     assert pan.image.shape == pan.mask.shape
     assert pan.mask.any()
-    # Equal ink coverage in word and background on the original file.
     ink = pan.image == 0
-    assert float(ink[pan.mask].mean()) == pytest.approx(
-        float(ink[~pan.mask].mean()), abs=0.01
-    )
+    assert 0.03 < float(ink[~pan.mask].mean()) < float(ink[pan.mask].mean()) < 0.08
     page = np.full((pan.image.shape[0] + 240, pan.image.shape[1] + 240), 255, np.uint8)
     page[120:-120, 120:-120] = pan.image
     to_page = np.array([[1.0, 0, 120], [0, 1.0, 120], [0, 0, 1]])
-    orig = simulate.print_scan(page, page_dpi=600, rng=1, scanner_dpi=600)
-    copy = simulate.photocopy(page, page_dpi=600, rng=1, scanner_dpi=600)
-    co = copydetect.measure_pantograph(
-        orig.image, pan, pantograph_to_image=orig.page_to_image @ to_page
-    )
-    cc = copydetect.measure_pantograph(
-        copy.image, pan, pantograph_to_image=copy.page_to_image @ to_page
-    )
-    assert cc["word_contrast"] > co["word_contrast"] + 0.02
+    diffs = []
+    for seed in (0, 1):
+        orig = simulate.print_scan(page, page_dpi=600, rng=seed, scanner_dpi=600)
+        copy = simulate.photocopy(page, page_dpi=600, rng=seed, scanner_dpi=600)
+        co = copydetect.measure_pantograph(
+            orig.image, pan, pantograph_to_image=orig.page_to_image @ to_page
+        )
+        cc = copydetect.measure_pantograph(
+            copy.image, pan, pantograph_to_image=copy.page_to_image @ to_page
+        )
+        # About balanced on the original; the word darkens on a text-mode copy.
+        assert abs(co["word_contrast"]) < 0.02
+        diffs.append(cc["word_contrast"] - co["word_contrast"])
+    assert float(np.mean(diffs)) > 0.005
 
 
 def test_pantograph_mask_and_errors() -> None:

@@ -672,7 +672,8 @@ def measure_pantograph(
     -------
     dict
         ``word_darkness``, ``background_darkness`` and ``word_contrast`` (word minus
-        background darkness; near 0 on an original, clearly positive on a copy).
+        background darkness; about +0.01 on an original, +0.03 on a text-mode
+        copy in docsec.simulate).
     """
     gray = to_gray(check_image(image, min_size=16))
     hom = np.asarray(pantograph_to_image, dtype=np.float64)

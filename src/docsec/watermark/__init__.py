@@ -70,6 +70,8 @@ SCORE_THRESHOLD = 7.0
 _REFINE_MIN_Z = 4.5
 #: Side of the local windows tried when the central lattice does not decode.
 _LOCAL_WINDOW = 512
+#: Skew angles (degrees) searched directly when the dpi is given.
+_SKEW_SEARCH = tuple(float(a) for a in np.arange(-3.0, 3.01, 0.25))
 #: PSNR of the marked page against the input at ``strength=1`` (1 dB above the
 #: 40 dB requirement, which leaves room for uint8 rounding).
 _TARGET_PSNR = 41.0
@@ -405,7 +407,7 @@ def extract(
     templates = _sync.pilot_templates(pilot_tile)
     best_z = 0.0
     attempts = 0
-    for hit, flat in _hypotheses(z, period, templates):
+    for hit, flat in _hypotheses(z, period, templates, scale_known=dpi is not None):
         best_z = max(best_z, hit.z)
         if hit.z < SCORE_THRESHOLD:
             continue
@@ -445,6 +447,8 @@ def _hypotheses(
     z: F32,
     period: float,
     templates: list[npt.NDArray[np.complex128]],
+    *,
+    scale_known: bool,
 ) -> Iterator[tuple[_sync.PilotHit, F32]]:
     """Yield synchronisation hypotheses (pilot hit, fold-frame image), best first.
 
@@ -453,8 +457,12 @@ def _hypotheses(
     fitted to local pilot shifts (blocks of 2x2 tiles, then single tiles). Only if
     none decodes (strong perspective bends the lattice across the page), the same
     from the lattice of each of up to 9 windows of 512 work pixels, seeded from that
-    window alone and grown over the page. At most 2 x 2 x 3 + 9 x 4 = 48 hypotheses
-    reach the decoder (see the false-positive bound in docs/watermark.md).
+    window alone and grown over the page. Last, when the caller gave the dpi (a
+    flatbed scan: scale known, skew small), a direct search over skew angles of
+    -3..3 degrees in 0.25 degree steps that needs no autocorrelation (a printer's
+    periodic dither mask can own the autocorrelation). At most
+    2 x 2 x 3 + 9 x 4 + 25 x 3 = 123 hypotheses reach the decoder (see the
+    false-positive bound in docs/watermark.md).
     """
     for lat in _sync.find_lattices(z, 0.6 * period, 1.6 * period):
         warp, size = _sync.frame_for(lat.basis, z.shape)
@@ -485,6 +493,17 @@ def _hypotheses(
                 continue
             flat = _sync.warp_to_frame(z, warp, size)
             yield from _refinements(z, warp, size, flat, seed[0], templates, (2, 2, 1, 1))
+    if not scale_known:
+        return
+    for degrees in _SKEW_SEARCH:
+        rad = np.deg2rad(degrees)
+        rot = np.array([[np.cos(rad), -np.sin(rad)], [np.sin(rad), np.cos(rad)]])
+        warp, size = _sync.frame_for(period * rot, z.shape)
+        flat = _sync.warp_to_frame(z, warp, size)
+        hits = _sync.pilot_search(_sync.fold(flat), templates, 1)
+        if hits and hits[0].z >= _REFINE_MIN_Z:
+            yield hits[0], flat
+            yield from _refinements(z, warp, size, flat, hits[0], templates, (2, 1))
 
 
 def _refinements(

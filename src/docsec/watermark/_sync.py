@@ -55,8 +55,10 @@ _INK_SIGMAS = 8.0
 #: autocorrelation (its noise floor).
 _PEAK_SIGMAS = 5.0
 #: Spectral line cap: box size (bins) and factor over the box mean.
-_LINE_BOX = 15
-_LINE_CAP = 4.0
+#: A periodic structure finer than the tile is notched out of the spectrum when
+#: its autocorrelation peak exceeds this many noise-floor units.
+_FINE_SIGMAS = 12.0
+_NOTCH_BINS = 3
 
 
 def _smooth(img: F32, sigma: float) -> F32:
@@ -134,27 +136,67 @@ def _taper(n: int) -> F64:
     return w
 
 
-def _autocorrelation(z: F32) -> F64:
+def _spectrum(z: F32) -> F32:
+    """Return the square-root power spectrum (rfft2 layout) of the central window.
+
+    Square-root magnitude is a partial whitening: the lattice peaks of the
+    autocorrelation stay sharp while the strong low-frequency page structure does
+    not dominate.
+    """
     rows, cols = z.shape
     h, w = min(rows, _AC_WINDOW), min(cols, _AC_WINDOW)
     r0, c0 = (rows - h) // 2, (cols - w) // 2
     win = z[r0 : r0 + h, c0 : c0 + w].astype(np.float64)
     win = (win - win.mean()) * np.outer(_taper(h), _taper(w))
-    spec = np.fft.rfft2(win)
-    # Square-root magnitude (a partial whitening: the lattice peaks stay sharp while
-    # the strong low-frequency page structure does not dominate), with spectral
-    # lines capped at a few times their neighbourhood: a halftone mask, screen or
-    # ruled grid puts its energy in a few strong lines and would otherwise own
-    # the autocorrelation; the mark spreads its energy over a dense comb.
-    mag = np.abs(spec).astype(np.float32)
-    local = cv2.blur(mag, (_LINE_BOX, _LINE_BOX), borderType=cv2.BORDER_REFLECT)
-    mag = np.minimum(mag, _LINE_CAP * local)
-    ac = np.fft.irfft2(mag.astype(np.float64), s=win.shape)
-    ac = np.fft.fftshift(ac)
+    return np.abs(np.fft.rfft2(win)).astype(np.float32)
+
+
+def _autocorrelation_of(mag: F32, shape: tuple[int, int]) -> F64:
+    h, w = shape
+    ac = np.fft.fftshift(np.fft.irfft2(mag.astype(np.float64), s=shape))
     centre = ac[h // 2, w // 2]
     if centre <= 0:
         return np.zeros_like(ac)
     out: F64 = ac / centre
+    return out
+
+
+def _window_shape(z: F32) -> tuple[int, int]:
+    return min(z.shape[0], _AC_WINDOW), min(z.shape[1], _AC_WINDOW)
+
+
+def _autocorrelation(z: F32) -> F64:
+    return _autocorrelation_of(_spectrum(z), _window_shape(z))
+
+
+def _notch_lattice(mag: F32, basis: F64, shape: tuple[int, int]) -> F32:
+    """Zero the spectral lines of a periodic structure with lattice ``basis``.
+
+    A lattice with period vectors ``p1, p2`` (columns of ``basis``, pixels) has its
+    energy on the reciprocal lattice ``inv(basis).T @ (n, m)`` (cycles per pixel).
+    """
+    h, w = shape
+    recip = np.linalg.inv(basis).T  # columns: reciprocal vectors (fx, fy)
+    span = int(np.ceil(0.5 / max(1e-6, float(np.min(np.abs(np.linalg.svd(recip)[1]))))))
+    span = min(span, 64)
+    n, m = np.meshgrid(np.arange(-span, span + 1), np.arange(-span, span + 1))
+    f = recip @ np.vstack([n.ravel(), m.ravel()]).astype(np.float64)
+    keep = (np.abs(f[0]) <= 0.5) & (np.abs(f[1]) <= 0.5) & ((n.ravel() != 0) | (m.ravel() != 0))
+    fx, fy = f[0, keep], f[1, keep]
+    # rfft2 keeps fx >= 0; a line at (fx, fy) appears at (-fx, -fy) there.
+    flip = fx < 0
+    fx = np.where(flip, -fx, fx)
+    fy = np.where(flip, -fy, fy)
+    cols = np.rint(fx * w).astype(np.int64)
+    rows = np.rint(fy * h).astype(np.int64) % h
+    out = mag.copy()
+    # Print scale errors and scanner geometry smear the lines over a few bins.
+    reach = range(-_NOTCH_BINS, _NOTCH_BINS + 1)
+    for dr in reach:
+        for dc in reach:
+            cc = cols + dc
+            ok = (cc >= 0) & (cc < out.shape[1])
+            out[(rows[ok] + dr) % h, cc[ok]] = 0.0
     return out
 
 
@@ -211,7 +253,14 @@ def find_lattices(
     list of Lattice
         Best first; may be empty.
     """
-    ac = _autocorrelation(z)
+    shape = _window_shape(z)
+    mag = _spectrum(z)
+    ac = _autocorrelation_of(mag, shape)
+    fine = _fine_lattice(ac, period_min)
+    if fine is not None:
+        # A halftone mask, screen or ruled grid repeats with a period below the
+        # tile's and owns the autocorrelation: remove its spectral lines first.
+        ac = _autocorrelation_of(_notch_lattice(mag, fine, shape), shape)
     h, w = ac.shape
     cy, cx = h // 2, w // 2
     yy, xx = np.mgrid[-cy : h - cy, -cx : w - cx]
@@ -265,6 +314,37 @@ def find_lattices(
         if len(distinct) >= n_best:
             break
     return distinct
+
+
+def _fine_lattice(ac: F64, period_min: float) -> F64 | None:
+    """Return the basis of a strong periodic structure finer than the tile, if any."""
+    h, w = ac.shape
+    cy, cx = h // 2, w // 2
+    lim = 0.8 * period_min
+    yy, xx = np.mgrid[-cy : h - cy, -cx : w - cx]
+    rad = np.hypot(xx, yy)
+    ring = (rad >= 4) & (rad <= 1.3 * period_min)
+    vals = ac[ring]
+    floor = float(np.median(np.abs(vals - np.median(vals)))) * 1.4826
+    if floor <= 0:
+        return None
+    zone = (rad >= 4) & (rad <= lim) & ((yy > 0) | ((yy == 0) & (xx > 0)))
+    if not zone.any():
+        return None
+    masked = np.where(zone, ac, -np.inf)
+    iy, ix = np.unravel_index(int(np.argmax(masked)), masked.shape)
+    v = np.array([float(ix - cx), float(iy - cy)])
+    if ac[iy, ix] < _FINE_SIGMAS * floor:
+        return None
+    length = float(np.hypot(*v))
+    radius = max(2, round(0.15 * length))
+    wx, wy, wval = _peak_near(ac, -v[1], v[0], radius)
+    if wval < _FINE_SIGMAS * floor:
+        return None
+    basis = np.array([[v[0], wx], [v[1], wy]])
+    if abs(np.linalg.det(basis)) < 0.5 * length * length:
+        return None
+    return _refine_basis(ac, _reduce(ac, basis, 8.0, floor))
 
 
 def _is_harmonic(ac: F64, basis: F64, period_min: float, floor: float) -> bool:
@@ -480,6 +560,9 @@ def sample_cells(folded: F64, hit: PilotHit) -> F64:
         borderMode=cv2.BORDER_WRAP,
     )
     upright = np.rot90(aligned, -hit.rotation)
+    # The prefilter's clipping leaves a small mean where the texture is skewed (sparse
+    # dark halftone dots); summed over every tile it would bias all soft bits.
+    upright = upright - upright.mean()
     cells: F64 = upright.reshape(
         TILE_CELLS, FOLD_CELL_PX, TILE_CELLS, FOLD_CELL_PX
     ).sum(axis=(1, 3))
