@@ -1,7 +1,7 @@
 """Copy-detection benchmark over docsec.simulate: originals, photocopies, reprints.
 
 Every document gets its own pattern (document id from the seed) printed on a small
-page (the block plus a 5 mm margin), then either scanned (original) or photocopied
+page (the block plus a 7.6 mm margin), then either scanned (original) or photocopied
 and scanned (copy), and measured with :func:`docsec.copydetect.measure`.
 
 Sources: originals from each printer class (laser/inkjet x good/worn), office
@@ -60,7 +60,7 @@ SOURCES = (
 CAPTURES = ("flatbed1200", "flatbed2400", "flatbed600", "flatbed300", "phone")
 
 _KEY = SecretKey.from_material("cdp", bytes(range(32)))  # benchmark key, not secret
-_MARGIN = 120  # dots: 5 mm of white paper around the block
+_MARGIN = 180  # dots (7.6 mm): copier and scanner offsets add up to ~6 mm
 
 
 def _page(doc_id: str, module_dots: int) -> np.ndarray:

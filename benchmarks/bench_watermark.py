@@ -68,10 +68,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 KEY = bytes(range(32))
 DPI = 300
-_WORDS = (
-    "certificate of residence issued district office name date birth address "
-    "number registration family relation valid copy seoul gangnam resident"
-).split()
+_WORDS = "certificate of residence issued district office name date birth address number registration family relation valid copy seoul gangnam resident".split()  # noqa: SIM905
 
 # ------------------------------------------------------------------ pages
 

@@ -102,7 +102,9 @@ def test_bad_files(tmp_path: Path) -> None:
 
 def test_truncated_jpeg_is_an_error(tmp_path: Path) -> None:
     rng = np.random.default_rng(2)
-    good = imaging.encode_image(rng.integers(0, 256, (64, 64), dtype=np.uint8), format="JPEG")
+    good = imaging.encode_image(
+        rng.integers(0, 256, (64, 64), dtype=np.uint8), format="JPEG"
+    )
     with pytest.raises(InputError):
         imaging.decode_image(good[: len(good) * 2 // 3])
 

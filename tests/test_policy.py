@@ -41,3 +41,14 @@ def test_policy_is_frozen() -> None:
     p = VerifyPolicy.seal(STORE)
     with pytest.raises(AttributeError):
         p.name = "x"  # type: ignore[misc]
+
+
+def test_pdf_policy() -> None:
+    from docsec.policy import PDF_CHECKS
+
+    p = VerifyPolicy.pdf(STORE)
+    assert p.required == SEAL_CHECKS | PDF_CHECKS
+    assert p.name == "seal+pdf"
+    q = VerifyPolicy.pdf(STORE, require_revocation=True)
+    assert "revocation" in q.required
+    assert q.name == "seal+crl+pdf"

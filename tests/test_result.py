@@ -184,3 +184,14 @@ def test_authentic_only_when_rules_hold(
             assert all(c.status is CheckStatus.PASS for c in found)
     if any(c.status is CheckStatus.FAIL for c in checks):
         assert r.verdict is Verdict.NOT_AUTHENTIC
+
+
+def test_locations_in_json() -> None:
+    from docsec.result import Location
+
+    loc = Location("seal", ((1.0, 2.0), (3.0, 2.0), (3.0, 4.0), (1.0, 4.0)), dpi=200.0)
+    r = _r(P("barcode"), locations=(loc,))
+    assert r.to_dict()["locations"] == [
+        {"name": "seal", "points": [[1.0, 2.0], [3.0, 2.0], [3.0, 4.0], [1.0, 4.0]]}
+    ]
+    assert "locations" not in _r(P("barcode")).to_dict()

@@ -23,6 +23,7 @@ __all__ = ["watermark"]
 logger = logging.getLogger(__name__)
 
 _DEFAULT_DPI = 300.0
+_MIN_SCAN_DPI = 100.0
 
 
 def _load_key(path: Path) -> SecretKey:
@@ -150,6 +151,10 @@ def extract_cmd(
     try:
         loaded = imaging.read_image(input_path)
         used_dpi = dpi or (loaded.dpi[0] if loaded.dpi else None)
+        if dpi is None and used_dpi is not None and used_dpi < _MIN_SCAN_DPI:
+            # 72 or 96 dpi is what cameras and screenshots write by default, not a
+            # measurement: let the detector estimate the scale instead.
+            used_dpi = None
         found = _wm.extract(loaded.image, key=key, dpi=used_dpi)
     except DocsecError as exc:
         raise to_cli_error(exc) from exc

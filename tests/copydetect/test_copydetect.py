@@ -11,6 +11,7 @@ from docsec.copydetect import Decision, make_pattern, measure, measure_in_region
 from docsec.copydetect._layout import keyed_bits
 from docsec.errors import ConfigurationError, InputError, KeyMaterialError
 from docsec.keys import SecretKey
+from docsec.seal import Region
 
 KEY = SecretKey.from_material("cdp", bytes(range(32)))
 OTHER = SecretKey.from_material("cdp", bytes(range(1, 33)))
@@ -298,6 +299,16 @@ def test_measure_in_region() -> None:
     )
     assert m.decision is Decision.ORIGINAL, m.reasons
     assert m.key_id == KEY.key_id
+    # The seal's own Region object is accepted as well.
+    m_region = measure_in_region(
+        res.image,
+        corners=img_corners,  # type: ignore[arg-type]
+        symbol_size=24,
+        region=Region(*region),
+        key=KEY,
+        doc_id=DOC,
+    )
+    assert m_region.decision is Decision.ORIGINAL
     # A key id the verifier does not hold: inconclusive, never a failure.
     m2 = measure_in_region(
         res.image,

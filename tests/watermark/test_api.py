@@ -176,9 +176,9 @@ def test_make_layer_tiles_and_is_found(tools) -> None:
     assert layer.shape == (1400, 1100)
     assert layer.dtype == np.uint8
     assert layer.max() == 255
-    # At 300 dpi one 256-pixel tile repeats exactly (a PDF tiling pattern can use it).
-    tile = wm.make_layer(bytes(8), key=KEY, shape=(256, 256), dpi=300)
-    inner = layer[256:512, 256:512]
+    # At 300 dpi one 264-pixel tile repeats exactly (a PDF tiling pattern can use it).
+    tile = wm.make_layer(bytes(8), key=KEY, shape=(264, 264), dpi=300)
+    inner = layer[264:528, 264:528]
     assert np.abs(inner.astype(int) - tile.astype(int)).max() <= 1
     # Multiply under a text page, as the PDF does.
     page = tools.make_page(np.random.default_rng(5), size_in=(1400 / 300, 1100 / 300))

@@ -462,16 +462,26 @@ def _run(
     )
 
 
-def _valid_region(symbol_size: object, region: object) -> bool:
-    if (
-        isinstance(symbol_size, bool)
-        or not isinstance(symbol_size, int)
-        or symbol_size < 8
-    ):
-        return False
-    if not isinstance(region, tuple | list) or len(region) != 4:
-        return False
-    return all(isinstance(v, int) for v in region) and region[2] > 0 and region[3] > 0
+def _region_tuple(region: object) -> tuple[int, int, int, int] | None:
+    """Accept a seal ``Region`` (x, y, width, height attributes) or a 4-tuple."""
+    if all(hasattr(region, a) for a in ("x", "y", "width", "height")):
+        vals = [getattr(region, a) for a in ("x", "y", "width", "height")]
+    elif isinstance(region, tuple | list) and len(region) == 4:
+        vals = list(region)
+    else:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+        return None
+    x, y, w, h = (int(v) for v in vals)
+    return (x, y, w, h) if w > 0 and h > 0 else None
+
+
+def _valid_size(symbol_size: object) -> bool:
+    return (
+        isinstance(symbol_size, int)
+        and not isinstance(symbol_size, bool)
+        and symbol_size >= 8
+    )
 
 
 def _check_mask(mask: object) -> npt.NDArray[np.bool_]:
@@ -504,7 +514,7 @@ def measure_in_region(
     *,
     corners: Sequence[tuple[float, float]],
     symbol_size: int,
-    region: tuple[int, int, int, int],
+    region: tuple[int, int, int, int] | object,
     key: SecretKey | Sequence[SecretKey] | None,
     doc_id: str,
     key_id: str | None = None,
@@ -521,10 +531,10 @@ def measure_in_region(
         The seal symbol's corners in image pixels, in symbol orientation:
         top-left, top-right, bottom-right, bottom-left (``DecodedSymbol.corners``).
     symbol_size : int
-        Modules per side of the (square) symbol.
-    region : (int, int, int, int)
-        ``layout.cdp.region`` from the seal: x, y, width, height in tenths of a
-        module from the symbol's top-left corner.
+        Modules per side of the (square) symbol (``DecodedSymbol.size``).
+    region : docsec.seal Region or (int, int, int, int)
+        ``CertificateFields.cdp_region`` from the verified seal, or its x, y,
+        width, height in tenths of a module from the symbol's top-left corner.
     key : SecretKey or sequence of SecretKey or None
         The CDP key, or every CDP key the verifier holds (rotation); the one whose
         id equals ``key_id`` is used.
@@ -555,8 +565,12 @@ def measure_in_region(
     pts = np.asarray(corners, dtype=np.float64)
     if pts.shape != (4, 2) or not np.isfinite(pts).all():
         raise InputError("corners must be four finite (x, y) points")
-    if not _valid_region(symbol_size, region):
-        raise InputError("symbol_size or region is invalid")
+    reg = _region_tuple(region)
+    if reg is None or not _valid_size(symbol_size):
+        raise InputError(
+            "symbol_size must be the symbol's modules per side (>= 8) and region "
+            "a positive (x, y, width, height) in tenths of a module"
+        )
     s = float(symbol_size)
     sym = np.array([[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]])
     # OpenCV returns None for degenerate points although its stubs say ndarray.
@@ -564,7 +578,7 @@ def measure_in_region(
     if not isinstance(found, np.ndarray):
         raise InputError("seal corners are degenerate")
     to_img = np.asarray(found, dtype=np.float64)
-    rx, ry, rw, rh = (v / 10.0 for v in region)
+    rx, ry, rw, rh = (v / 10.0 for v in reg)
     rect = np.array([[rx, ry], [rx + rw, ry], [rx + rw, ry + rh], [rx, ry + rh]])
     img_rect = cv2.perspectiveTransform(rect.reshape(-1, 1, 2), to_img).reshape(-1, 2)
     # Expected pixels per dot from the region's size against the block's.

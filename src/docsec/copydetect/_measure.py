@@ -63,6 +63,68 @@ def _levels(
     return paper, inkv
 
 
+_TILES = 4
+
+
+def _refine_on_pattern(
+    gray: npt.NDArray[np.uint8],
+    hom: F64,
+    layout: Layout,
+    bits: npt.NDArray[np.bool_],
+    spd: float,
+    paper: float,
+    ink: float,
+) -> tuple[F64, float] | None:
+    """Re-register on the keyed pattern itself (4 x 4 tiles, phase correlation).
+
+    A streak, speck or dropout on a fiducial moves its centroid by a fraction of
+    a dot, which is enough to blur the comparison with 1-dot modules. The pattern
+    holds far more registration information than six squares: each tile's shift
+    against the expected bits is measured by phase correlation (sub-sample), and
+    the homography is re-fitted through the shifted tile centres.
+    """
+    px, py = layout.pattern_origin
+    n = layout.pattern_dots
+    per_dot = 4.0 if spd >= 3.0 else 2.0
+    raw = _features.resample(
+        gray, hom, x0=px, y0=py, width=n, height=n, per_dot=per_dot, samples_per_dot=spd
+    )
+    dark = ((paper - raw) / max(paper - ink, 1e-6)).astype(np.float32)
+    rep = round(per_dot) * layout.module_dots
+    tmpl = np.repeat(np.repeat(bits, rep, axis=0), rep, axis=1).astype(np.float32)
+    side = dark.shape[0] // _TILES
+    win = cv2.createHanningWindow((side, side), cv2.CV_32F)
+    src_pts: list[tuple[float, float]] = []
+    dst_pts: list[tuple[float, float]] = []
+    shifts: list[tuple[float, float]] = []
+    for ti in range(_TILES):
+        for tj in range(_TILES):
+            sl = (slice(ti * side, (ti + 1) * side), slice(tj * side, (tj + 1) * side))
+            (dx, dy), response = cv2.phaseCorrelate(tmpl[sl], dark[sl], win)
+            if response < 0.02 or abs(dx) > 1.5 * per_dot or abs(dy) > 1.5 * per_dot:
+                continue
+            cx = px + (tj + 0.5) * side / per_dot
+            cy = py + (ti + 0.5) * side / per_dot
+            # The scan shows template point (cx, cy) at grid offset (dx, dy).
+            src_pts.append((cx, cy))
+            dst_pts.append((cx + dx / per_dot, cy + dy / per_dot))
+            shifts.append((dx / per_dot, dy / per_dot))
+    if len(src_pts) < 8:
+        return None
+    src = np.array(src_pts, dtype=np.float64)
+    dst = cv2.perspectiveTransform(
+        np.array(dst_pts, dtype=np.float64).reshape(-1, 1, 2), hom
+    )
+    found: object = cv2.findHomography(src, dst.reshape(-1, 2), cv2.RANSAC, 0.5 * spd)[
+        0
+    ]
+    if not isinstance(found, np.ndarray):
+        return None
+    sh = np.array(shifts)
+    rms = float(np.sqrt(((sh - sh.mean(axis=0)) ** 2).sum(axis=1).mean()))
+    return np.asarray(found, dtype=np.float64), rms
+
+
 def _rotated(hom: F64, layout: Layout) -> F64:
     flip = np.array(
         [
@@ -114,6 +176,24 @@ def extract(
     if best is None:
         return None
     _score, hom, feats, paper, ink = best
+    refined = _refine_on_pattern(gray, hom, layout, bits, spd, paper, ink)
+    if refined is not None:
+        hom2, shift_rms = refined
+        raw = _features.resample(
+            gray,
+            hom2,
+            x0=px,
+            y0=py,
+            width=n,
+            height=n,
+            per_dot=per_mod / m,
+            samples_per_dot=spd,
+        )
+        feats2 = _features.pattern_features((paper - raw) / (paper - ink), bits)
+        # Keep the refinement only when it agrees better with the keyed pattern.
+        if feats2["correlation"] >= feats["correlation"]:
+            hom, feats = hom2, feats2
+        feats["pattern_shift_rms_dots"] = shift_rms
     per_dot_strip = 2
     sx, sy = layout.strip_origin
     raw_strip = _features.resample(

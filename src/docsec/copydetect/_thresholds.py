@@ -36,9 +36,9 @@ THRESHOLDS: dict[tuple[int, str], dict[str, float]] = {
     (
         1,
         "2x",
-    ): {  # 1200 ppi: originals min 0.783 (n=120), office copies max 0.551 (n=60)
+    ): {  # 1200 ppi: originals min 0.784 (n=120), office copies max 0.551 (n=60)
         "copy_below": 0.609,
-        "original_above": 0.725,
+        "original_above": 0.726,
         "original_min_correlation": 0.395,
         "original_max_tint": 0.568,
     },

@@ -2,10 +2,13 @@
 
 A tile is ``TILE_CELLS x TILE_CELLS`` square cells of ``1 / CELLS_PER_INCH`` inch
 (8 pixels at 300 dpi, 16 at 600: an 8-pixel cell lines up with JPEG's 8x8 blocks
-when a page is marked at 300 dpi). Every cell is +1 or -1: a key-derived
-pseudo-random sign, times the coded bit for data cells. 412 cells are pilots (known
-to the detector, used for synchronisation and as the presence score), 612 cells carry
-the 306 coded bits twice, at key-permuted positions. The tile repeats over the page.
+when a page is marked at 300 dpi). 33 cells, not 32: the tile period (528 printer
+dots at 600 dpi) is then no multiple of the power-of-two dither masks of printer
+drivers, whose pattern would otherwise add up coherently in the fold. Every cell is
++1 or -1: a key-derived pseudo-random sign, times the coded bit for data cells. 477
+cells are pilots (known to the detector, used for synchronisation and as the
+presence score), 612 cells carry the 306 coded bits twice, at key-permuted
+positions. The tile repeats over the page.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ __all__ = [
 
 #: Cells per inch of the printed page (cell = 0.677 mm).
 CELLS_PER_INCH = 37.5
-#: Cells per tile side (tile = 21.7 mm).
+#: Cells per tile side (tile = 22.4 mm).
 TILE_CELLS = 33
 _N_CELLS = TILE_CELLS * TILE_CELLS
 _REPEAT = 2
+#: Gaussian softening of cell edges, in cells (see render_pattern).
+_EDGE_SOFTNESS = 0.25
 _N_DATA = CODED_BITS * _REPEAT
 
 FloatArray = npt.NDArray[np.float64]
@@ -47,11 +52,11 @@ class Layout:
 
     Attributes
     ----------
-    pn : (1024,) float64 ndarray of +-1
+    pn : (1089,) float64 ndarray of +-1
         Pseudo-random sign of each cell.
-    pilot : (1024,) bool ndarray
+    pilot : (1089,) bool ndarray
         True for pilot cells.
-    data_index : (1024,) int64 ndarray
+    data_index : (1089,) int64 ndarray
         Coded-bit index carried by each data cell (-1 for pilots).
     """
 
@@ -60,7 +65,7 @@ class Layout:
     data_index: IntArray
 
     def pilot_tile(self) -> FloatArray:
-        """Return the ``(32, 32)`` pilot signs, 0 on data cells."""
+        """Return the ``(33, 33)`` pilot signs, 0 on data cells."""
         out = np.where(self.pilot, self.pn, 0.0)
         return out.reshape(TILE_CELLS, TILE_CELLS)
 
@@ -78,7 +83,7 @@ def layout_for_key(key: bytes) -> Layout:
 
 
 def cell_signs(key: bytes, payload: bytes) -> FloatArray:
-    """Return the ``(32, 32)`` +-1 cell values of the tile that carries ``payload``."""
+    """Return the ``(33, 33)`` +-1 cell values of the tile that carries ``payload``."""
     lay = layout_for_key(key)
     coded = conv_encode(info_bits(key, payload)).astype(np.float64)
     sym = 1.0 - 2.0 * coded
@@ -89,24 +94,29 @@ def cell_signs(key: bytes, payload: bytes) -> FloatArray:
 
 
 def _blurred_gather(n: int, step: float, sigma: float) -> F32Array:
-    """Return the ``(n, 32)`` matrix that maps cell values to blurred pixel values.
+    """Return the ``(n, 33)`` matrix that maps cell values to blurred pixel values.
 
     Row ``r`` holds the Gaussian weights of the cells that pixels ``r - k .. r + k``
     fall in, so ``rows @ cells @ cols.T`` renders and blurs the periodic pattern in
     one matrix product (exact for any dpi, and much faster than a 2-D blur).
     """
-    index = (np.floor((np.arange(n) + 0.5) * step).astype(np.int64)) % TILE_CELLS
+
+    def cell_of(pixels: IntArray) -> IntArray:
+        out: IntArray = np.floor((pixels + 0.5) * step).astype(np.int64) % TILE_CELLS
+        return out
+
+    rr = np.arange(n)
     out = np.zeros((n, TILE_CELLS), dtype=np.float32)
     if sigma < 0.3:
-        out[np.arange(n), index] = 1.0
+        out[rr, cell_of(rr)] = 1.0
         return out
     radius = int(np.ceil(3 * sigma))
     taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
     taps /= taps.sum()
-    rr = np.arange(n)
+    # The pattern continues past the image edge (it is defined on the whole
+    # page), so any window of it, e.g. one tile for a PDF pattern, is seamless.
     for k, t in zip(range(-radius, radius + 1), taps, strict=True):
-        src = np.clip(rr + k, 0, n - 1)
-        np.add.at(out, (rr, index[src]), np.float32(t))
+        np.add.at(out, (rr, cell_of(rr + k)), np.float32(t))
     return out
 
 
@@ -124,7 +134,7 @@ def render_pattern(cells: FloatArray, shape: tuple[int, int], dpi: float) -> F32
     """
     rows, cols = shape
     step = CELLS_PER_INCH / dpi
-    sigma = 0.125 / step
+    sigma = _EDGE_SOFTNESS / step
     left = _blurred_gather(rows, step, sigma)
     right = _blurred_gather(cols, step, sigma)
     out: F32Array = left @ cells.astype(np.float32) @ right.T

@@ -55,10 +55,6 @@ _INK_SIGMAS = 8.0
 #: autocorrelation (its noise floor).
 _PEAK_SIGMAS = 5.0
 #: Spectral line cap: box size (bins) and factor over the box mean.
-#: A periodic structure finer than the tile is notched out of the spectrum when
-#: its autocorrelation peak exceeds this many noise-floor units.
-_FINE_SIGMAS = 12.0
-_NOTCH_BINS = 3
 
 
 def _smooth(img: F32, sigma: float) -> F32:
@@ -169,37 +165,6 @@ def _autocorrelation(z: F32) -> F64:
     return _autocorrelation_of(_spectrum(z), _window_shape(z))
 
 
-def _notch_lattice(mag: F32, basis: F64, shape: tuple[int, int]) -> F32:
-    """Zero the spectral lines of a periodic structure with lattice ``basis``.
-
-    A lattice with period vectors ``p1, p2`` (columns of ``basis``, pixels) has its
-    energy on the reciprocal lattice ``inv(basis).T @ (n, m)`` (cycles per pixel).
-    """
-    h, w = shape
-    recip = np.linalg.inv(basis).T  # columns: reciprocal vectors (fx, fy)
-    span = int(np.ceil(0.5 / max(1e-6, float(np.min(np.abs(np.linalg.svd(recip)[1]))))))
-    span = min(span, 64)
-    n, m = np.meshgrid(np.arange(-span, span + 1), np.arange(-span, span + 1))
-    f = recip @ np.vstack([n.ravel(), m.ravel()]).astype(np.float64)
-    keep = (np.abs(f[0]) <= 0.5) & (np.abs(f[1]) <= 0.5) & ((n.ravel() != 0) | (m.ravel() != 0))
-    fx, fy = f[0, keep], f[1, keep]
-    # rfft2 keeps fx >= 0; a line at (fx, fy) appears at (-fx, -fy) there.
-    flip = fx < 0
-    fx = np.where(flip, -fx, fx)
-    fy = np.where(flip, -fy, fy)
-    cols = np.rint(fx * w).astype(np.int64)
-    rows = np.rint(fy * h).astype(np.int64) % h
-    out = mag.copy()
-    # Print scale errors and scanner geometry smear the lines over a few bins.
-    reach = range(-_NOTCH_BINS, _NOTCH_BINS + 1)
-    for dr in reach:
-        for dc in reach:
-            cc = cols + dc
-            ok = (cc >= 0) & (cc < out.shape[1])
-            out[(rows[ok] + dr) % h, cc[ok]] = 0.0
-    return out
-
-
 def _peak_near(ac: F64, x: float, y: float, radius: int) -> tuple[float, float, float]:
     """Return the subpixel position ``(x, y)`` and value of the maximum near a point.
 
@@ -255,12 +220,12 @@ def find_lattices(
     """
     shape = _window_shape(z)
     mag = _spectrum(z)
-    ac = _autocorrelation_of(mag, shape)
-    fine = _fine_lattice(ac, period_min)
-    if fine is not None:
-        # A halftone mask, screen or ruled grid repeats with a period below the
-        # tile's and owns the autocorrelation: remove its spectral lines first.
-        ac = _autocorrelation_of(_notch_lattice(mag, fine, shape), shape)
+    # A little smoothing gathers peaks that perspective or blur smeared over a few
+    # pixels (their position stays the centre of mass).
+    ac = np.asarray(
+        cv2.GaussianBlur(_autocorrelation_of(mag, shape), (0, 0), sigmaX=1.2),
+        np.float64,
+    )
     h, w = ac.shape
     cy, cx = h // 2, w // 2
     yy, xx = np.mgrid[-cy : h - cy, -cx : w - cx]
@@ -285,7 +250,7 @@ def find_lattices(
         vx, vy = float(xs[idx] - cx), float(ys[idx] - cy)
         vx, vy, _ = _peak_near(ac, vx, vy, 2)
         length = float(np.hypot(vx, vy))
-        radius = max(3, round(0.1 * length))
+        radius = max(3, round(0.15 * length))
         wx, wy, wval = _peak_near(ac, -vy, vx, radius)
         if wval <= _PEAK_SIGMAS * floor:
             continue
@@ -314,37 +279,6 @@ def find_lattices(
         if len(distinct) >= n_best:
             break
     return distinct
-
-
-def _fine_lattice(ac: F64, period_min: float) -> F64 | None:
-    """Return the basis of a strong periodic structure finer than the tile, if any."""
-    h, w = ac.shape
-    cy, cx = h // 2, w // 2
-    lim = 0.8 * period_min
-    yy, xx = np.mgrid[-cy : h - cy, -cx : w - cx]
-    rad = np.hypot(xx, yy)
-    ring = (rad >= 4) & (rad <= 1.3 * period_min)
-    vals = ac[ring]
-    floor = float(np.median(np.abs(vals - np.median(vals)))) * 1.4826
-    if floor <= 0:
-        return None
-    zone = (rad >= 4) & (rad <= lim) & ((yy > 0) | ((yy == 0) & (xx > 0)))
-    if not zone.any():
-        return None
-    masked = np.where(zone, ac, -np.inf)
-    iy, ix = np.unravel_index(int(np.argmax(masked)), masked.shape)
-    v = np.array([float(ix - cx), float(iy - cy)])
-    if ac[iy, ix] < _FINE_SIGMAS * floor:
-        return None
-    length = float(np.hypot(*v))
-    radius = max(2, round(0.15 * length))
-    wx, wy, wval = _peak_near(ac, -v[1], v[0], radius)
-    if wval < _FINE_SIGMAS * floor:
-        return None
-    basis = np.array([[v[0], wx], [v[1], wy]])
-    if abs(np.linalg.det(basis)) < 0.5 * length * length:
-        return None
-    return _refine_basis(ac, _reduce(ac, basis, 8.0, floor))
 
 
 def _is_harmonic(ac: F64, basis: F64, period_min: float, floor: float) -> bool:
@@ -462,7 +396,7 @@ def warp_to_frame(z: F32, warp: F64, shape: tuple[int, int]) -> F32:
 
 
 def fold(flat: F32) -> F64:
-    """Sum all tile periods of a fold-frame image into one ``(128, 128)`` tile."""
+    """Sum all tile periods of a fold-frame image into one ``(132, 132)`` tile."""
     rows, cols = flat.shape
     tiles = flat.reshape(rows // FOLD_PX, FOLD_PX, cols // FOLD_PX, FOLD_PX)
     out: F64 = tiles.sum(axis=(0, 2), dtype=np.float64)
@@ -550,7 +484,7 @@ def _parabolic(left: float, mid: float, right: float) -> float:
 
 
 def sample_cells(folded: F64, hit: PilotHit) -> F64:
-    """Return the ``(32, 32)`` cell sums of the folded tile, aligned and un-rotated."""
+    """Return the ``(33, 33)`` cell sums of the folded tile, aligned and un-rotated."""
     m = np.array([[1.0, 0.0, hit.shift[1]], [0.0, 1.0, hit.shift[0]]])
     aligned = cv2.warpAffine(
         folded,
