@@ -21,8 +21,10 @@ two thresholds is INCONCLUSIVE; without the CDP key the answer is INCONCLUSIVE
 ("no copy-detection key"), never a failure.
 
 This is a building block: it says something about the *paper*, never that a
-document is authentic. It does not resist a careful scan-and-reprint at 1200 dpi
-with 2-dot modules, and only partly with 1-dot modules (docs/copydetect.md).
+document is authentic. It resists office photocopiers, not an informed
+counterfeiter: a careful 1200-dpi scan-and-reprint reaches the originals' fidelity
+and is stopped only by guards that such a counterfeiter can work around
+(docs/copydetect.md, section 6).
 
 Examples
 --------

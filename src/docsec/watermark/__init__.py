@@ -74,8 +74,8 @@ _SKEW_SEARCH = tuple(float(a) for a in np.arange(-3.0, 3.01, 0.25))
 #: PSNR of the marked page against the input at ``strength=1`` (1 dB above the
 #: 40 dB requirement, which leaves room for uint8 rounding).
 _TARGET_PSNR = 41.0
-#: Amplitude on tints relative to paper white (2.0 is the PSNR optimum; less keeps
-#: the cell texture on a coloured tint below visibility, see docs/watermark.md).
+#: Amplitude on tints relative to paper white (2.0 is the PSNR optimum; at 2.0 the
+#: cell texture showed on a light blue tint at 100 %, see docs/watermark.md).
 _TINT_GAIN = 1.5
 #: Resolution the detector works at when the scan is finer (4 pixels per cell).
 _WORK_DPI = _spread.CELLS_PER_INCH * _sync.FOLD_CELL_PX

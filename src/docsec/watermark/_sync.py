@@ -11,7 +11,7 @@
 3. :func:`fold` resamples the image into the tile frame and sums all periods into
    one tile; :func:`pilot_search` correlates it with the key's pilot cells in the
    four orientations (FFT, all cyclic shifts at once).
-4. :func:`refine_homography` measures the pilot shift in local blocks and fits a
+4. :func:`refine_warp` measures the pilot shift in local blocks and fits a
    homography, for phone photos whose perspective bends the lattice.
 """
 
@@ -116,7 +116,11 @@ def prefilter(gray: F32, cell_px: float) -> F32:
 
 @dataclass(frozen=True)
 class Lattice:
-    """Two tile-period vectors ``(x, y)`` in work pixels, and their peak score."""
+    """Two tile-period vectors ``(x, y)`` in work pixels, and their peak score.
+
+    The score is the autocorrelation summed over eight lattice points, in units of
+    the autocorrelation's noise floor.
+    """
 
     basis: F64  # (2, 2): columns p1, p2
     score: float
