@@ -21,6 +21,7 @@ SETTINGS: dict[str, tuple[str, str, str, type]] = {
     "trust": ("verify", "trust_dir", "DOCSEC_TRUST", str),
     "require_crl": ("verify", "require_crl", "DOCSEC_REQUIRE_CRL", bool),
     "jobs": ("verify", "jobs", "DOCSEC_JOBS", int),
+    "policy": ("verify", "policy_name", "DOCSEC_POLICY", str),
 }
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from docsec import imaging, keys, simulate, trust
 from docsec._page import render_page
 from docsec.issuing import issue_seal
@@ -39,6 +41,7 @@ class _Case:
     path: Path
     expected: Verdict
     note: str
+    counter: bool = False
 
 
 def _tamper(seal_bytes: bytes, old: bytes, new: bytes) -> bytes:
@@ -82,12 +85,14 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
 
     import docsec
 
-    pdf_bytes = docsec.issue(data, key=key, cert=cert)
+    cdp_key = keys.load_secret_key(world.cdp_key)
+    pdf_bytes = docsec.issue(data, key=key, cert=cert, cdp_key=cdp_key)
     (out_dir / "certificate.pdf").write_bytes(pdf_bytes)
     tampered_pdf = _flip_signed_byte(pdf_bytes)
     (out_dir / "certificate-tampered.pdf").write_bytes(tampered_pdf)
     echo(
-        f"3. issued a signed PDF (PAdES B-B, DocMDP no changes): {len(pdf_bytes)} bytes"
+        f"3. issued a signed PDF (PAdES B-B, DocMDP no changes, copy-detection "
+        f"pattern): {len(pdf_bytes)} bytes"
     )
 
     page = render_pdf_page(pdf_bytes, dpi=600)
@@ -98,8 +103,22 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
     imaging.write_image(out_dir / "scan-original.png", scan.image, dpi=scan.dpi)
     copy = simulate.photocopy(page, page_dpi=600, rng=_DEMO_SEED, scanner_dpi=300)
     imaging.write_image(out_dir / "scan-photocopy.png", copy.image, dpi=copy.dpi)
+    # A counter's scanner captures the seal and pattern area at 1200 ppi (a whole
+    # A4 page at 1200 ppi would be 140 Mpx): the copy check needs that resolution.
+    mm = 600 / 25.4
+    area = np.ascontiguousarray(
+        page[int(215 * mm) : int(272 * mm), int(100 * mm) : int(195 * mm)]
+    )
+    hi_orig = simulate.print_scan(
+        area, page_dpi=600, rng=_DEMO_SEED, printer="laser", scanner_dpi=1200
+    )
+    imaging.write_image(out_dir / "scan-original-1200.png", hi_orig.image, dpi=1200)
+    hi_copy = simulate.photocopy(area, page_dpi=600, rng=_DEMO_SEED, scanner_dpi=1200)
+    imaging.write_image(out_dir / "scan-photocopy-1200.png", hi_copy.image, dpi=1200)
     echo(
-        "4. printed it (simulated laser, 600 dpi), scanned at 300 dpi; and a photocopy"
+        "4. printed it (simulated 600-dpi laser) and scanned the page at 300 dpi; "
+        "photocopied the print\n   and scanned that too; and scanned the seal area "
+        "of both at 1200 ppi"
     )
 
     lines = [
@@ -145,7 +164,28 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
             "photocopy",
             out_dir / "scan-photocopy.png",
             Verdict.AUTHENTIC,
-            "seal only: a photocopy is not detected yet (copy check not wired)",
+            "genuine seal; at 300 dpi a copy cannot be told from the original",
+        ),
+        _Case(
+            "original 1200",
+            out_dir / "scan-original-1200.png",
+            Verdict.AUTHENTIC,
+            "counter policy: copy check says original print",
+            counter=True,
+        ),
+        _Case(
+            "photocopy 1200",
+            out_dir / "scan-photocopy-1200.png",
+            Verdict.NOT_AUTHENTIC,
+            "counter policy: copy check sees the photocopy",
+            counter=True,
+        ),
+        _Case(
+            "photocopy 300",
+            out_dir / "scan-photocopy.png",
+            Verdict.INCONCLUSIVE,
+            "counter policy: 300 dpi is too coarse to decide",
+            counter=True,
         ),
         _Case(
             "tampered PDF",
@@ -172,20 +212,31 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
             "signed by a key nobody trusts",
         ),
     ]
-    policy = VerifyPolicy.seal(trust.TrustStore.load(world.trust_dir))
-    echo(f"6. verified with policy {policy.name!r} against {world.trust_dir}:")
+    store = trust.TrustStore.load(world.trust_dir)
+    policy = VerifyPolicy.seal(store, cdp_keys=[cdp_key])
+    counter = VerifyPolicy.counter(store, cdp_keys=[cdp_key])
+    echo(
+        f"6. verified against {world.trust_dir} with the policies {policy.name!r} "
+        f"(the seal decides) and {counter.name!r} (the original paper is required):"
+    )
     all_ok = True
     report = []
+    echo(
+        f"       {'input'.ljust(width)}  {'policy':<8} {'verdict':<14} {'reasons':<36} what it is"
+    )
     width = max(len(c.name) for c in cases)
     for case in cases:
-        result: VerificationResult = verify_file(case.path, policy=policy)
+        result: VerificationResult = verify_file(
+            case.path, policy=counter if case.counter else policy
+        )
         ok = result.verdict is case.expected
         all_ok &= ok
         mark = "ok " if ok else "UNEXPECTED"
         reasons = ", ".join(result.reasons) or "-"
+        verdict = result.verdict.value.replace("_", " ").upper()
         echo(
-            f"   {mark} {case.name.ljust(width)}  {result.verdict.value.upper():<14} "
-            f"reasons: {reasons:<28} ({case.note})"
+            f"   {mark} {case.name.ljust(width)}  {result.policy:<8} {verdict:<14} "
+            f"{reasons:<36} {case.note}"
         )
         report.append(result.to_dict() | {"expected": case.expected.value})
     (out_dir / "verdicts.json").write_text(

@@ -105,16 +105,38 @@ def verify_one(
     return result, VERDICT_EXIT[result.verdict]
 
 
+#: Policies the CLI offers by name.
+POLICIES = ("seal", "counter")
+
+
+def build_policy(
+    trust_dir: str, name: str, require_crl: bool, cdp_key_paths: tuple[str, ...]
+) -> VerifyPolicy:
+    """Build the named policy from the trust folder and the key files."""
+    from docsec.keys import load_secret_key
+    from docsec.trust import TrustStore
+
+    store = TrustStore.load(trust_dir)
+    cdp_keys = [load_secret_key(p) for p in cdp_key_paths]
+    if name == "counter":
+        if not cdp_keys:
+            raise CLIUsageError(
+                "the counter policy needs the issuer's copy-detection key (--cdp-key)"
+            )
+        return VerifyPolicy.counter(
+            store, cdp_keys=cdp_keys, require_revocation=require_crl
+        )
+    return VerifyPolicy.seal(store, require_revocation=require_crl, cdp_keys=cdp_keys)
+
+
 # Worker-process state for --jobs: the policy is built once per process.
 _WORKER: dict[str, object] = {}
 
 
-def _worker_init(trust_dir: str, require_crl: bool) -> None:
-    from docsec.trust import TrustStore
-
-    _WORKER["policy"] = VerifyPolicy.seal(
-        TrustStore.load(trust_dir), require_revocation=require_crl
-    )
+def _worker_init(
+    trust_dir: str, name: str, require_crl: bool, cdp_key_paths: tuple[str, ...]
+) -> None:
+    _WORKER["policy"] = build_policy(trust_dir, name, require_crl, cdp_key_paths)
 
 
 def _worker_verify(
@@ -167,6 +189,28 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     help="Require a CRL from the issuer saying the signer is not revoked.",
 )
 @click.option(
+    "--policy",
+    "policy_name",
+    type=click.Choice(POLICIES),
+    default="seal",
+    show_default=True,
+    envvar="DOCSEC_POLICY",
+    show_envvar=True,
+    help="seal: the signed seal decides (a detected photocopy still fails). "
+    "counter: the paper must also be shown to be the original print (copy "
+    "detection; needs a scan at 1200 ppi or more and --cdp-key).",
+)
+@click.option(
+    "--cdp-key",
+    "cdp_key_paths",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="DOCSEC_CDP_KEY",
+    show_envvar=True,
+    help="Copy-detection key file of an issuer (repeat for several, e.g. during "
+    "a key rotation; the seal's key id picks one).",
+)
+@click.option(
     "--jobs",
     "-j",
     default=1,
@@ -190,6 +234,8 @@ def verify_cmd(
     at_text: str | None,
     as_json: bool,
     require_crl: bool,
+    policy_name: str,
+    cdp_key_paths: tuple[str, ...],
     jobs: int,
     annotate_to: Path | None,
 ) -> None:
@@ -199,13 +245,9 @@ def verify_cmd(
     (a text file naming one input per line). Exit codes: 0 authentic, 1 error,
     2 usage, 3 not authentic, 4 inconclusive; with several inputs the worst wins.
     """
-    from docsec.trust import TrustStore
-
     at = parse_at(at_text)
     try:
-        policy = VerifyPolicy.seal(
-            TrustStore.load(trust_dir), require_revocation=require_crl
-        )
+        policy = build_policy(str(trust_dir), policy_name, require_crl, cdp_key_paths)
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
     inputs = list(expand_inputs(files))
@@ -255,7 +297,7 @@ def verify_cmd(
             with ProcessPoolExecutor(
                 max_workers=min(jobs, len(inputs), os.cpu_count() or 1),
                 initializer=_worker_init,
-                initargs=(str(trust_dir), require_crl),
+                initargs=(str(trust_dir), policy_name, require_crl, cdp_key_paths),
             ) as pool:
                 for path, (result, code) in zip(
                     inputs,

@@ -513,6 +513,15 @@ def _batch_number(line: str) -> str | None:
     type=click.IntRange(1, 64),
     help="Parallel worker processes for --batch.",
 )
+@click.option(
+    "--cdp-key",
+    "cdp_key_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Copy-detection key: print the keyed copy-detection pattern beside the "
+    "seal. Default: cdp.key in the folder of --key, if there is one.",
+)
+@click.option("--no-cdp", is_flag=True, help="Do not print a copy-detection pattern.")
 @click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
 @_library_errors
 def issue_cmd(
@@ -530,9 +539,15 @@ def issue_cmd(
     tsa_url: str | None,
     trust_dir: Path | None,
     workers: int,
+    cdp_key_path: Path | None,
+    no_cdp: bool,
     passphrase_env: str,
 ) -> None:
-    """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch)."""
+    """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch).
+
+    The copy-detection pattern is on by default when a CDP key is found (--cdp-key,
+    or cdp.key beside --key); --no-cdp turns it off.
+    """
     from docsec import trust
     from docsec.issuing import issue
     from docsec.pdf import PdfSigningKey
@@ -558,6 +573,15 @@ def issue_cmd(
             ) from exc
     if trust_dir is not None:
         options["trust"] = trust.TrustStore.load(trust_dir)
+    if no_cdp and cdp_key_path is not None:
+        raise CLIUsageError("give --cdp-key or --no-cdp, not both")
+    if not no_cdp:
+        beside = key_path.parent / "cdp.key"
+        chosen = cdp_key_path or (beside if beside.is_file() else None)
+        if chosen is not None:
+            from docsec.keys import load_secret_key
+
+            options["cdp_key"] = load_secret_key(chosen)
     key = _load_signing_key(key_path, passphrase_env)
     cert = trust.load_certificate(cert_path)
     if data_path is not None:
@@ -566,7 +590,14 @@ def issue_cmd(
             out.write_bytes(pdf)
         except OSError as exc:
             raise CLIError(f"cannot write {out}: {exc.strerror or exc}") from exc
-        click.echo(f"issued {out} ({len(pdf)} bytes, PAdES {level})", err=True)
+        cdp_note = (
+            f", copy-detection pattern (key {options['cdp_key'].key_id})"
+            if "cdp_key" in options
+            else ", no copy-detection pattern"
+        )
+        click.echo(
+            f"issued {out} ({len(pdf)} bytes, PAdES {level}{cdp_note})", err=True
+        )
         return
     if batch_path is None:  # pragma: no cover - checked above; narrows the type
         raise CLIUsageError("give --data or --batch")
@@ -706,10 +737,14 @@ def demo_cmd(out_dir: Path) -> None:
 
 def _register_optional() -> None:
     # Sub-command groups that live in their own modules.
+    from docsec_cli._copydetect_cmd import copydetect
     from docsec_cli._simulate_cmd import simulate
     from docsec_cli._verify_cmd import verify_cmd
+    from docsec_cli._watermark_cmd import watermark
 
+    cli.add_command(copydetect)
     cli.add_command(simulate)
+    cli.add_command(watermark)
     cli.add_command(verify_cmd)
 
 

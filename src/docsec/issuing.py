@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from docsec import seal as _seal
 from docsec import trust as _trust
-from docsec.errors import InputError, KeyMaterialError
+from docsec.errors import ConfigurationError, InputError, KeyMaterialError
 
 if TYPE_CHECKING:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from docsec.pdf import MarkSource, PdfSigningKey, RasterMark
+    from docsec.keys import SecretKey
+    from docsec.pdf import MarkContext, MarkSource, PdfSigningKey, RasterMark
     from docsec.trust import TrustStore
 
-__all__ = ["icao_country_code", "issue", "issue_seal"]
+__all__ = ["copy_detection_mark", "icao_country_code", "issue", "issue_seal"]
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,44 @@ def _region(
     ]
 
 
+def copy_detection_mark(
+    key: SecretKey, *, module_dots: int = 1, gap_mm: float = 3.0
+) -> Callable[[MarkContext], RasterMark]:
+    """Return a mark provider that puts the keyed copy-detection block beside the seal.
+
+    The block (pattern, fiducials and calibration strip, 600 dpi, one pixel per
+    printer dot) goes to the left of the seal symbol, top-aligned with it,
+    ``gap_mm`` away; its region and key id are declared in the seal.
+
+    Parameters
+    ----------
+    key : SecretKey
+        The CDP secret (purpose ``"cdp"``).
+    module_dots : {1, 2}
+        Printer dots per pattern module (2 for verification from 600-ppi scans).
+    gap_mm : float
+        Distance between the block and the seal.
+    """
+    from docsec import copydetect
+    from docsec.pdf import RasterMark
+
+    def make(ctx: MarkContext) -> RasterMark:
+        pattern = copydetect.make_pattern(
+            key, ctx.document_number, module_dots=module_dots
+        )
+        width_mm, _height_mm = pattern.size_mm
+        return RasterMark(
+            image=pattern.image,
+            dpi=float(pattern.dpi),
+            x_mm=ctx.seal_origin_mm[0] - gap_mm - width_mm,
+            y_mm=ctx.seal_origin_mm[1],
+            bilevel=True,
+            key_id=pattern.key_id,
+        )
+
+    return make
+
+
 def issue(
     data: Mapping[str, object],
     *,
@@ -170,6 +209,7 @@ def issue(
     seal_origin_mm: tuple[float, float] | None = None,
     module_mm: float | None = None,
     cdp: MarkSource | None = None,
+    cdp_key: SecretKey | None = None,
     watermark: MarkSource | None = None,
     pantograph: MarkSource | None = None,
     level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-B",
@@ -208,6 +248,9 @@ def issue(
     cdp, watermark, pantograph : RasterMark or callable, optional
         Layers to stamp: a :class:`docsec.pdf.RasterMark`, or a callable taking a
         :class:`docsec.pdf.MarkContext` and returning one. The CDP must be bilevel.
+    cdp_key : SecretKey, optional
+        Shortcut for ``cdp=copy_detection_mark(cdp_key)``: the keyed copy-detection
+        block beside the seal.
     level : {"B-B", "B-T", "B-LT", "B-LTA"}
         PAdES baseline level; B-T and above need ``tsa_url``, B-LT and B-LTA also
         ``trust``.
@@ -235,6 +278,10 @@ def issue(
     """
     from docsec import pdf as _pdf
 
+    if cdp is not None and cdp_key is not None:
+        raise ConfigurationError("give either cdp or cdp_key, not both")
+    if cdp_key is not None:
+        cdp = copy_detection_mark(cdp_key)
     if "layout" in data:
         raise InputError(
             "certificate data for issue() must not carry a layout: issue() writes it"

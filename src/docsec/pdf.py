@@ -353,9 +353,16 @@ def _place(
     w_mm, h_mm = mark.size_mm
     x = origin[0] + mark.x_mm * _MM
     y = origin[1] + page_h_pt - (mark.y_mm + h_mm) * _MM
-    return (
-        f"q {w_mm * _MM:.4f} 0 0 {h_mm * _MM:.4f} {x:.4f} {y:.4f} cm /{name} Do Q\n"
-    ).encode()
+    w, h = w_mm * _MM, h_mm * _MM
+    if mark.bilevel:
+        # Rasterisers (pdfium, printer drivers) round an image's device rectangle
+        # outward; single-precision parsing of "38.88" then makes a 324-dot image
+        # 325 dots wide and duplicates a column mid-pattern. Insetting each edge by
+        # a quarter dot keeps the rectangle at exactly the image's dot count while
+        # every dot still samples its own image pixel (measured with pdfium).
+        inset = 0.25 * 72.0 / mark.dpi
+        x, y, w, h = x + inset, y + inset, w - 2 * inset, h - 2 * inset
+    return (f"q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm /{name} Do Q\n").encode()
 
 
 def protect(
@@ -933,7 +940,15 @@ def render_page(pdf_data: bytes, *, dpi: float = 300.0, page: int = 0) -> GrayIm
         if not 0 <= page < len(doc):
             raise InputError(f"the PDF has no page {page}")
         pg = doc[page]
-        bitmap = pg.render(scale=dpi / 72.0, grayscale=True, may_draw_forms=True)
+        # No image smoothing: the copy-detection pattern is a 1-bit image meant to
+        # map one image pixel to one printer dot (/Interpolate false); a smoothed
+        # render would blur it before any printer does.
+        bitmap = pg.render(
+            scale=dpi / 72.0,
+            grayscale=True,
+            may_draw_forms=True,
+            no_smoothimage=True,
+        )
         arr = bitmap.to_numpy()
         gray = arr if arr.ndim == 2 else arr[..., 0]
         out: GrayImage = np.ascontiguousarray(gray, dtype=np.uint8)

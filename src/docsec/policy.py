@@ -13,6 +13,9 @@ from docsec.errors import ConfigurationError
 from docsec.imaging import DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from docsec.keys import SecretKey
     from docsec.trust import TrustStore
 
 __all__ = ["KNOWN_CHECKS", "PDF_CHECKS", "SEAL_CHECKS", "VerifyPolicy"]
@@ -29,6 +32,7 @@ KNOWN_CHECKS = frozenset(
         "pdf_signature",  # a PAdES signature validates, trusted, no disallowed change
         "seal_pdf_signer_match",  # the seal's signer and the PDF's signer are one key
         "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
+        "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.
@@ -57,6 +61,9 @@ class VerifyPolicy:
         Images above this many pixels are refused (decompression bombs).
     barcode_timeout : float
         Seconds the barcode search may take per image.
+    cdp_keys : tuple of SecretKey
+        Copy-detection keys this verifier holds (several during a rotation; the
+        seal's key id picks one). Without them the copy check is inconclusive.
     """
 
     trust: TrustStore
@@ -64,6 +71,7 @@ class VerifyPolicy:
     name: str = "custom"
     max_pixels: int = DEFAULT_MAX_PIXELS
     barcode_timeout: float = 3.0
+    cdp_keys: tuple[SecretKey, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.required:
@@ -77,22 +85,62 @@ class VerifyPolicy:
             raise ConfigurationError("max_pixels must be positive")
         if not 0 < self.barcode_timeout <= 600:
             raise ConfigurationError("barcode_timeout must be in (0, 600] seconds")
+        for k in self.cdp_keys:
+            if k.purpose != "cdp":
+                raise ConfigurationError(
+                    f"key {k.key_id} is a {k.purpose!r} key, not a copy-detection key"
+                )
+
+    @classmethod
+    def counter(
+        cls,
+        trust: TrustStore,
+        *,
+        cdp_keys: Sequence[SecretKey],
+        require_revocation: bool = False,
+    ) -> VerifyPolicy:
+        """Policy for a counter that must see the original paper.
+
+        The seal's checks plus ``copydetect``: AUTHENTIC needs the copy check to say
+        ORIGINAL, which needs a scan at 1200 ppi or more (600 ppi for 2-dot
+        patterns) and the issuer's copy-detection key.
+        """
+        if not cdp_keys:
+            raise ConfigurationError("the counter policy needs a copy-detection key")
+        base = cls.seal(trust, require_revocation=require_revocation)
+        return cls(
+            trust=trust,
+            required=base.required | {"copydetect"},
+            name=base.name.replace("seal", "counter", 1),
+            cdp_keys=tuple(cdp_keys),
+        )
 
     @classmethod
     def seal(
-        cls, trust: TrustStore, *, require_revocation: bool = False
+        cls,
+        trust: TrustStore,
+        *,
+        require_revocation: bool = False,
+        cdp_keys: Sequence[SecretKey] = (),
     ) -> VerifyPolicy:
         """Policy for a seal: signature, trusted signer, signer valid at signing.
 
         With ``require_revocation`` a CRL from the issuer must be available and say
         the signer certificate is not revoked (a revoked one fails either way).
+        ``cdp_keys`` lets the copy check run; it is not required here, but a
+        photocopy it detects still makes the document NOT AUTHENTIC.
         """
         required = set(SEAL_CHECKS)
         name = "seal"
         if require_revocation:
             required.add("revocation")
             name = "seal+crl"
-        return cls(trust=trust, required=frozenset(required), name=name)
+        return cls(
+            trust=trust,
+            required=frozenset(required),
+            name=name,
+            cdp_keys=tuple(cdp_keys),
+        )
 
     @classmethod
     def pdf(

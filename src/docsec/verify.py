@@ -384,7 +384,14 @@ def _seal_from_image(
     policy: VerifyPolicy,
     at: datetime,
     dpi: float | None = None,
+    physical: bool = True,
 ) -> SignedContent | None:
+    """Find the seal, verify it, and (on paper) run the copy check it declares.
+
+    ``dpi`` is the resolution the image was rendered at, when docsec rendered it
+    from a PDF; ``physical`` is False for such renders, which never went through a
+    printer, so copy detection does not apply to them.
+    """
     symbols = _barcode.read(image, timeout=policy.barcode_timeout)
     for sym in symbols:
         if sym.data[:1] == b"\xdc":
@@ -407,7 +414,106 @@ def _seal_from_image(
             "multiple-seals",
         )
         return None
-    return _check_seal(run, seals[0], policy=policy, at=at)
+    content = _check_seal(run, seals[0], policy=policy, at=at)
+    if content is not None and physical:
+        symbol = next(s for s in symbols if s.data == seals[0])
+        _guard(
+            run,
+            "copydetect",
+            lambda: _copy_check(run, image, symbol, content, policy=policy, dpi=dpi),
+        )
+    return content
+
+
+def _copy_check(
+    run: _Run,
+    image: Image,
+    symbol: _barcode.DecodedSymbol,
+    content: SignedContent,
+    *,
+    policy: VerifyPolicy,
+    dpi: float | None,
+) -> None:
+    """Measure the copy-detection pattern where the verified seal declares it."""
+    try:
+        fields = _seal.decode_certificate(_seal.parse_unverified(content.seal_bytes))
+    except PayloadError:
+        fields = None  # not a docsec certificate seal: it declares no pattern
+    if fields is None or fields.cdp_region is None:
+        if "copydetect" in policy.required:
+            run.add(
+                "copydetect",
+                CheckStatus.ABSENT,
+                "the seal declares no copy-detection pattern",
+                "no-copy-pattern",
+            )
+        return
+    from docsec import copydetect
+
+    try:
+        m = copydetect.measure_in_region(
+            image,
+            corners=symbol.corners,
+            symbol_size=symbol.size,
+            region=fields.cdp_region,
+            key=list(policy.cdp_keys) or None,
+            doc_id=fields.document_number,
+            key_id=fields.cdp_key_id,
+            dpi=dpi,
+        )
+    except InputError as exc:
+        # E.g. the symbol's geometry is unknown: nothing to measure, no verdict.
+        run.add(
+            "copydetect",
+            CheckStatus.INCONCLUSIVE,
+            f"copy check not possible: {exc}",
+            "copy-check-unavailable",
+        )
+        return
+    codes = tuple(dict.fromkeys(r.split(":", 1)[0].strip() for r in m.reasons))
+    text = "; ".join(r.split(":", 1)[-1].strip() for r in m.reasons)
+    low, high = m.thresholds if m.thresholds is not None else (None, None)
+    if m.decision is copydetect.Decision.ORIGINAL:
+        status, detail, threshold = (
+            _PASS,
+            "printed original (copy-detection pattern)",
+            high,
+        )
+    elif m.decision is copydetect.Decision.COPY:
+        status, detail, threshold = (
+            _FAIL,
+            "photocopy: the copy-detection pattern lost its fine detail",
+            low,
+        )
+        codes = ("photocopy", *codes)
+    else:
+        status, detail, threshold = (
+            CheckStatus.INCONCLUSIVE,
+            f"cannot tell original from copy: {text}",
+            high,
+        )
+    run.add("copydetect", status, detail, *codes, score=m.score, threshold=threshold)
+    x0, y0, w, h = fields.cdp_region.in_modules()
+    run.locations.append(Location("cdp", _region_points(symbol, (x0, y0, w, h)), dpi))
+
+
+def _region_points(
+    symbol: _barcode.DecodedSymbol, region: tuple[float, float, float, float]
+) -> tuple[tuple[float, float], ...]:
+    """Map a region in seal modules to image points through the symbol's corners."""
+    import cv2
+    import numpy as np
+
+    n = float(symbol.size)
+    src = np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float64)
+    dst = np.asarray(symbol.corners, np.float64)
+    h = cv2.getPerspectiveTransform(src.astype(np.float32), dst.astype(np.float32))
+    x, y, w, hh = region
+    rect = np.array(
+        [[[x, y]], [[x + w, y]], [[x + w, y + hh]], [[x, y + hh]]], np.float64
+    )
+    pts = cv2.perspectiveTransform(rect, h).reshape(-1, 2)
+    return tuple((float(px), float(py)) for px, py in pts)
 
 
 #: Largest PDF :func:`verify_file` reads.
@@ -567,7 +673,7 @@ def verify_pdf(
                 seal_run.locations.clear()
                 image = _pdf.render_page(data, dpi=dpi, page=index)
                 content = _seal_from_image(
-                    seal_run, image, policy=policy, at=when, dpi=dpi
+                    seal_run, image, policy=policy, at=when, dpi=dpi, physical=False
                 )
                 found = seal_run.checks and seal_run.checks[0].status is not (
                     CheckStatus.ABSENT

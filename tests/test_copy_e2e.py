@@ -1,0 +1,136 @@
+"""Copy detection through the whole chain: issue a PDF, print, scan or copy, verify."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from docsec import imaging, issue, keys, simulate, trust
+from docsec.errors import ConfigurationError
+from docsec.pdf import render_page
+from docsec.policy import VerifyPolicy
+from docsec.result import CheckStatus, Verdict
+from docsec.seal import load_certificate_data
+from docsec.verify import verify_image, verify_pdf
+from docsec_cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+AT = date(2026, 12, 1)
+MM = 600 / 25.4
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    w = trust.write_demo_world(
+        tmp_path_factory.mktemp("cdp") / "w", now=datetime(2026, 11, 27, tzinfo=UTC)
+    )
+    key = keys.load_private_key(w.issuer_key, passphrase=None)
+    cert = trust.load_certificate(w.issuer_cert)
+    cdp = keys.load_secret_key(w.cdp_key)
+    data = load_certificate_data(
+        (ROOT / "samples/data/family-relation.json").read_bytes()
+    )
+    pdf = issue(
+        data, key=key, cert=cert, cdp_key=cdp, signature_date=date(2026, 11, 27)
+    )
+    page = render_page(pdf, dpi=600)
+    # The lower part of the page (seal and pattern), as a counter's scanner would
+    # capture it at 1200 ppi; a whole A4 page at 1200 ppi is 140 Mpx.
+    region = np.ascontiguousarray(
+        page[int(215 * MM) : int(272 * MM), int(100 * MM) : int(195 * MM)]
+    )
+    return w, cdp, pdf, region
+
+
+def test_pdf_declares_the_pattern_and_born_digital_skips_it(world) -> None:  # type: ignore[no-untyped-def]
+    w, cdp, pdf, _ = world
+    policy = VerifyPolicy.seal(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    r = verify_pdf(pdf, policy=policy, at=AT)
+    assert r.verdict is Verdict.AUTHENTIC
+    assert r.check("copydetect") is None  # a rendered PDF never went through a printer
+
+
+def test_original_and_photocopy_at_1200(world) -> None:  # type: ignore[no-untyped-def]
+    w, cdp, _, region = world
+    policy = VerifyPolicy.counter(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    for seed, printer in ((1, "laser"), (2, "inkjet"), (3, "laser")):
+        scan = simulate.print_scan(
+            region, page_dpi=600, rng=seed, printer=printer, scanner_dpi=1200
+        )
+        r = verify_image(scan.image, policy=policy, at=AT)
+        assert r.verdict is Verdict.AUTHENTIC, (seed, printer, r.reasons)
+        c = r.check("copydetect")
+        assert c is not None
+        assert c.score is not None
+        assert c.threshold is not None
+        assert c.score > c.threshold
+        assert [loc.name for loc in r.locations] == ["seal", "cdp"]
+    for seed, mode in ((1, "text"), (2, "photo")):
+        copy = simulate.photocopy(
+            region, page_dpi=600, rng=seed, mode=mode, scanner_dpi=1200
+        )
+        r = verify_image(copy.image, policy=policy, at=AT)
+        assert r.verdict is Verdict.NOT_AUTHENTIC, (seed, mode, r.reasons)
+        assert r.reasons[0] == "photocopy"
+        assert (
+            r.content is not None
+        )  # the seal itself is genuine: shown, but not accepted
+
+
+def test_low_resolution_is_inconclusive_for_a_counter(world) -> None:  # type: ignore[no-untyped-def]
+    w, cdp, _, region = world
+    store = trust.TrustStore.load(w.trust_dir)
+    scan = simulate.print_scan(region, page_dpi=600, rng=5, scanner_dpi=300)
+    r = verify_image(
+        scan.image, policy=VerifyPolicy.counter(store, cdp_keys=[cdp]), at=AT
+    )
+    assert r.verdict is Verdict.INCONCLUSIVE
+    assert r.reasons == ("low-resolution",)
+    # The seal policy does not require the copy check: the seal decides.
+    r = verify_image(scan.image, policy=VerifyPolicy.seal(store, cdp_keys=[cdp]), at=AT)
+    assert r.verdict is Verdict.AUTHENTIC
+    assert r.check("copydetect").status is CheckStatus.INCONCLUSIVE  # type: ignore[union-attr]
+
+
+def test_without_the_key(world) -> None:  # type: ignore[no-untyped-def]
+    w, _, _, region = world
+    store = trust.TrustStore.load(w.trust_dir)
+    scan = simulate.print_scan(region, page_dpi=600, rng=6, scanner_dpi=1200)
+    r = verify_image(scan.image, policy=VerifyPolicy.seal(store), at=AT)
+    assert r.verdict is Verdict.AUTHENTIC
+    c = r.check("copydetect")
+    assert c is not None
+    assert c.status is CheckStatus.INCONCLUSIVE
+    assert c.reasons == ("no-key",)
+    other = keys.generate_secret_key("cdp")
+    r = verify_image(
+        scan.image, policy=VerifyPolicy.counter(store, cdp_keys=[other]), at=AT
+    )
+    assert r.verdict is Verdict.INCONCLUSIVE
+    assert "no-key" in r.reasons
+    with pytest.raises(ConfigurationError):
+        VerifyPolicy.counter(store, cdp_keys=[])
+    with pytest.raises(ConfigurationError, match="not a copy-detection key"):
+        VerifyPolicy.seal(store, cdp_keys=[keys.generate_secret_key("watermark")])
+
+
+def test_cli_counter_policy(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    w, _, _, region = world
+    scan = simulate.photocopy(region, page_dpi=600, rng=9, scanner_dpi=1200)
+    path = tmp_path / "copy.png"
+    imaging.write_image(path, scan.image, dpi=scan.dpi)
+    base = ["verify", str(path), "--trust", str(w.trust_dir), "--at", AT.isoformat()]
+    r = CliRunner().invoke(cli, [*base, "--policy", "counter"])
+    assert r.exit_code == 2  # no key
+    assert "--cdp-key" in r.stderr
+    r = CliRunner().invoke(
+        cli, [*base, "--policy", "counter", "--cdp-key", str(w.cdp_key)]
+    )
+    assert r.exit_code == 3
+    assert "photocopy" in r.stdout
