@@ -221,10 +221,10 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
     )
     all_ok = True
     report = []
+    width = max(len(c.name) for c in cases)
     echo(
         f"       {'input'.ljust(width)}  {'policy':<8} {'verdict':<14} {'reasons':<36} what it is"
     )
-    width = max(len(c.name) for c in cases)
     for case in cases:
         result: VerificationResult = verify_file(
             case.path, policy=counter if case.counter else policy
