@@ -55,8 +55,15 @@ pytest: setup
 
 test: lint typecheck pytest
 
+# Quick versions of every benchmark (tables on stdout); run a script without
+# --quick for the full, many-seed measurement.
 bench: setup
-	$(PY) benchmarks/bench_barcode.py
+	$(PY) benchmarks/bench_barcode.py --quick
+	$(PY) benchmarks/bench_simulate.py --quick
+	$(PY) benchmarks/bench_copydetect.py --quick
+	$(PY) benchmarks/bench_watermark.py --quick
+	$(PY) benchmarks/bench_pdf.py --quick
+	$(PY) benchmarks/bench_verify.py --quick --batch 20
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
