@@ -522,6 +522,12 @@ def _batch_number(line: str) -> str | None:
     "seal. Default: cdp.key in the folder of --key, if there is one.",
 )
 @click.option("--no-cdp", is_flag=True, help="Do not print a copy-detection pattern.")
+@click.option(
+    "--pantograph",
+    is_flag=True,
+    help="Add a void pantograph whose hidden word COPY shows on many photocopies "
+    "(a human aid only; weak against good copiers).",
+)
 @click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
 @_library_errors
 def issue_cmd(
@@ -541,6 +547,7 @@ def issue_cmd(
     workers: int,
     cdp_key_path: Path | None,
     no_cdp: bool,
+    pantograph: bool,
     passphrase_env: str,
 ) -> None:
     """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch).
@@ -573,6 +580,10 @@ def issue_cmd(
             ) from exc
     if trust_dir is not None:
         options["trust"] = trust.TrustStore.load(trust_dir)
+    if pantograph:
+        from docsec.issuing import pantograph_mark
+
+        options["pantograph"] = pantograph_mark()
     if no_cdp and cdp_key_path is not None:
         raise CLIUsageError("give --cdp-key or --no-cdp, not both")
     if not no_cdp:
