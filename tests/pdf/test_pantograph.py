@@ -30,7 +30,8 @@ def test_pantograph_is_printed_and_does_not_change_the_verdict(world: World) -> 
 
 
 def test_pantograph_mark_pickles_for_batch_workers() -> None:
-    assert pickle.loads(pickle.dumps(pantograph_mark("VOID"))) == pantograph_mark(
+    # Round trip of our own object (what ProcessPoolExecutor does), not untrusted data.
+    assert pickle.loads(pickle.dumps(pantograph_mark("VOID"))) == pantograph_mark(  # noqa: S301
         "VOID"
     )
 
