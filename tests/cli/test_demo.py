@@ -1,0 +1,71 @@
+"""`docsec demo` (what `make demo` runs) and `--annotate` on a PDF."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from docsec import imaging
+from docsec_cli.main import cli
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    r = CliRunner().invoke(cli, ["demo", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "all verdicts as expected: yes" in r.stdout
+    assert "UNEXPECTED" not in r.stdout
+    verdicts = json.loads((out / "verdicts.json").read_text(encoding="utf-8"))
+    assert [v["verdict"] == v["expected"] for v in verdicts] == [True] * len(verdicts)
+    got = {Path(v["input"]).name: v["verdict"] for v in verdicts}
+    assert got["certificate.pdf"] == "authentic"
+    assert got["certificate-tampered.pdf"] == "not_authentic"
+    assert got["scan-photocopy-1200.png"] == "not_authentic"
+    assert got["scan-original-1200.png"] == "authentic"
+    # The keys it wrote are marked as demo keys.
+    assert "NOT FOR PRODUCTION" in (out / "keys" / "issuer-key.pem").read_text(
+        encoding="utf-8"
+    )
+
+    # --annotate on the issued PDF: the rendered page with the seal outlined.
+    ann = tmp_path / "pdf.png"
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(out / "certificate.pdf"),
+            "--trust",
+            str(out / "keys" / "trust"),
+            "--annotate",
+            str(ann),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    img = imaging.read_image(ann).image
+    assert img.ndim == 3
+    assert tuple(int(v) for v in img[3, 3]) == (40, 160, 40)  # green banner
+    # And on the 1200-ppi photocopy: red banner, seal and pattern outlined.
+    ann2 = tmp_path / "copy.png"
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(out / "scan-photocopy-1200.png"),
+            "--trust",
+            str(out / "keys" / "trust"),
+            "--policy",
+            "counter",
+            "--cdp-key",
+            str(out / "keys" / "cdp.key"),
+            "--annotate",
+            str(ann2),
+            "--json",
+        ],
+    )
+    assert r.exit_code == 3
+    doc = json.loads(r.stdout)
+    assert [loc["name"] for loc in doc["locations"]] == ["seal", "cdp"]
+    img2 = imaging.read_image(ann2).image
+    assert tuple(int(v) for v in img2[3, 3]) == (30, 30, 220)  # red banner
