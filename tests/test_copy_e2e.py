@@ -134,3 +134,17 @@ def test_cli_counter_policy(world, tmp_path: Path) -> None:  # type: ignore[no-u
     )
     assert r.exit_code == 3
     assert "photocopy" in r.stdout
+
+
+def test_colour_copies_are_never_accepted(world) -> None:  # type: ignore[no-untyped-def]
+    w, cdp, _, region = world
+    policy = VerifyPolicy.counter(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    verdicts = []
+    for seed in (11, 12, 13, 14):
+        copy = simulate.photocopy(
+            region, page_dpi=600, rng=seed, mode="color", scanner_dpi=1200
+        )
+        r = verify_image(copy.image, policy=policy, at=AT)
+        assert r.verdict is not Verdict.AUTHENTIC, (seed, r.reasons)
+        verdicts.append(r.verdict)
+    assert verdicts.count(Verdict.NOT_AUTHENTIC) >= 3

@@ -307,7 +307,7 @@ def phone_cmd(
 @_scanner_options
 @click.option(
     "--mode",
-    type=click.Choice(["text", "photo"]),
+    type=click.Choice(["text", "photo", "color"]),
     default="text",
     show_default=True,
     help="Copier mode.",

@@ -303,8 +303,10 @@ def _copier(
                 "pass either copier=CopierParams(...) or mode/strong, not both"
             )
         return copier
-    if mode is not None and mode not in ("text", "photo"):
-        raise ConfigurationError(f"mode must be 'text' or 'photo', got {mode!r}")
+    if mode is not None and mode not in ("text", "photo", "color"):
+        raise ConfigurationError(
+            f"mode must be 'text', 'photo' or 'color', got {mode!r}"
+        )
     return CopierParams.sample(rng, mode=mode or "text", strong=bool(strong))
 
 
@@ -496,7 +498,7 @@ def copy_page(
         Source of every random draw.
     copier : CopierParams, optional
         Fixed copier parameters; drawn (:meth:`CopierParams.sample`) if omitted.
-    mode : {"text", "photo"}, optional
+    mode : {"text", "photo", "color"}, optional
         Copier mode when drawn (default "text").
     strong : bool, optional
         Draw a careful 1200 dpi scan-and-reprint instead of an office copier.

@@ -574,3 +574,18 @@ def test_to_page_rejects_empty_shape(page) -> None:
     res = simulate.print_scan(page, page_dpi=600, rng=1)
     with pytest.raises(InputError):
         res.to_page((0, 10))
+
+
+def test_colour_copier_is_deterministic_and_misregistered() -> None:
+    from docsec.simulate import CopierParams
+
+    rng = np.random.default_rng(3)
+    cp = CopierParams.sample(rng, mode="color")
+    assert cp.mode == "color"
+    assert 0.5 <= cp.misregistration_dots <= 2.0
+    page = np.full((240, 240), 255, np.uint8)
+    page[60:180, 60:180] = (np.random.default_rng(4).random((120, 120)) < 0.5) * 255
+    a = simulate.photocopy(page, page_dpi=600, rng=7, mode="color", scanner_dpi=600)
+    b = simulate.photocopy(page, page_dpi=600, rng=7, mode="color", scanner_dpi=600)
+    assert np.array_equal(a.image, b.image)
+    assert a.params["copier"].mode == "color"  # type: ignore[union-attr]

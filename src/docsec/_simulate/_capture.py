@@ -429,6 +429,26 @@ def copy_impl(
         np.clip(x, 0.0, 1.0, out=x)
         if cp.gamma != 1.0:
             x = cv_f32(cv2.pow(x, cp.gamma))
+        if cp.misregistration_dots > 0:
+            # Composite black on a colour engine: the black plane and the colour
+            # planes land apart; reflectances multiply (ink on ink).
+            shift = cp.misregistration_dots * px_per_600
+            angle = np.deg2rad(cp.misregistration_angle_deg)
+            m = np.array(
+                [[1.0, 0.0, shift * np.cos(angle)], [0.0, 1.0, shift * np.sin(angle)]],
+                dtype=np.float32,
+            )
+            moved = cv_f32(
+                cv2.warpAffine(
+                    x,
+                    m,
+                    (x.shape[1], x.shape[0]),
+                    flags=cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_CONSTANT,
+                    borderValue=1.0,
+                )
+            )
+            x = cv_f32(cv2.multiply(cv2.pow(x, 0.55), cv2.pow(moved, 0.45)))
         x *= np.float32(255.0)
         out = to_u8(x)
     del x

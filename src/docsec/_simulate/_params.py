@@ -8,6 +8,7 @@ Change single values with :func:`dataclasses.replace`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field, fields
 from typing import Literal
@@ -22,7 +23,7 @@ __all__ = ["CopierParams", "PhoneParams", "PrinterParams", "ScannerParams"]
 
 PrinterKind = Literal["laser", "inkjet"]
 Quality = Literal["good", "worn"]
-CopyMode = Literal["text", "photo"]
+CopyMode = Literal["text", "photo", "color"]
 
 Range = tuple[float, float]
 
@@ -713,10 +714,13 @@ class CopierParams:
 
     Attributes
     ----------
-    mode : {"text", "photo"}
+    mode : {"text", "photo", "color"}
         Copier mode. Text mode removes the background and raises contrast (light
         tints vanish, edges are sharpened); photo mode keeps tones, descreens the
-        original's halftone with a blur and reprints with a clustered-dot screen.
+        original's halftone with a blur and reprints with a clustered-dot screen;
+        color is photo-mode processing on a colour copier whose neutral greys and
+        blacks are printed as composite C+M+Y+K, so the planes' misregistration
+        (``misregistration_dots``) smears fine detail.
     strong : bool
         A careful counterfeiter rather than an office copier: scan at 1200 dpi
         with sharp optics, sharpen, binarise against the local mean (1 mm window)
@@ -746,6 +750,14 @@ class CopierParams:
     binarize : bool
         Threshold the processed scan against its local mean (strong copier), so
         the reprint is a binary image.
+    misregistration_dots : float
+        Colour copiers only: offset between the black plane and the composite
+        colour planes, in 600-dpi dots (typical engines hold registration to
+        about 50-100 um, i.e. 1-2.4 dots; drawn 0.5-2.0). Modelled in grey as a
+        multiplicative mix of the image and its shifted copy before printing, a
+        simplification of four separately screened planes.
+    misregistration_angle_deg : float
+        Direction of that offset.
     """
 
     mode: CopyMode = "text"
@@ -762,11 +774,15 @@ class CopierParams:
     sharpen: float = 1.0
     descreen_sigma_px: float = 0.0
     binarize: bool = False
+    misregistration_dots: float = 0.0
+    misregistration_angle_deg: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.mode not in ("text", "photo"):
+        if not 0.0 <= self.misregistration_dots <= 10.0:
+            raise ConfigurationError("misregistration_dots must be in [0, 10]")
+        if self.mode not in ("text", "photo", "color"):
             raise ConfigurationError(
-                f"mode must be 'text' or 'photo', got {self.mode!r}"
+                f"mode must be 'text', 'photo' or 'color', got {self.mode!r}"
             )
         if not isinstance(self.scanner, ScannerParams):
             raise ConfigurationError("scanner must be a ScannerParams")
@@ -820,8 +836,10 @@ class CopierParams:
         -------
         CopierParams
         """
-        if mode not in ("text", "photo"):
-            raise ConfigurationError(f"mode must be 'text' or 'photo', got {mode!r}")
+        if mode not in ("text", "photo", "color"):
+            raise ConfigurationError(
+                f"mode must be 'text', 'photo' or 'color', got {mode!r}"
+            )
         base = ScannerParams.sample(rng, dpi=1200.0 if strong else 600.0)
         scanner = ScannerParams(
             dpi=base.dpi,
@@ -863,7 +881,7 @@ class CopierParams:
                 gamma=uniform(rng, 0.7, 1.0),
                 sharpen=uniform(rng, 0.5, 1.5),
             )
-        return cls(
+        photo = cls(
             mode=mode,
             scanner=scanner,
             printer=printer,
@@ -872,6 +890,14 @@ class CopierParams:
             gamma=uniform(rng, 0.9, 1.2),
             sharpen=uniform(rng, 0.0, 0.4),
             descreen_sigma_px=uniform(rng, 0.6, 1.2),
+        )
+        if mode == "photo":
+            return photo
+        # Drawn after the photo parameters, so text/photo streams are unchanged.
+        return dataclasses.replace(
+            photo,
+            misregistration_dots=uniform(rng, 0.5, 2.0),
+            misregistration_angle_deg=uniform(rng, 0.0, 360.0),
         )
 
 
