@@ -55,6 +55,7 @@ SOURCES = (
     *(f"orig:{k}:{q}" for k, q in PRINTERS),
     "copy:text",
     "copy:photo",
+    "copy:color",
     "copy:strong",
 )
 CAPTURES = ("flatbed1200", "flatbed2400", "flatbed600", "flatbed300", "phone")
