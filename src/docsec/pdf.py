@@ -984,6 +984,8 @@ def scanned_page_image(pdf_data: bytes, *, page: int = 0) -> tuple[Image, float]
         _, raw = images[0]
         try:
             pil = pikepdf.PdfImage(raw).as_pil_image()
+        # pikepdf raises NotImplementedError for image encodings it cannot decode
+        # (e.g. some JBIG2 or colour spaces): an unreadable scan, not missing code.
         except (pikepdf.PdfError, NotImplementedError, ValueError) as exc:
             raise InputError(f"cannot decode the scanned image: {exc}") from exc
         box = [float(v) for v in pg.mediabox]
