@@ -7,8 +7,9 @@ Usage::
     python benchmarks/bench_watermark.py --seeds 20 --imw-seeds 4 --fp 1000 \\
         --attacks none,jpeg50,ps-laser-300 --json out.json
 
-Pages are A4 at 300 dpi, BGR: white paper, black text, a light blue guilloche band
-and a light beige box (a certificate's tinted background). Each seed makes a new
+Pages are A4 at 300 dpi, BGR: white paper, a light security tint of 3.5-9.5 % under
+the body of the page (blue, beige or green, as docsec's template prints one), black
+text, a light blue guilloche band, a beige box and a seal-sized block. Each seed makes a new
 page and a new random 64-bit payload; every method marks the same page, and each
 attack is applied with the same seed to each marked page. Attacks:
 
@@ -84,6 +85,14 @@ def make_page(
     h, w = round(size_in[0] * DPI), round(size_in[1] * DPI)
     page = np.full((h, w, 3), 255, np.uint8)
     if tint:
+        # The security tint under the body of the page (docsec's template prints one,
+        # see docs/watermark.md): a light colour of 3.5-9.5 % coverage in grey.
+        hue = rng.choice([(255, 235, 215), (215, 235, 250), (220, 245, 225)])
+        depth = rng.uniform(0.5, 1.0)
+        colour = 255 - (255 - np.array(hue, np.float32)) * depth
+        page[int(0.03 * h) : int(0.97 * h), int(0.04 * w) : int(0.96 * w)] = np.clip(
+            np.rint(colour), 0, 255
+        ).astype(np.uint8)
         y0, y1 = int(0.07 * h), int(0.24 * h)
         yy, xx = np.mgrid[y0:y1, 0:w].astype(np.float32)
         ph = rng.uniform(0, 6.3)

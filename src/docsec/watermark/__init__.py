@@ -70,7 +70,9 @@ _REFINE_MIN_Z = 4.5
 #: Side of the local windows tried when the central lattice does not decode.
 _LOCAL_WINDOW = 512
 #: Skew angles (degrees) searched directly when the dpi is given.
-_SKEW_SEARCH = tuple(float(a) for a in np.arange(-3.0, 3.01, 0.25))
+_SKEW_SEARCH = tuple(
+    sorted((float(a) for a in np.arange(-3.0, 3.01, 0.25)), key=lambda a: (abs(a), a))
+)
 #: PSNR of the marked page against the input at ``strength=1`` (1 dB above the
 #: 40 dB requirement, which leaves room for uint8 rounding).
 _TARGET_PSNR = 41.0
@@ -479,23 +481,57 @@ def _hypotheses(
 
     First the lattice of the central window (up to 1024 work pixels): for each of
     its 2 best lattices and 2 best pilot peaks, the affine fold, then homographies
-    fitted to local pilot shifts (blocks of 2x2 tiles, then single tiles). Only if
-    none decodes (strong perspective bends the lattice across the page), the same
-    from the lattice of each of up to 9 windows of 512 work pixels, seeded from that
-    window alone and grown over the page. Last, when the caller gave the dpi (a
-    flatbed scan: scale known, skew small), a direct search over skew angles of
-    -3..3 degrees in 0.25 degree steps that needs no autocorrelation (a printer's
-    periodic dither mask can own the autocorrelation). At most
-    2 x 2 x 3 + 9 x 4 + 25 x 3 = 123 hypotheses reach the decoder (see the
-    false-positive bound in docs/watermark.md).
+    fitted to local pilot shifts (blocks of 2x2 tiles, then single tiles). When the
+    caller gave the dpi (a flatbed scan: scale known, skew small), lattices whose
+    period is more than 15 % off the expected one are skipped (a printer's periodic
+    dither mask can own the autocorrelation), and next comes a direct search over
+    skew angles, nearest to 0 first, of -3..3 degrees in 0.25 degree steps that
+    needs no autocorrelation. Last (first, after the central lattice, without a
+    dpi: strong perspective bends the lattice across the page), the same from the
+    lattice of each of up to 9 windows of 512 work pixels, seeded from that window
+    alone and grown over the page. At most 2 x 2 x 3 + 9 x 4 + 25 x 3 = 123
+    hypotheses reach the decoder (see the false-positive bound in
+    docs/watermark.md).
     """
     for lat in _sync.find_lattices(z, 0.6 * period, 1.6 * period):
+        if scale_known and not _near_period(lat.basis, period):
+            continue
         warp, size = _sync.frame_for(lat.basis, z.shape)
         flat = _sync.warp_to_frame(z, warp, size)
         for hit in _sync.pilot_search(_sync.fold(flat), templates):
             yield hit, flat
             if hit.z >= _REFINE_MIN_Z:
                 yield from _refinements(z, warp, size, flat, hit, templates, (2, 1))
+    if scale_known:
+        yield from _skew_search(z, period, templates)
+    yield from _local_seeds(z, period, templates)
+
+
+def _near_period(basis: F64, period: float) -> bool:
+    """Return True if both lattice vectors are within 15 % of the expected period."""
+    lengths = np.hypot(basis[0], basis[1])
+    return bool(np.all(np.abs(lengths / period - 1.0) <= 0.15))
+
+
+def _skew_search(
+    z: F32, period: float, templates: list[npt.NDArray[np.complex128]]
+) -> Iterator[tuple[_sync.PilotHit, F32]]:
+    """Yield hypotheses from folds at known scale and a range of skew angles."""
+    for degrees in _SKEW_SEARCH:
+        rad = np.deg2rad(degrees)
+        rot = np.array([[np.cos(rad), -np.sin(rad)], [np.sin(rad), np.cos(rad)]])
+        warp, size = _sync.frame_for(period * rot, z.shape)
+        flat = _sync.warp_to_frame(z, warp, size)
+        hits = _sync.pilot_search(_sync.fold(flat), templates, 1)
+        if hits and hits[0].z >= _REFINE_MIN_Z:
+            yield hits[0], flat
+            yield from _refinements(z, warp, size, flat, hits[0], templates, (2, 1))
+
+
+def _local_seeds(
+    z: F32, period: float, templates: list[npt.NDArray[np.complex128]]
+) -> Iterator[tuple[_sync.PilotHit, F32]]:
+    """Yield hypotheses seeded from the lattices of 9 windows, grown over the page."""
     rows, cols = z.shape
     win = _LOCAL_WINDOW
     if min(rows, cols) < 1.5 * win:
@@ -520,17 +556,6 @@ def _hypotheses(
             yield from _refinements(
                 z, warp, size, flat, seed[0], templates, (2, 2, 1, 1)
             )
-    if not scale_known:
-        return
-    for degrees in _SKEW_SEARCH:
-        rad = np.deg2rad(degrees)
-        rot = np.array([[np.cos(rad), -np.sin(rad)], [np.sin(rad), np.cos(rad)]])
-        warp, size = _sync.frame_for(period * rot, z.shape)
-        flat = _sync.warp_to_frame(z, warp, size)
-        hits = _sync.pilot_search(_sync.fold(flat), templates, 1)
-        if hits and hits[0].z >= _REFINE_MIN_Z:
-            yield hits[0], flat
-            yield from _refinements(z, warp, size, flat, hits[0], templates, (2, 1))
 
 
 def _refinements(
