@@ -26,6 +26,7 @@ __all__ = [
     "issue",
     "issue_seal",
     "pantograph_mark",
+    "watermark_mark",
 ]
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def _signing_key(
 def _region(
     mark: RasterMark, origin: tuple[float, float], module_mm: float
 ) -> list[int]:
-    w_mm, h_mm = mark.size_mm
+    w_mm, h_mm = mark.extent_mm
     return [
         round((mark.x_mm - origin[0]) / module_mm * 10),
         round((mark.y_mm - origin[1]) / module_mm * 10),
@@ -248,6 +249,101 @@ def pantograph_mark(
     return _PantographMark(word, size_mm, gap_mm)
 
 
+#: Coverage of the security tint the watermark layer prints by default (6 %: level
+#: 240 of 255). The mark needs printed ink under it: some inkjet drivers print
+#: nothing for greys lighter than ~2.5 % (docs/watermark.md, "The physical channel").
+DEFAULT_TINT = 0.06
+#: Resolution of the watermark tile (one tile = 264 pixels = 22.35 mm).
+_WM_DPI = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class _WatermarkMark:
+    """Picklable mark provider (batch workers receive it) for :func:`watermark_mark`."""
+
+    key: SecretKey
+    tint: float
+    margin_mm: float
+    strength: float
+
+    def __call__(self, ctx: MarkContext) -> RasterMark:
+        import numpy as np
+
+        from docsec import watermark
+        from docsec.pdf import RasterMark
+
+        if not ctx.issuer:
+            raise InputError("the watermark needs the issuer's signer identifier")
+        payload = watermark.document_payload(self.key, ctx.issuer, ctx.document_number)
+        side = round(watermark.TILE_INCH * _WM_DPI)
+        level = round(255 * (1.0 - self.tint))
+        tile = np.full((side, side), level, np.uint8)
+        marked = watermark.embed(
+            tile, payload, key=self.key, dpi=_WM_DPI, strength=self.strength
+        )
+        # The tile origin on the printer's 600-dpi grid, the area a whole number of
+        # 600-dpi dots: the pattern's cells then land on whole device pixels.
+        dots = 600 / 25.4
+        x = round(self.margin_mm * dots) / dots
+        y = round(self.margin_mm * dots) / dots
+        width, height = ctx.page_size_mm
+        w = round((width - 2 * self.margin_mm) * dots) / dots
+        h = round((height - 2 * self.margin_mm) * dots) / dots
+        if w <= 0 or h <= 0:
+            raise InputError("the page is too small for the watermark's margins")
+        return RasterMark(
+            image=marked,
+            dpi=_WM_DPI,
+            x_mm=x,
+            y_mm=y,
+            key_id=self.key.key_id,
+            repeat_mm=(w, h),
+        )
+
+
+def watermark_mark(
+    key: SecretKey,
+    *,
+    tint: float = DEFAULT_TINT,
+    margin_mm: float = 8.0,
+    strength: float = 1.0,
+) -> Callable[[MarkContext], RasterMark]:
+    """Return a mark provider for the watermarked security tint under the page.
+
+    The layer is a light grey tint of ``tint`` coverage over the page (less
+    ``margin_mm`` on each side), carrying the keyed watermark whose 64-bit payload
+    is :func:`docsec.watermark.document_payload` of the seal's issuer and document
+    number. It is one 22.35 mm tile repeated (a PDF tiling pattern of ~30 KB),
+    placed under the page content; its key id goes into the seal's layout, so a
+    verifier knows which key to use and that the page must carry the mark.
+
+    Parameters
+    ----------
+    key : SecretKey
+        The issuer's watermark key (purpose ``"watermark"``).
+    tint : float
+        Coverage of the tint, 0.02 to 0.25. The mark lives in the tint (PSNR 41 dB
+        against the plain tint); lighter tints lose the mark on printers that
+        drop the faintest greys.
+    margin_mm : float
+        White margin around the tint (printers do not print to the edge).
+    strength : float
+        As in :func:`docsec.watermark.embed`.
+
+    Notes
+    -----
+    The layer is painted first; a PDF whose own content paints an opaque
+    background over the page hides it (the built-in template does not).
+    """
+    if getattr(key, "purpose", None) != "watermark":
+        raise ConfigurationError("watermark_mark needs a key of purpose 'watermark'")
+    if not 0.02 <= float(tint) <= 0.25:
+        raise ConfigurationError(f"tint must be in [0.02, 0.25], got {tint!r}")
+    if not 0 <= float(margin_mm) <= 50:
+        raise ConfigurationError(f"margin_mm must be in [0, 50], got {margin_mm!r}")
+    return _WatermarkMark(key, float(tint), float(margin_mm), float(strength))
+
+
 def issue(
     data: Mapping[str, object],
     *,
@@ -260,6 +356,7 @@ def issue(
     cdp: MarkSource | None = None,
     cdp_key: SecretKey | None = None,
     watermark: MarkSource | None = None,
+    watermark_key: SecretKey | None = None,
     pantograph: MarkSource | None = None,
     level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-B",
     tsa_url: str | None = None,
@@ -300,6 +397,9 @@ def issue(
     cdp_key : SecretKey, optional
         Shortcut for ``cdp=copy_detection_mark(cdp_key)``: the keyed copy-detection
         block beside the seal.
+    watermark_key : SecretKey, optional
+        Shortcut for ``watermark=watermark_mark(watermark_key)``: the watermarked
+        security tint under the page.
     level : {"B-B", "B-T", "B-LT", "B-LTA"}
         PAdES baseline level; B-T and above need ``tsa_url``, B-LT and B-LTA also
         ``trust``.
@@ -331,6 +431,10 @@ def issue(
         raise ConfigurationError("give either cdp or cdp_key, not both")
     if cdp_key is not None:
         cdp = copy_detection_mark(cdp_key)
+    if watermark is not None and watermark_key is not None:
+        raise ConfigurationError("give either watermark or watermark_key, not both")
+    if watermark_key is not None:
+        watermark = watermark_mark(watermark_key)
     if "layout" in data:
         raise InputError(
             "certificate data for issue() must not carry a layout: issue() writes it"
@@ -340,7 +444,9 @@ def issue(
     source = pdf if pdf is not None else _pdf.template_pdf(dict(data))
     page_size = _pdf.page_size_mm(source, page=page)
     number = str(data.get("document_number", ""))
-    ctx = _pdf.MarkContext(number, page_size, origin, module)
+    ctx = _pdf.MarkContext(
+        number, page_size, origin, module, issuer=_trust.signer_identifier(cert)
+    )
     marks = {
         "cdp": _pdf.resolve_mark(cdp, ctx, "cdp"),
         "watermark": _pdf.resolve_mark(watermark, ctx, "watermark"),

@@ -94,6 +94,11 @@ class RasterMark:
     key_id : str or None
         ``SecretKey.key_id`` of the key that made the layer (16 hex digits); when
         given, the layer's region is declared in the signed seal's layout.
+    repeat_mm : (float, float) or None
+        When given, the image is one tile and fills an area of this (width,
+        height) from ``(x_mm, y_mm)``, repeated without gaps (a PDF tiling
+        pattern: one small image however large the area). A watermark layer is
+        placed this way.
     """
 
     image: GrayImage
@@ -102,12 +107,18 @@ class RasterMark:
     y_mm: float
     bilevel: bool = False
     key_id: str | None = None
+    repeat_mm: tuple[float, float] | None = None
 
     @property
     def size_mm(self) -> tuple[float, float]:
-        """Return the layer's (width, height) on the page in mm."""
+        """Return the image's (width, height) on the page in mm (one tile if repeated)."""
         h, w = self.image.shape[:2]
         return w * 25.4 / self.dpi, h * 25.4 / self.dpi
+
+    @property
+    def extent_mm(self) -> tuple[float, float]:
+        """Return the (width, height) of the page area the layer covers, in mm."""
+        return self.repeat_mm if self.repeat_mm is not None else self.size_mm
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +135,17 @@ class MarkContext:
         Top-left corner of the seal symbol on the page.
     module_mm : float
         Seal module size.
+    issuer : str
+        The seal's signer identifier (ICAO: country and signer code, e.g.
+        ``"KRGN"``); with the document number it names the document (the
+        watermark's document id is derived from both).
     """
 
     document_number: str
     page_size_mm: tuple[float, float]
     seal_origin_mm: tuple[float, float]
     module_mm: float
+    issuer: str = ""
 
 
 #: A mark, or a callable that makes one for a document (e.g. a watermark generator).
@@ -150,6 +166,12 @@ def _check_mark(mark: object, what: str) -> RasterMark:
         raise InputError(f"{what}: dpi must be in [50, 4800], got {mark.dpi!r}")
     if mark.key_id is not None and not re.fullmatch(r"[0-9a-f]{16}", mark.key_id):
         raise InputError(f"{what}: key_id must be 16 lowercase hex digits")
+    if mark.repeat_mm is not None:
+        rw, rh = mark.repeat_mm
+        if not (0 < float(rw) <= 5000 and 0 < float(rh) <= 5000):
+            raise InputError(f"{what}: repeat_mm must be a positive size in mm")
+        if mark.bilevel:
+            raise InputError(f"{what}: a repeated layer cannot be bilevel")
     return mark
 
 
@@ -365,6 +387,39 @@ def _place(
     return (f"q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm /{name} Do Q\n").encode()
 
 
+def _pattern_fill(
+    pdf: Any, name: str, mark: RasterMark, page_h_pt: float, origin: tuple[float, float]
+) -> tuple[Any, bytes]:
+    """Return a tiling pattern of ``mark``'s image and the operators filling its area.
+
+    The pattern cell is the image at its own resolution, anchored at the layer's
+    top-left corner; the fill covers :attr:`RasterMark.extent_mm`.
+    """
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    if mark.repeat_mm is None:  # pragma: no cover - callers check
+        raise ValueError("not a repeated layer")
+    tw, th = (v * _MM for v in mark.size_mm)
+    ew, eh = (v * _MM for v in mark.repeat_mm)
+    x0 = origin[0] + mark.x_mm * _MM
+    top = origin[1] + page_h_pt - mark.y_mm * _MM
+    cell = pikepdf.Stream(pdf, f"q {tw:.4f} 0 0 {th:.4f} 0 0 cm /Tile Do Q".encode())
+    cell.Type = Name.Pattern
+    cell.PatternType = 1
+    cell.PaintType = 1  # coloured: the cell paints its own image
+    cell.TilingType = 1  # constant spacing: the tile period stays exact
+    cell.BBox = Array([0, 0, tw, th])
+    cell.XStep = tw
+    cell.YStep = th
+    cell.Resources = Dictionary(XObject=Dictionary(Tile=_image_xobject(pdf, mark)))
+    cell.Matrix = Array([1, 0, 0, 1, x0, top - th])
+    ops = (
+        f"q /Pattern cs /{name} scn {x0:.4f} {top - eh:.4f} {ew:.4f} {eh:.4f} re f Q\n"
+    ).encode()
+    return cell, ops
+
+
 def protect(
     pdf_data: bytes,
     *,
@@ -480,7 +535,16 @@ def protect(
 
         under = bytearray()
         for key, mark in (("DocsecWm", watermark), ("DocsecVp", pantograph)):
-            if mark is not None:
+            if mark is None:
+                continue
+            if mark.repeat_mm is not None:
+                patterns = resources.get("/Pattern")
+                if patterns is None:
+                    patterns = Dictionary()
+                    resources.Pattern = patterns
+                patterns["/" + key], ops = _pattern_fill(pdf, key, mark, page_h, origin)
+                under += ops
+            else:
                 xobjects["/" + key] = _image_xobject(pdf, mark)
                 under += _place(key, mark, page_h, origin)
 

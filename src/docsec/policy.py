@@ -33,6 +33,7 @@ KNOWN_CHECKS = frozenset(
         "seal_pdf_signer_match",  # the seal's signer and the PDF's signer are one key
         "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
         "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
+        "watermark",  # the page's watermark carries the seal's document id
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.
@@ -64,6 +65,13 @@ class VerifyPolicy:
     cdp_keys : tuple of SecretKey
         Copy-detection keys this verifier holds (several during a rotation; the
         seal's key id picks one). Without them the copy check is inconclusive.
+    watermark_keys : tuple of SecretKey
+        Watermark keys this verifier holds (the seal's key id picks one). A seal
+        that declares a watermark whose key is held makes the ``"watermark"``
+        check required for that document, whatever ``required`` says: a page
+        without the mark is then INCONCLUSIVE, a page carrying another
+        document's mark NOT AUTHENTIC (a genuine seal on a forged page). Without
+        the key the check is reported as not done and does not count.
     """
 
     trust: TrustStore
@@ -72,6 +80,7 @@ class VerifyPolicy:
     max_pixels: int = DEFAULT_MAX_PIXELS
     barcode_timeout: float = 3.0
     cdp_keys: tuple[SecretKey, ...] = ()
+    watermark_keys: tuple[SecretKey, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.required:
@@ -90,6 +99,11 @@ class VerifyPolicy:
                 raise ConfigurationError(
                     f"key {k.key_id} is a {k.purpose!r} key, not a copy-detection key"
                 )
+        for k in self.watermark_keys:
+            if k.purpose != "watermark":
+                raise ConfigurationError(
+                    f"key {k.key_id} is a {k.purpose!r} key, not a watermark key"
+                )
 
     @classmethod
     def counter(
@@ -98,6 +112,7 @@ class VerifyPolicy:
         *,
         cdp_keys: Sequence[SecretKey],
         require_revocation: bool = False,
+        watermark_keys: Sequence[SecretKey] = (),
     ) -> VerifyPolicy:
         """Policy for a counter that must see the original paper.
 
@@ -113,6 +128,7 @@ class VerifyPolicy:
             required=base.required | {"copydetect"},
             name=base.name.replace("seal", "counter", 1),
             cdp_keys=tuple(cdp_keys),
+            watermark_keys=tuple(watermark_keys),
         )
 
     @classmethod
@@ -122,6 +138,7 @@ class VerifyPolicy:
         *,
         require_revocation: bool = False,
         cdp_keys: Sequence[SecretKey] = (),
+        watermark_keys: Sequence[SecretKey] = (),
     ) -> VerifyPolicy:
         """Policy for a seal: signature, trusted signer, signer valid at signing.
 
@@ -129,6 +146,7 @@ class VerifyPolicy:
         the signer certificate is not revoked (a revoked one fails either way).
         ``cdp_keys`` lets the copy check run; it is not required here, but a
         photocopy it detects still makes the document NOT AUTHENTIC.
+        ``watermark_keys`` lets the watermark check run (see the class).
         """
         required = set(SEAL_CHECKS)
         name = "seal"
@@ -140,11 +158,16 @@ class VerifyPolicy:
             required=frozenset(required),
             name=name,
             cdp_keys=tuple(cdp_keys),
+            watermark_keys=tuple(watermark_keys),
         )
 
     @classmethod
     def pdf(
-        cls, trust: TrustStore, *, require_revocation: bool = False
+        cls,
+        trust: TrustStore,
+        *,
+        require_revocation: bool = False,
+        watermark_keys: Sequence[SecretKey] = (),
     ) -> VerifyPolicy:
         """Policy for a signed PDF: the seal's checks plus :data:`PDF_CHECKS`.
 
@@ -162,5 +185,8 @@ class VerifyPolicy:
         """
         base = cls.seal(trust, require_revocation=require_revocation)
         return cls(
-            trust=trust, required=base.required | PDF_CHECKS, name=base.name + "+pdf"
+            trust=trust,
+            required=base.required | PDF_CHECKS,
+            name=base.name + "+pdf",
+            watermark_keys=tuple(watermark_keys),
         )

@@ -83,6 +83,9 @@ class _Run:
 
     checks: list[CheckResult]
     locations: list[Location] = field(default_factory=list)
+    #: Checks required for this input on top of the policy's: a protection the
+    #: signed seal declares and the verifier can check (the watermark).
+    required: set[str] = field(default_factory=set)
 
     def add(
         self,
@@ -369,7 +372,7 @@ def verify_image(
     content = _seal_from_image(run, image, policy=policy, at=_as_datetime(at))
     return VerificationResult(
         checks=tuple(run.checks),
-        required=policy.required,
+        required=policy.required | run.required,
         content=content,
         input=input_name,
         policy=policy.name,
@@ -386,8 +389,9 @@ def _seal_from_image(
     dpi: float | None = None,
     physical: bool = True,
 ) -> SignedContent | None:
-    """Find the seal, verify it, and (on paper) run the copy check it declares.
+    """Find the seal, verify it, and run the checks it declares.
 
+    The watermark is checked on every page image; the copy check only on paper.
     ``dpi`` is the resolution the image was rendered at, when docsec rendered it
     from a PDF; ``physical`` is False for such renders, which never went through a
     printer, so copy detection does not apply to them.
@@ -415,14 +419,116 @@ def _seal_from_image(
         )
         return None
     content = _check_seal(run, seals[0], policy=policy, at=at)
-    if content is not None and physical:
+    if content is not None:
         symbol = next(s for s in symbols if s.data == seals[0])
         _guard(
             run,
-            "copydetect",
-            lambda: _copy_check(run, image, symbol, content, policy=policy, dpi=dpi),
+            "watermark",
+            lambda: _watermark_check(
+                run, image, symbol, content, policy=policy, dpi=dpi
+            ),
         )
+        if physical:
+            _guard(
+                run,
+                "copydetect",
+                lambda: _copy_check(
+                    run, image, symbol, content, policy=policy, dpi=dpi
+                ),
+            )
     return content
+
+
+def _declared_fields(content: SignedContent) -> _seal.CertificateFields | None:
+    """Return the docsec certificate fields of a verified seal, or None."""
+    try:
+        return _seal.decode_certificate(_seal.parse_unverified(content.seal_bytes))
+    except PayloadError:
+        return None  # not a docsec certificate seal: it declares no layers
+
+
+def _seal_dpi(
+    symbol: _barcode.DecodedSymbol, fields: _seal.CertificateFields
+) -> float | None:
+    """Estimate the image resolution at the seal from its size and module size."""
+    import numpy as np
+
+    if fields.module_size_um is None or symbol.size <= 0:
+        return None
+    module_mm = fields.module_size_um / 1000.0
+    c = np.asarray(symbol.corners, np.float64)
+    sides = np.hypot(*(np.roll(c, -1, axis=0) - c).T)
+    side_px = float(np.mean(sides))
+    dpi = side_px / (symbol.size * module_mm / 25.4)
+    return dpi if 50.0 <= dpi <= 2400.0 else None
+
+
+def _watermark_check(
+    run: _Run,
+    image: Image,
+    symbol: _barcode.DecodedSymbol,
+    content: SignedContent,
+    *,
+    policy: VerifyPolicy,
+    dpi: float | None,
+) -> None:
+    """Compare the page's watermark with the document id of the verified seal.
+
+    A seal that declares a watermark makes the check required when the verifier
+    holds the key (a page without the mark is then INCONCLUSIVE, one with another
+    document's mark NOT AUTHENTIC); without the key it is reported as not checked.
+    """
+    fields = _declared_fields(content)
+    if fields is None or fields.watermark_key_id is None:
+        if "watermark" in policy.required:
+            run.add(
+                "watermark",
+                CheckStatus.ABSENT,
+                "the seal declares no watermark",
+                "no-watermark-declared",
+            )
+        return
+    key = next(
+        (k for k in policy.watermark_keys if k.key_id == fields.watermark_key_id),
+        None,
+    )
+    if key is None:
+        held = ", ".join(k.key_id for k in policy.watermark_keys) or "none"
+        run.add(
+            "watermark",
+            CheckStatus.INCONCLUSIVE,
+            f"not checked: the seal's watermark key {fields.watermark_key_id} is not "
+            f"held by this verifier (held: {held})",
+            "no-watermark-key",
+        )
+        return
+    run.required.add("watermark")
+    from docsec import watermark as _wm
+
+    expected = _wm.document_payload(
+        key, content.signer_identifier, fields.document_number
+    )
+    hint = dpi if dpi is not None else _seal_dpi(symbol, fields)
+    found = _wm.extract(image, key=key, dpi=hint)
+    if not found.present and hint is not None and dpi is None:
+        # The seal gives the scale where it is printed; under strong perspective
+        # the page elsewhere differs, so search without a scale too.
+        again = _wm.extract(image, key=key, dpi=None)
+        if again.present or again.score > found.score:
+            found = again
+    check = _wm.check_against(found, expected)
+    if check.status is CheckStatus.ABSENT:
+        # Declared and checkable but not found: never a pass, and not proof of a
+        # forgery either (a poor capture loses it).
+        check = CheckResult(
+            "watermark",
+            CheckStatus.INCONCLUSIVE,
+            "the seal declares a watermark but none was found on the page",
+            ("watermark-absent",),
+            check.score,
+            check.threshold,
+        )
+    run.checks.append(check)
 
 
 def _copy_check(
@@ -435,10 +541,7 @@ def _copy_check(
     dpi: float | None,
 ) -> None:
     """Measure the copy-detection pattern where the verified seal declares it."""
-    try:
-        fields = _seal.decode_certificate(_seal.parse_unverified(content.seal_bytes))
-    except PayloadError:
-        fields = None  # not a docsec certificate seal: it declares no pattern
+    fields = _declared_fields(content)
     if fields is None or fields.cdp_region is None:
         if "copydetect" in policy.required:
             run.add(
@@ -613,7 +716,7 @@ def verify_pdf(
             )
             return VerificationResult(
                 checks=(*inner.checks, note),
-                required=policy.required,
+                required=inner.required,
                 content=inner.content,
                 input=input_name,
                 policy=policy.name,
@@ -671,6 +774,7 @@ def verify_pdf(
             for index in range(pages):
                 seal_run.checks.clear()
                 seal_run.locations.clear()
+                seal_run.required.clear()
                 image = _pdf.render_page(data, dpi=dpi, page=index)
                 content = _seal_from_image(
                     seal_run, image, policy=policy, at=when, dpi=dpi, physical=False
@@ -684,6 +788,7 @@ def verify_pdf(
     _guard(seal_run, "barcode", seal)
     run.checks.extend(seal_run.checks)
     run.locations.extend(seal_run.locations)
+    run.required |= seal_run.required
 
     def signer_match() -> None:
         signers = [r for r in reports if r.kind == "signature" and r.signer_cert_der]
@@ -743,7 +848,7 @@ def verify_pdf(
     _guard(run, "seal_pdf_binding", binding)
     return VerificationResult(
         checks=tuple(run.checks),
-        required=policy.required | PDF_CHECKS,
+        required=policy.required | PDF_CHECKS | run.required,
         content=content,
         input=input_name,
         policy=policy.name if policy.required >= PDF_CHECKS else policy.name + "+pdf",

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PAYLOAD_BYTES",
     "SCORE_THRESHOLD",
+    "TILE_INCH",
     "Detection",
     "check_against",
     "document_payload",
@@ -62,6 +63,8 @@ logger = logging.getLogger(__name__)
 
 #: Payload length in bytes (64 bits).
 PAYLOAD_BYTES = 8
+#: Side of the square tile in inches (33 cells of 1/37.5 inch: 22.35 mm).
+TILE_INCH = _spread.TILE_CELLS / _spread.CELLS_PER_INCH
 #: Pilot correlation z-score a detection must reach (in addition to the check tag).
 SCORE_THRESHOLD = 7.0
 #: A weaker pilot peak is still worth a local refinement (perspective blurs the
