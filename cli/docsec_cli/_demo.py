@@ -23,6 +23,7 @@ from docsec.seal import load_certificate_data
 from docsec.verify import verify_file
 
 _SAMPLE = "family-relation.json"
+_OTHER_SAMPLE = "local-tax-payment.json"
 _DEMO_SEED = 20261127
 
 
@@ -86,13 +87,21 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
     import docsec
 
     cdp_key = keys.load_secret_key(world.cdp_key)
-    pdf_bytes = docsec.issue(data, key=key, cert=cert, cdp_key=cdp_key)
+    wm_key = keys.load_secret_key(world.watermark_key)
+    pdf_bytes = docsec.issue(
+        data, key=key, cert=cert, cdp_key=cdp_key, watermark_key=wm_key
+    )
     (out_dir / "certificate.pdf").write_bytes(pdf_bytes)
     tampered_pdf = _flip_signed_byte(pdf_bytes)
     (out_dir / "certificate-tampered.pdf").write_bytes(tampered_pdf)
+    other_data = load_certificate_data((sample_data_dir() / _OTHER_SAMPLE).read_bytes())
+    other_pdf = docsec.issue(
+        other_data, key=key, cert=cert, cdp_key=cdp_key, watermark_key=wm_key
+    )
+    (out_dir / "other-certificate.pdf").write_bytes(other_pdf)
     echo(
         f"3. issued a signed PDF (PAdES B-B, DocMDP no changes, copy-detection "
-        f"pattern): {len(pdf_bytes)} bytes"
+        f"pattern, watermarked tint): {len(pdf_bytes)} bytes; and a second one"
     )
 
     page = render_pdf_page(pdf_bytes, dpi=600)
@@ -140,13 +149,24 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
         out_dir / "scan-forged-name.png", forged_scan.image, dpi=forged_scan.dpi
     )
 
+    # A genuine seal (with its number and pattern) cut from the first certificate
+    # and pasted onto the second certificate's page, then printed and scanned.
+    other_page = render_pdf_page(other_pdf, dpi=600)
+    box = (slice(int(212 * mm), int(274 * mm)), slice(int(95 * mm), int(200 * mm)))
+    other_page[box] = page[box]
+    pasted = simulate.print_scan(
+        other_page, page_dpi=600, rng=_DEMO_SEED + 2, scanner_dpi=300
+    )
+    imaging.write_image(out_dir / "scan-pasted-seal.png", pasted.image, dpi=pasted.dpi)
+
     a_key = keys.load_private_key(attacker.issuer_key, passphrase=None)
     a_cert = trust.load_certificate(attacker.issuer_cert)
     rogue = issue_seal(data, key=a_key, cert=a_cert)
     (out_dir / "seal-rogue-issuer.bin").write_bytes(rogue)
     echo(
         "5. forged: a PDF with one signed byte changed, a printed seal with the name\n"
-        "   changed, and a seal signed by a rogue key claiming the same office"
+        "   changed, a genuine seal pasted onto another certificate's page, and a\n"
+        "   seal signed by a rogue key claiming the same office"
     )
 
     cases = [
@@ -206,6 +226,12 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
             "printed seal with a changed name",
         ),
         _Case(
+            "pasted seal",
+            out_dir / "scan-pasted-seal.png",
+            Verdict.NOT_AUTHENTIC,
+            "genuine seal on another certificate's page (watermark)",
+        ),
+        _Case(
             "rogue issuer",
             out_dir / "seal-rogue-issuer.bin",
             Verdict.NOT_AUTHENTIC,
@@ -213,8 +239,8 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
         ),
     ]
     store = trust.TrustStore.load(world.trust_dir)
-    policy = VerifyPolicy.seal(store, cdp_keys=[cdp_key])
-    counter = VerifyPolicy.counter(store, cdp_keys=[cdp_key])
+    policy = VerifyPolicy.seal(store, cdp_keys=[cdp_key], watermark_keys=[wm_key])
+    counter = VerifyPolicy.counter(store, cdp_keys=[cdp_key], watermark_keys=[wm_key])
     echo(
         f"6. verified against {world.trust_dir} with the policies {policy.name!r} "
         f"(the seal decides) and {counter.name!r} (the original paper is required):"

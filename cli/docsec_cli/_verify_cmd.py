@@ -110,7 +110,11 @@ POLICIES = ("seal", "counter")
 
 
 def build_policy(
-    trust_dir: str, name: str, require_crl: bool, cdp_key_paths: tuple[str, ...]
+    trust_dir: str,
+    name: str,
+    require_crl: bool,
+    cdp_key_paths: tuple[str, ...],
+    watermark_key_paths: tuple[str, ...] = (),
 ) -> VerifyPolicy:
     """Build the named policy from the trust folder and the key files."""
     from docsec.keys import load_secret_key
@@ -118,15 +122,24 @@ def build_policy(
 
     store = TrustStore.load(trust_dir)
     cdp_keys = [load_secret_key(p) for p in cdp_key_paths]
+    watermark_keys = [load_secret_key(p) for p in watermark_key_paths]
     if name == "counter":
         if not cdp_keys:
             raise CLIUsageError(
                 "the counter policy needs the issuer's copy-detection key (--cdp-key)"
             )
         return VerifyPolicy.counter(
-            store, cdp_keys=cdp_keys, require_revocation=require_crl
+            store,
+            cdp_keys=cdp_keys,
+            require_revocation=require_crl,
+            watermark_keys=watermark_keys,
         )
-    return VerifyPolicy.seal(store, require_revocation=require_crl, cdp_keys=cdp_keys)
+    return VerifyPolicy.seal(
+        store,
+        require_revocation=require_crl,
+        cdp_keys=cdp_keys,
+        watermark_keys=watermark_keys,
+    )
 
 
 # Worker-process state for --jobs: the policy is built once per process.
@@ -134,9 +147,15 @@ _WORKER: dict[str, object] = {}
 
 
 def _worker_init(
-    trust_dir: str, name: str, require_crl: bool, cdp_key_paths: tuple[str, ...]
+    trust_dir: str,
+    name: str,
+    require_crl: bool,
+    cdp_key_paths: tuple[str, ...],
+    watermark_key_paths: tuple[str, ...],
 ) -> None:
-    _WORKER["policy"] = build_policy(trust_dir, name, require_crl, cdp_key_paths)
+    _WORKER["policy"] = build_policy(
+        trust_dir, name, require_crl, cdp_key_paths, watermark_key_paths
+    )
 
 
 def _worker_verify(
@@ -211,6 +230,17 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     "a key rotation; the seal's key id picks one).",
 )
 @click.option(
+    "--watermark-key",
+    "watermark_key_paths",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="DOCSEC_WATERMARK_KEY",
+    show_envvar=True,
+    help="Watermark key file of an issuer (repeat for several; the seal's key id "
+    "picks one). With it, a seal that declares a watermark needs the page to "
+    "carry it: another document's watermark is NOT AUTHENTIC, none INCONCLUSIVE.",
+)
+@click.option(
     "--jobs",
     "-j",
     default=1,
@@ -236,6 +266,7 @@ def verify_cmd(
     require_crl: bool,
     policy_name: str,
     cdp_key_paths: tuple[str, ...],
+    watermark_key_paths: tuple[str, ...],
     jobs: int,
     annotate_to: Path | None,
 ) -> None:
@@ -247,7 +278,13 @@ def verify_cmd(
     """
     at = parse_at(at_text)
     try:
-        policy = build_policy(str(trust_dir), policy_name, require_crl, cdp_key_paths)
+        policy = build_policy(
+            str(trust_dir),
+            policy_name,
+            require_crl,
+            cdp_key_paths,
+            watermark_key_paths,
+        )
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
     inputs = list(expand_inputs(files))
@@ -297,7 +334,13 @@ def verify_cmd(
             with ProcessPoolExecutor(
                 max_workers=min(jobs, len(inputs), os.cpu_count() or 1),
                 initializer=_worker_init,
-                initargs=(str(trust_dir), policy_name, require_crl, cdp_key_paths),
+                initargs=(
+                    str(trust_dir),
+                    policy_name,
+                    require_crl,
+                    cdp_key_paths,
+                    watermark_key_paths,
+                ),
             ) as pool:
                 for path, (result, code) in zip(
                     inputs,

@@ -523,6 +523,17 @@ def _batch_number(line: str) -> str | None:
 )
 @click.option("--no-cdp", is_flag=True, help="Do not print a copy-detection pattern.")
 @click.option(
+    "--watermark-key",
+    "watermark_key_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Watermark key: print the watermarked security tint under the page "
+    "(a 6 % grey). Default: watermark.key in the folder of --key, if there is one.",
+)
+@click.option(
+    "--no-watermark", is_flag=True, help="Do not print the watermark background."
+)
+@click.option(
     "--pantograph",
     is_flag=True,
     help="Add a void pantograph whose hidden word COPY shows on many photocopies "
@@ -547,13 +558,16 @@ def issue_cmd(
     workers: int,
     cdp_key_path: Path | None,
     no_cdp: bool,
+    watermark_key_path: Path | None,
+    no_watermark: bool,
     pantograph: bool,
     passphrase_env: str,
 ) -> None:
     """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch).
 
     The copy-detection pattern is on by default when a CDP key is found (--cdp-key,
-    or cdp.key beside --key); --no-cdp turns it off.
+    or cdp.key beside --key); --no-cdp turns it off. Likewise the watermark
+    (--watermark-key, or watermark.key beside --key; --no-watermark).
     """
     from docsec import trust
     from docsec.issuing import issue
@@ -593,6 +607,15 @@ def issue_cmd(
             from docsec.keys import load_secret_key
 
             options["cdp_key"] = load_secret_key(chosen)
+    if no_watermark and watermark_key_path is not None:
+        raise CLIUsageError("give --watermark-key or --no-watermark, not both")
+    if not no_watermark:
+        beside = key_path.parent / "watermark.key"
+        chosen = watermark_key_path or (beside if beside.is_file() else None)
+        if chosen is not None:
+            from docsec.keys import load_secret_key
+
+            options["watermark_key"] = load_secret_key(chosen)
     key = _load_signing_key(key_path, passphrase_env)
     cert = trust.load_certificate(cert_path)
     if data_path is not None:
@@ -605,6 +628,11 @@ def issue_cmd(
             f", copy-detection pattern (key {options['cdp_key'].key_id})"
             if "cdp_key" in options
             else ", no copy-detection pattern"
+        )
+        cdp_note += (
+            f", watermark (key {options['watermark_key'].key_id})"
+            if "watermark_key" in options
+            else ", no watermark"
         )
         click.echo(
             f"issued {out} ({len(pdf)} bytes, PAdES {level}{cdp_note})", err=True
