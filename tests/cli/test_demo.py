@@ -24,6 +24,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert got["certificate-tampered.pdf"] == "not_authentic"
     assert got["scan-photocopy-1200.png"] == "not_authentic"
     assert got["scan-original-1200.png"] == "authentic"
+    assert got["scan-pasted-seal.png"] == "not_authentic"
+    pasted = next(v for v in verdicts if v["input"].endswith("scan-pasted-seal.png"))
+    assert pasted["reasons"] == ["watermark-mismatch"]
     # The keys it wrote are marked as demo keys.
     assert "NOT FOR PRODUCTION" in (out / "keys" / "issuer-key.pem").read_text(
         encoding="utf-8"
@@ -67,5 +70,28 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert r.exit_code == 3
     doc = json.loads(r.stdout)
     assert [loc["name"] for loc in doc["locations"]] == ["seal", "cdp"]
+    # The pasted seal through the CLI: with the watermark key NOT AUTHENTIC (3),
+    # without it the check is reported as not done and the seal decides (0).
+    pasted_scan = str(out / "scan-pasted-seal.png")
+    trust_dir = str(out / "keys" / "trust")
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            pasted_scan,
+            "--trust",
+            trust_dir,
+            "--watermark-key",
+            str(out / "keys" / "watermark.key"),
+            "--json",
+        ],
+    )
+    assert r.exit_code == 3, r.output
+    checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}
+    assert checks["watermark"]["status"] == "fail"
+    assert checks["signature"]["status"] == "pass"
+    r = CliRunner().invoke(cli, ["verify", pasted_scan, "--trust", trust_dir])
+    assert r.exit_code == 0, r.output
+    assert "watermark" in r.stdout
     img2 = imaging.read_image(ann2).image
     assert tuple(int(v) for v in img2[3, 3]) == (30, 30, 220)  # red banner

@@ -243,3 +243,71 @@ def test_usage_errors(world: Path, tmp_path: Path) -> None:
     assert_clear_error(r, 2, "--seal-y")
     r = issue(world, "--data", str(FAMILY), "--level", "B-T", "--out", out)
     assert_clear_error(r, 2, "timestamp")
+
+
+def _declared_watermark(pdf: Path) -> str | None:
+    from docsec import barcode
+    from docsec.pdf import render_page
+    from docsec.seal import decode_certificate, parse_unverified
+
+    sym = barcode.read(render_page(pdf.read_bytes(), dpi=200))[0]
+    return decode_certificate(parse_unverified(sym.data)).watermark_key_id
+
+
+def test_watermark_on_by_default_and_off_on_request(
+    world: Path, tmp_path: Path
+) -> None:
+    from docsec.keys import load_secret_key
+
+    key_id = load_secret_key(world / "watermark.key").key_id
+    out = tmp_path / "wm.pdf"
+    r = issue(world, "--data", str(FAMILY), "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert f"watermark (key {key_id})" in r.stderr
+    assert _declared_watermark(out) == key_id
+    v = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(out),
+            "--trust",
+            str(world / "trust"),
+            "--watermark-key",
+            str(world / "watermark.key"),
+            "--json",
+        ],
+    )
+    assert v.exit_code == 0, v.stdout
+    statuses = {c["name"]: c["status"] for c in json.loads(v.stdout)["checks"]}
+    assert statuses["watermark"] == "pass"
+
+    plain = tmp_path / "plain.pdf"
+    r = issue(world, "--data", str(FAMILY), "--out", str(plain), "--no-watermark")
+    assert r.exit_code == 0, r.stderr
+    assert "no watermark" in r.stderr
+    assert _declared_watermark(plain) is None
+
+    r = issue(
+        world,
+        "--data",
+        str(FAMILY),
+        "--out",
+        str(plain),
+        "--no-watermark",
+        "--watermark-key",
+        str(world / "watermark.key"),
+    )
+    assert_clear_error(r, 2, "--watermark-key or --no-watermark")
+    # A copy-detection key given as the watermark key is refused clearly.
+    r = issue(
+        world,
+        "--data",
+        str(FAMILY),
+        "--out",
+        str(plain),
+        "--watermark-key",
+        str(world / "cdp.key"),
+    )
+    assert r.exit_code in (1, 2), r.stderr
+    assert "Traceback" not in r.stderr
+    assert "watermark" in r.stderr
