@@ -313,7 +313,7 @@ def watermark_mark(
     The layer is a light grey tint of ``tint`` coverage over the page (less
     ``margin_mm`` on each side), carrying the keyed watermark whose 64-bit payload
     is :func:`docsec.watermark.document_payload` of the seal's issuer and document
-    number. It is one 22.35 mm tile repeated (a PDF tiling pattern of ~30 KB),
+    number. It is one 22.35 mm tile repeated (a PDF tiling pattern, ~8 KB in the file),
     placed under the page content; its key id goes into the seal's layout, so a
     verifier knows which key to use and that the page must carry the mark.
 
