@@ -102,6 +102,10 @@ def test_print_scan_passes(world, printer: str, seed: int) -> None:  # type: ign
     c = r.check("watermark")
     assert c is not None
     assert c.status is CheckStatus.PASS
+    # The declared region (the tinted page less its margins) is located.
+    loc = next(loc for loc in r.locations if loc.name == "watermark")
+    xs = [p[0] for p in loc.points]
+    assert min(xs) < 0.1 * scan.image.shape[1] < 0.9 * scan.image.shape[1] < max(xs)
     assert c.score is not None
     assert c.threshold is not None
     assert c.score >= c.threshold

@@ -22,7 +22,11 @@ SETTINGS: dict[str, tuple[str, str, str, type]] = {
     "require_crl": ("verify", "require_crl", "DOCSEC_REQUIRE_CRL", bool),
     "jobs": ("verify", "jobs", "DOCSEC_JOBS", int),
     "policy": ("verify", "policy_name", "DOCSEC_POLICY", str),
+    "cdp_keys": ("verify", "cdp_key_paths", "DOCSEC_CDP_KEY", list),
+    "watermark_keys": ("verify", "watermark_key_paths", "DOCSEC_WATERMARK_KEY", list),
 }
+#: Settings that name files: relative paths are relative to the config file.
+_PATHS = frozenset({"trust", "cdp_keys", "watermark_keys"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +41,13 @@ class LoadedConfig:
         out: dict[str, dict[str, object]] = {}
         for key, value in self.values.items():
             command, param, _env, _type = SETTINGS[key]
-            if key == "trust" and self.path is not None:
+            if key in _PATHS and self.path is not None:
                 # Relative paths in a config file are relative to that file.
-                value = str((self.path.parent / str(value)).resolve())
+                base = self.path.parent
+                if isinstance(value, list):
+                    value = [str((base / str(v)).resolve()) for v in value]
+                else:
+                    value = str((base / str(value)).resolve())
             out.setdefault(command, {})[param] = value
         return out
 
@@ -76,6 +84,8 @@ def load_config(explicit: Path | None) -> LoadedConfig:
         want = SETTINGS[key][3]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise CLIUsageError(f"{path}: {key} must be a {want.__name__}")
+        if want is list and not all(isinstance(v, str) for v in value):
+            raise CLIUsageError(f"{path}: {key} must be a list of file paths")
     return LoadedConfig(path, dict(raw))
 
 

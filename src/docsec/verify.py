@@ -503,6 +503,14 @@ def _watermark_check(
         )
         return
     run.required.add("watermark")
+    if fields.watermark_region is not None:
+        run.locations.append(
+            Location(
+                "watermark",
+                _region_points(symbol, fields.watermark_region.in_modules()),
+                dpi,
+            )
+        )
     from docsec import watermark as _wm
 
     expected = _wm.document_payload(

@@ -101,3 +101,47 @@ def test_no_config(tmp_path: Path) -> None:
     assert r.exit_code == 0
     assert "(none)" in r.stdout
     assert "not set" in r.stdout
+
+
+def test_config_file_supplies_keys(setup: tuple[Path, Path, Path]) -> None:
+    d, _seal, _trust = setup
+    pdf = d / "wm.pdf"
+    r = CliRunner().invoke(
+        cli,
+        [
+            "issue",
+            "--data",
+            str(ROOT / "samples/data/family-relation.json"),
+            "--key",
+            str(d / "good/issuer-key.pem"),
+            "--cert",
+            str(d / "good/issuer-cert.pem"),
+            "--out",
+            str(pdf),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    cfg = d / "keys.toml"
+    cfg.write_text(
+        'trust = "good/trust"\nwatermark_keys = ["good/watermark.key"]\n'
+        'cdp_keys = ["good/cdp.key"]\n',
+        encoding="utf-8",
+    )
+    env = {"DOCSEC_TRUST": None, "DOCSEC_WATERMARK_KEY": None, "DOCSEC_CDP_KEY": None}
+    r = CliRunner(env=env).invoke(
+        cli, ["--config", str(cfg), "verify", str(pdf), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    checks = {c["name"]: c["status"] for c in json.loads(r.stdout)["checks"]}
+    assert checks["watermark"] == "pass"
+    r = CliRunner(env=env).invoke(cli, ["--config", str(cfg), "config", "show"])
+    assert "good/watermark.key" in r.stdout
+    bad = d / "badkeys.toml"
+    bad.write_text('watermark_keys = "good/watermark.key"\n', encoding="utf-8")
+    r = CliRunner(env=env).invoke(cli, ["--config", str(bad), "config", "show"])
+    assert r.exit_code == 2
+    assert "watermark_keys must be a list" in r.stderr
+    bad.write_text("cdp_keys = [1]\n", encoding="utf-8")
+    r = CliRunner(env=env).invoke(cli, ["--config", str(bad), "config", "show"])
+    assert r.exit_code == 2
+    assert "list of file paths" in r.stderr
