@@ -417,6 +417,11 @@ def measure(
     return _run(gray, layout, bits, declared, k.key_id, offset=(0.0, 0.0))
 
 
+#: Expected samples per module below this fraction of the gate: low resolution,
+#: without searching for the pattern (the measured value could not pass the gate).
+_EARLY_LOW_RES = 0.6
+
+
 def _run(
     gray: GrayImage,
     layout: Layout,
@@ -429,8 +434,14 @@ def _run(
 ) -> Measurement:
     t0 = time.perf_counter()
     spd = declared / DOT_DPI if declared is not None else expected_spd
-    if spd is not None and layout.fid * spd < 4.0:
+    too_coarse = (
+        spd is not None
+        and spd * layout.module_dots < _EARLY_LOW_RES * GATES["min_samples_per_module"]
+    )
+    if spd is not None and (layout.fid * spd < 4.0 or too_coarse):
         # Fiducials below 4 pixels cannot be found; say why instead of "not found".
+        # Far below the resolution gate (a 300- or 600-ppi scan of 1-dot modules)
+        # the answer is known before the search: it would only cost time.
         ppi = spd * DOT_DPI
         need = GATES["min_samples_per_module"] / layout.module_dots * DOT_DPI
         return _inconclusive(
