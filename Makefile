@@ -10,7 +10,7 @@ PIP_VERSION := 26.3
 DEMO_DIR ?= demo-out
 PYTEST_ARGS ?= -m "not slow"
 
-.PHONY: all demo test lint typecheck pytest setup system-deps bench clean
+.PHONY: all demo test lint typecheck pytest setup system-deps bench bench-deps clean
 
 all: test
 
@@ -57,7 +57,12 @@ test: lint typecheck pytest
 
 # Quick versions of every benchmark (tables on stdout); run a script without
 # --quick for the full, many-seed measurement.
-bench: setup
+# imwatermark (the watermark benchmark's baseline) without torch: --no-deps, then
+# its two real needs; a benchmark-only dependency, never a runtime one.
+bench-deps: setup
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt --no-deps invisible-watermark PyWavelets
+
+bench: bench-deps
 	$(PY) benchmarks/bench_barcode.py --quick
 	$(PY) benchmarks/bench_simulate.py --quick
 	$(PY) benchmarks/bench_copydetect.py --quick
