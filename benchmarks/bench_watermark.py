@@ -53,7 +53,7 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import types  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -316,70 +316,160 @@ def _psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
 
 
+def _methods(names: list[str]) -> list[Method]:
+    out: list[Method] = []
+    for name in names:
+        if name == "docsec":
+            out.append(Docsec())
+        else:
+            out.append(ImWatermark(name.split("-", 1)[1]))
+    return out
+
+
+_STATE: dict[str, object] = {}
+
+
+def _init_worker(method_names: list[str], attack_names: list[str]) -> None:
+    cv2.setNumThreads(1)
+    _STATE["methods"] = _methods(method_names)
+    _STATE["attacks"] = [a for a in ATTACKS if a.name in attack_names]
+
+
+Record = tuple[str, str, bool, float, float]  # attack, method, exact, bits, seconds
+
+
+def _one_seed(
+    job: tuple[int, int],
+) -> tuple[int, list[Record], dict[str, float], dict[str, float], list[str]]:
+    """Mark one page with every method and run every attack on it."""
+    seed, imw_seeds = job
+    methods: list[Method] = _STATE["methods"]  # type: ignore[assignment]
+    attacks: list[Attack] = _STATE["attacks"]  # type: ignore[assignment]
+    rng = np.random.default_rng(seed)
+    page = make_page(rng)
+    payload = rng.bytes(8)
+    records: list[Record] = []
+    psnr: dict[str, float] = {}
+    embed_s: dict[str, float] = {}
+    misses: list[str] = []
+    for m in methods:
+        if m.name != "docsec" and seed >= imw_seeds:
+            continue
+        t = time.perf_counter()
+        marked = m.embed(page, payload)
+        embed_s[m.name] = time.perf_counter() - t
+        psnr[m.name] = _psnr(page, marked)
+        for a in attacks:
+            image, dpi = a.apply(marked, seed)
+            t = time.perf_counter()
+            got = m.extract(image, dpi)
+            dt = time.perf_counter() - t
+            records.append(
+                (a.name, m.name, got == payload, _bit_agreement(got, payload), dt)
+            )
+            if got != payload and m.name == "docsec":
+                misses.append(a.name)
+    return seed, records, psnr, embed_s, misses
+
+
+def _pool_map(
+    fn: Callable[..., object],
+    jobs: list[object],
+    workers: int,
+    initargs: tuple[object, ...],
+) -> Iterator[object]:
+    if workers <= 1:
+        _init_worker(*initargs)  # type: ignore[arg-type]
+        yield from map(fn, jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=initargs
+    ) as pool:
+        yield from pool.map(fn, jobs, chunksize=1)
+
+
 def run_marked(
     methods: list[Method],
     attacks: list[Attack],
     seeds: int,
     imw_seeds: int,
     verbose: bool,
+    workers: int = 1,
 ) -> tuple[dict[tuple[str, str], Cell], dict[str, list[float]], dict[str, list[float]]]:
     cells: dict[tuple[str, str], Cell] = {}
     psnrs: dict[str, list[float]] = {m.name: [] for m in methods}
     embed_t: dict[str, list[float]] = {m.name: [] for m in methods}
-    for seed in range(seeds):
-        rng = np.random.default_rng(seed)
-        page = make_page(rng)
-        payload = rng.bytes(8)
-        for m in methods:
-            if m.name != "docsec" and seed >= imw_seeds:
-                continue
-            t = time.perf_counter()
-            marked = m.embed(page, payload)
-            embed_t[m.name].append(time.perf_counter() - t)
-            psnrs[m.name].append(_psnr(page, marked))
-            for a in attacks:
-                image, dpi = a.apply(marked, seed)
-                t = time.perf_counter()
-                got = m.extract(image, dpi)
-                dt = time.perf_counter() - t
-                c = cells.setdefault((a.name, m.name), Cell())
-                c.n += 1
-                c.exact += got == payload
-                c.bits += _bit_agreement(got, payload)
-                c.times.append(dt)
-                if verbose and got != payload and m.name == "docsec":
-                    print(f"  miss: seed {seed} {a.name}", file=sys.stderr)
+    initargs = ([m.name for m in methods], [a.name for a in attacks])
+    jobs: list[object] = [(seed, imw_seeds) for seed in range(seeds)]
+    for out in _pool_map(_one_seed, jobs, workers, initargs):
+        seed, records, psnr, embed_s, misses = out  # type: ignore[misc]
+        for attack, method, exact, bits, dt in records:
+            c = cells.setdefault((attack, method), Cell())
+            c.n += 1
+            c.exact += exact
+            c.bits += bits
+            c.times.append(dt)
+        for name, v in psnr.items():
+            psnrs[name].append(v)
+        for name, v in embed_s.items():
+            embed_t[name].append(v)
         if verbose:
+            for a in misses:
+                print(f"  miss: seed {seed} {a}", file=sys.stderr)
             print(f"seed {seed} done", file=sys.stderr, flush=True)
     return cells, psnrs, embed_t
 
 
-def unmarked_images(n: int) -> list[tuple[str, np.ndarray, float | None]]:
-    """The unmarked set: (kind, image, dpi) for about n images."""
-    rng = np.random.default_rng(99)
-    out: list[tuple[str, np.ndarray, float | None]] = []
-    photos = []
-    for p in sorted(
-        glob.glob(str(CORPUS / "**" / "*.jpg"), recursive=True)
-        + glob.glob(str(CORPUS / "**" / "*.png"), recursive=True)
-    ):
-        img = cv2.imread(p, cv2.IMREAD_COLOR)
-        if img is not None and min(img.shape[:2]) >= 64:
-            photos.append(img)
+_PHOTOS: list[np.ndarray] = []
+
+
+def _corpus_photos() -> list[np.ndarray]:
+    if not _PHOTOS:
+        for p in sorted(
+            glob.glob(str(CORPUS / "**" / "*.jpg"), recursive=True)
+            + glob.glob(str(CORPUS / "**" / "*.png"), recursive=True)
+        ):
+            img = cv2.imread(p, cv2.IMREAD_COLOR)
+            if img is not None and min(img.shape[:2]) >= 64:
+                _PHOTOS.append(img)
+    return _PHOTOS
+
+
+def unmarked_kinds(n: int) -> list[str]:
+    """The kinds of the unmarked set of about ``n`` images, in order."""
     n_sim = max(2, n // 50)
-    quota = {"blank": n // 6, "text": n // 6, "tinted": n // 6, "fractal": n // 8}
+    kinds = (
+        ["blank"] * (n // 6)
+        + ["text"] * (n // 6)
+        + ["tinted"] * (n // 6)
+        + ["natural"] * (n // 8)
+        + ["print-scan", "phone"] * n_sim
+    )
+    if _corpus_photos():
+        kinds += ["photo"] * max(0, n - len(kinds))
+    return kinds
+
+
+def unmarked_image(
+    index: int, kinds: list[str]
+) -> tuple[str, np.ndarray, float | None]:
+    """Unmarked image ``index`` of the set: (kind, image, dpi), from its own seed."""
+    kind = kinds[index]
+    rng = np.random.default_rng(99_000 + index)
     half = (5.85, 8.27)  # A5: keeps the run short; the detector sees 10x13 tiles
-    for _ in range(quota["blank"]):
+    if kind == "blank":
         level = int(rng.integers(235, 256))
         img = np.full((round(half[0] * DPI), round(half[1] * DPI), 3), level, np.uint8)
         if rng.random() < 0.5:
             img = _noise(img, float(rng.uniform(0.5, 4)), rng)
-        out.append(("blank", img, DPI))
-    for _ in range(quota["text"]):
-        out.append(("text", make_page(rng, tint=False, size_in=half), DPI))
-    for _ in range(quota["tinted"]):
-        out.append(("tinted", make_page(rng, size_in=half), DPI))
-    for _ in range(quota["fractal"]):
+        return kind, img, DPI
+    if kind == "text":
+        return kind, make_page(rng, tint=False, size_in=half), DPI
+    if kind == "tinted":
+        return kind, make_page(rng, size_in=half), DPI
+    if kind == "natural":
         h, w = int(rng.integers(600, 2000)), int(rng.integers(600, 2000))
         fy, fx = np.fft.fftfreq(h)[:, None], np.fft.rfftfreq(w)[None, :]
         r = np.hypot(fy, fx)
@@ -389,58 +479,70 @@ def unmarked_images(n: int) -> list[tuple[str, np.ndarray, float | None]]:
         ) / r ** rng.uniform(0.8, 1.4)
         x = np.fft.irfft2(spec, s=(h, w))
         g = np.clip(128 + 45 * (x - x.mean()) / x.std(), 0, 255).astype(np.uint8)
-        out.append(("natural", cv2.cvtColor(g, cv2.COLOR_GRAY2BGR), None))
-    for i in range(n_sim):
+        return kind, cv2.cvtColor(g, cv2.COLOR_GRAY2BGR), None
+    if kind == "print-scan":
         page = make_page(rng)
         r1 = simulate.print_scan(
             page,
             page_dpi=DPI,
-            rng=40_000 + i,
-            printer="laser" if i % 2 else "inkjet",
-            scanner_dpi=300 if i % 4 < 2 else 600,
+            rng=40_000 + index,
+            printer="laser" if index % 2 else "inkjet",
+            scanner_dpi=300 if index % 4 < 2 else 600,
         )
-        out.append(("print-scan", r1.image, r1.dpi))
-        r2 = simulate.phone_capture(page, page_dpi=DPI, rng=50_000 + i)
-        out.append(("phone", r2.image, None))
-    i = 0
-    while len(out) < n and photos:
-        img = photos[i % len(photos)]
-        if i >= len(photos):  # further variants: random crop and scale
-            h, w = img.shape[:2]
-            k = rng.uniform(0.5, 1.0)
-            hh, ww = max(64, int(h * k)), max(64, int(w * k))
-            r0, c0 = int(rng.integers(0, h - hh + 1)), int(rng.integers(0, w - ww + 1))
-            img = cv2.resize(
-                img[r0 : r0 + hh, c0 : c0 + ww],
-                None,
-                fx=float(rng.uniform(0.7, 2.5)),
-                fy=float(rng.uniform(0.7, 2.5)),
-            )
-        out.append(("photo", img, None))
-        i += 1
+        return kind, r1.image, r1.dpi
+    if kind == "phone":
+        page = make_page(rng)
+        r2 = simulate.phone_capture(page, page_dpi=DPI, rng=50_000 + index)
+        return kind, r2.image, None
+    photos = _corpus_photos()
+    j = index - kinds.index("photo")
+    img = photos[j % len(photos)]
+    if j >= len(photos):  # further variants: random crop and scale
+        h, w = img.shape[:2]
+        k = rng.uniform(0.5, 1.0)
+        hh, ww = max(64, int(h * k)), max(64, int(w * k))
+        r0, c0 = int(rng.integers(0, h - hh + 1)), int(rng.integers(0, w - ww + 1))
+        img = cv2.resize(
+            img[r0 : r0 + hh, c0 : c0 + ww],
+            None,
+            fx=float(rng.uniform(0.7, 2.5)),
+            fy=float(rng.uniform(0.7, 2.5)),
+        )
+    return kind, img, None
+
+
+def _unmarked_one(job: tuple[int, int, int]) -> list[tuple[str, bool, float]]:
+    """Run every method on unmarked image ``index``."""
+    index, n, imw_limit = job
+    _, img, dpi = unmarked_image(index, unmarked_kinds(n))
+    methods: list[Method] = _STATE["methods"]  # type: ignore[assignment]
+    out: list[tuple[str, bool, float]] = []
+    for m in methods:
+        if m.name != "docsec" and (index >= imw_limit or min(img.shape[:2]) < 256):
+            continue
+        t = time.perf_counter()
+        got = m.extract(img, dpi)
+        out.append((m.name, got is not None, time.perf_counter() - t))
     return out
 
 
 def run_unmarked(
     methods: list[Method],
-    images: list[tuple[str, np.ndarray, float | None]],
+    n: int,
     imw_limit: int,
+    workers: int = 1,
 ) -> dict[str, tuple[int, int, list[float]]]:
-    res: dict[str, tuple[int, int, list[float]]] = {}
-    for m in methods:
-        hits = n = 0
-        times: list[float] = []
-        subset = images if m.name == "docsec" else images[:imw_limit]
-        for _, img, dpi in subset:
-            if m.name != "docsec" and min(img.shape[:2]) < 256:
-                continue
-            t = time.perf_counter()
-            got = m.extract(img, dpi)
-            times.append(time.perf_counter() - t)
-            n += 1
-            hits += got is not None
-        res[m.name] = (hits, n, times)
-    return res
+    hits: dict[str, int] = {m.name: 0 for m in methods}
+    counts: dict[str, int] = {m.name: 0 for m in methods}
+    times: dict[str, list[float]] = {m.name: [] for m in methods}
+    jobs: list[object] = [(i, n, imw_limit) for i in range(len(unmarked_kinds(n)))]
+    initargs = ([m.name for m in methods], [])
+    for out in _pool_map(_unmarked_one, jobs, workers, initargs):
+        for name, hit, dt in out:  # type: ignore[attr-defined]
+            hits[name] += hit
+            counts[name] += 1
+            times[name].append(dt)
+    return {m: (hits[m], counts[m], times[m]) for m in hits}
 
 
 def _fmt_rate(c: Cell | None) -> str:
@@ -467,6 +569,12 @@ def main() -> int:
         "--quick", action="store_true", help="4 seeds, 1 imwatermark seed, 100 unmarked"
     )
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes (each single-threaded; times stay per core)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.quick:
@@ -479,10 +587,17 @@ def main() -> int:
         methods += [ImWatermark("dwtDct"), ImWatermark("dwtDctSvd")]
     t0 = time.perf_counter()
     cells, psnrs, embed_t = run_marked(
-        methods, attacks, args.seeds, min(args.imw_seeds, args.seeds), args.verbose
+        methods,
+        attacks,
+        args.seeds,
+        min(args.imw_seeds, args.seeds),
+        args.verbose,
+        workers=args.workers,
     )
-    unmarked = unmarked_images(args.fp)
-    fps = run_unmarked(methods, unmarked, imw_limit=max(20, args.imw_seeds * 10))
+    kinds_list = unmarked_kinds(args.fp)
+    fps = run_unmarked(
+        methods, args.fp, imw_limit=max(20, args.imw_seeds * 10), workers=args.workers
+    )
     names = [m.name for m in methods]
 
     print(
@@ -525,10 +640,10 @@ def main() -> int:
             f"{statistics.median(times) * 1000:11.0f}"
         )
     kinds: dict[str, int] = {}
-    for k, _, _ in unmarked:
+    for k in kinds_list:
         kinds[k] = kinds.get(k, 0) + 1
     print(
-        f"\nunmarked set (docsec): {len(unmarked)} images: "
+        f"\nunmarked set (docsec): {len(kinds_list)} images: "
         + ", ".join(f"{v} {k}" for k, v in kinds.items())
     )
     d_fp = fps["docsec"][0]
