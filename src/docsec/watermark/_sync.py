@@ -54,7 +54,9 @@ _INK_SIGMAS = 8.0
 #: A lattice peak must exceed this many robust standard deviations of the
 #: autocorrelation (its noise floor).
 _PEAK_SIGMAS = 5.0
-#: Spectral line cap: box size (bins) and factor over the box mean.
+#: A lattice vector is a harmonic of a finer peak q when it is k * q within this
+#: many pixels.
+_HARMONIC_TOL = 1.5
 
 
 def _smooth(img: F32, sigma: float) -> F32:
@@ -298,7 +300,16 @@ def _is_harmonic(ac: F64, basis: F64, period_min: float, floor: float) -> bool:
         p1, p2 = basis[:, 0] / k, basis[:, 1] / k
         if np.hypot(*p1) >= 0.85 * period_min or np.hypot(*p1) < 8:
             continue
-        vals = (_value_near(ac, p1), _value_near(ac, p2))
+        vals = []
+        for p, full in ((p1, basis[:, 0]), (p2, basis[:, 1])):
+            qx, qy, val = _peak_near(ac, float(p[0]), float(p[1]), 2)
+            # A harmonic sits at exactly k times the finer peak. A dense fine
+            # structure (a halftone screen aliased by a phone camera repeats every
+            # 2 cells) has a peak within 2 pixels of almost any point; only an exact
+            # multiple says the candidate is one of its harmonics.
+            if np.hypot(k * qx - full[0], k * qy - full[1]) > _HARMONIC_TOL:
+                val = 0.0
+            vals.append(val)
         if min(vals) > max(0.5 * ref, _PEAK_SIGMAS * floor):
             return True
     return False
