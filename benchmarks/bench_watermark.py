@@ -7,9 +7,9 @@ Usage::
     python benchmarks/bench_watermark.py --seeds 20 --imw-seeds 4 --fp 1000 \\
         --attacks none,jpeg50,ps-laser-300 --json out.json
 
-Pages are A4 at 300 dpi, BGR: white paper, a light security tint of 3.5-9.5 % under
-the body of the page (blue, beige or green, as docsec's template prints one), black
-text, a light blue guilloche band, a beige box and a seal-sized block. Each seed makes a new
+Pages are A4 at 300 dpi, BGR: white paper, a light grey security tint of 7-10 %
+under the body of the page (as ``docsec issue`` prints one: 8 %), black text, a
+light blue guilloche band, a beige box and a seal-sized block. Each seed makes a new
 page and a new random 64-bit payload; every method marks the same page, and each
 attack is applied with the same seed to each marked page. Attacks:
 
@@ -85,14 +85,14 @@ def make_page(
     h, w = round(size_in[0] * DPI), round(size_in[1] * DPI)
     page = np.full((h, w, 3), 255, np.uint8)
     if tint:
-        # The security tint under the body of the page (docsec's template prints one,
-        # see docs/watermark.md): a light colour of 3.5-9.5 % coverage in grey.
-        hue = rng.choice([(255, 235, 215), (215, 235, 250), (220, 245, 225)])
-        depth = rng.uniform(0.5, 1.0)
-        colour = 255 - (255 - np.array(hue, np.float32)) * depth
-        page[int(0.03 * h) : int(0.97 * h), int(0.04 * w) : int(0.96 * w)] = np.clip(
-            np.rint(colour), 0, 255
-        ).astype(np.uint8)
+        # The security tint under the body of the page, as docsec issue prints it
+        # (8 % grey): grey of 7-10 % coverage with a slight warm or cool cast. The
+        # mark is neutral, so a printer with grey-component replacement puts it on
+        # the black plane: a tint must have a black component to carry it (a pure
+        # colour tint printed with full GCR has almost none; docs/watermark.md).
+        cover = rng.uniform(0.07, 0.10)
+        cast = np.array(rng.choice([(0, 0, 0), (-0.01, 0, 0.01), (0.01, 0, -0.01)]))
+        colour = 255.0 * (1.0 - (cover + cast))
         y0, y1 = int(0.07 * h), int(0.24 * h)
         yy, xx = np.mgrid[y0:y1, 0:w].astype(np.float32)
         ph = rng.uniform(0, 6.3)

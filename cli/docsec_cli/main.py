@@ -528,7 +528,7 @@ def _batch_number(line: str) -> str | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="Watermark key: print the watermarked security tint under the page "
-    "(a 6 % grey). Default: watermark.key in the folder of --key, if there is one.",
+    "(an 8 % grey). Default: watermark.key in the folder of --key, if there is one.",
 )
 @click.option(
     "--no-watermark", is_flag=True, help="Do not print the watermark background."
