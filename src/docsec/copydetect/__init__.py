@@ -431,11 +431,15 @@ def _run(
     *,
     offset: tuple[float, float],
     expected_spd: float | None = None,
+    quick_reject: bool = False,
 ) -> Measurement:
     t0 = time.perf_counter()
     spd = declared / DOT_DPI if declared is not None else expected_spd
+    # measure() always measures (its numbers are the point: the benchmark's AUC and
+    # `docsec copydetect measure`); verification (measure_in_region) need not.
     too_coarse = (
-        spd is not None
+        quick_reject
+        and spd is not None
         and spd * layout.module_dots < _EARLY_LOW_RES * GATES["min_samples_per_module"]
     )
     if spd is not None and (layout.fid * spd < 4.0 or too_coarse):
@@ -617,6 +621,7 @@ def measure_in_region(
         k.key_id,
         offset=(float(x0), float(y0)),
         expected_spd=expected_spd if declared is None else None,
+        quick_reject=True,
     )
 
 
