@@ -93,6 +93,9 @@ def make_page(
         cover = rng.uniform(0.07, 0.10)
         cast = np.array(rng.choice([(0, 0, 0), (-0.01, 0, 0.01), (0.01, 0, -0.01)]))
         colour = 255.0 * (1.0 - (cover + cast))
+        page[int(0.03 * h) : int(0.97 * h), int(0.04 * w) : int(0.96 * w)] = np.clip(
+            np.rint(colour), 0, 255
+        ).astype(np.uint8)
         y0, y1 = int(0.07 * h), int(0.24 * h)
         yy, xx = np.mgrid[y0:y1, 0:w].astype(np.float32)
         ph = rng.uniform(0, 6.3)
