@@ -84,7 +84,7 @@ def load_config(explicit: Path | None) -> LoadedConfig:
         want = SETTINGS[key][3]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise CLIUsageError(f"{path}: {key} must be a {want.__name__}")
-        if want is list and not all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise CLIUsageError(f"{path}: {key} must be a list of file paths")
     return LoadedConfig(path, dict(raw))
 
