@@ -598,24 +598,15 @@ def issue_cmd(
         from docsec.issuing import pantograph_mark
 
         options["pantograph"] = pantograph_mark()
-    if no_cdp and cdp_key_path is not None:
-        raise CLIUsageError("give --cdp-key or --no-cdp, not both")
-    if not no_cdp:
-        beside = key_path.parent / "cdp.key"
-        chosen = cdp_key_path or (beside if beside.is_file() else None)
+    for option, name, given, off in (
+        ("cdp_key", "cdp", cdp_key_path, no_cdp),
+        ("watermark_key", "watermark", watermark_key_path, no_watermark),
+    ):
+        chosen = _secret_key_path(key_path, name, given, off)
         if chosen is not None:
             from docsec.keys import load_secret_key
 
-            options["cdp_key"] = load_secret_key(chosen)
-    if no_watermark and watermark_key_path is not None:
-        raise CLIUsageError("give --watermark-key or --no-watermark, not both")
-    if not no_watermark:
-        beside = key_path.parent / "watermark.key"
-        chosen = watermark_key_path or (beside if beside.is_file() else None)
-        if chosen is not None:
-            from docsec.keys import load_secret_key
-
-            options["watermark_key"] = load_secret_key(chosen)
+            options[option] = load_secret_key(chosen)
     key = _load_signing_key(key_path, passphrase_env)
     cert = trust.load_certificate(cert_path)
     if data_path is not None:
@@ -643,6 +634,18 @@ def issue_cmd(
     # Checked once here, rather than failing on every line of the batch.
     PdfSigningKey(key, cert)
     _issue_batch(batch_path, out, key, cert_path, options, workers)
+
+
+def _secret_key_path(
+    key_path: Path, name: str, given: Path | None, off: bool
+) -> Path | None:
+    """Return the CDP or watermark key file to use: given, else NAME.key beside --key."""
+    if off and given is not None:
+        raise CLIUsageError(f"give --{name}-key or --no-{name}, not both")
+    if off:
+        return None
+    beside = key_path.parent / f"{name}.key"
+    return given or (beside if beside.is_file() else None)
 
 
 def _issue_batch(
