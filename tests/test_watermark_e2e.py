@@ -200,3 +200,13 @@ def test_policy_rejects_a_wrong_purpose_key(world) -> None:  # type: ignore[no-u
     cdp = keys.load_secret_key(w.cdp_key)
     with pytest.raises(ConfigurationError, match="not a watermark key"):
         VerifyPolicy.seal(trust.TrustStore.load(w.trust_dir), watermark_keys=[cdp])
+
+
+def test_seal_area_alone_cannot_attest_the_page(world) -> None:  # type: ignore[no-untyped-def]
+    w, wkey, pdfs = world
+    a = render_page(pdfs["family-relation"], dpi=DPI)
+    r = verify_image(np.ascontiguousarray(a[SEAL_BOX]), policy=_policy(w, wkey), at=AT)
+    c = r.check("watermark")
+    assert c is not None
+    assert c.reasons == ("watermark-out-of-view",)
+    assert r.verdict is Verdict.INCONCLUSIVE

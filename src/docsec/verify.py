@@ -451,16 +451,69 @@ def _seal_dpi(
     symbol: _barcode.DecodedSymbol, fields: _seal.CertificateFields
 ) -> float | None:
     """Estimate the image resolution at the seal from its size and module size."""
-    import numpy as np
-
     if fields.module_size_um is None or symbol.size <= 0:
         return None
     module_mm = fields.module_size_um / 1000.0
+    dpi = _symbol_px_per_module(symbol) / (module_mm / 25.4)
+    return dpi if 50.0 <= dpi <= 2400.0 else None
+
+
+#: Margin (mm) above the seal's top edge left out of the watermark search: the seal,
+#: its number and pattern, and whatever background a forger cut out with them.
+_SEAL_MARGIN_MM = 12.0
+#: The content area must hold at least this many millimetres (two watermark tiles).
+_MIN_AREA_MM = 45.0
+
+
+def _content_area(
+    image: Image, symbol: _barcode.DecodedSymbol, fields: _seal.CertificateFields
+) -> Image | None:
+    """Return the part of the page above the seal (the certificate's content), or None.
+
+    The watermark is read there only: a genuine seal cut out with some of its own
+    background and pasted onto another page carries its document's mark along, so
+    a mark found next to the seal proves nothing about the page. Pixels outside
+    the area (in page coordinates, mapped through the seal's corners) are set to
+    the area's median grey.
+    """
+    import cv2
+    import numpy as np
+
+    region = fields.watermark_region
+    if region is None or fields.module_size_um is None:
+        return None
+    module_mm = fields.module_size_um / 1000.0
+    x, y, w, _h = region.in_modules()
+    bottom = -_SEAL_MARGIN_MM / module_mm
+    if (bottom - y) * module_mm < _MIN_AREA_MM:
+        return None
+    pts = np.asarray(_region_points(symbol, (x, y, w, bottom - y)), np.float64)
+    rows, cols = image.shape[:2]
+    x0, y0 = (max(0, int(np.floor(v))) for v in pts.min(axis=0))
+    x1 = min(cols, int(np.ceil(pts[:, 0].max())))
+    y1 = min(rows, int(np.ceil(pts[:, 1].max())))
+    side = _MIN_AREA_MM / module_mm * _symbol_px_per_module(symbol)
+    if x1 - x0 < side or y1 - y0 < side:
+        return None
+    crop = np.ascontiguousarray(image[y0:y1, x0:x1])
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(mask, [np.rint(pts - (x0, y0)).astype(np.int32)], 255)
+    inside = mask > 0
+    if int(np.count_nonzero(inside)) < side * side:
+        return None
+    fill = np.median(crop[inside], axis=0)
+    crop[~inside] = np.rint(fill).astype(np.uint8)
+    out: Image = crop
+    return out
+
+
+def _symbol_px_per_module(symbol: _barcode.DecodedSymbol) -> float:
+    """Return the symbol's mean side in pixels per module."""
+    import numpy as np
+
     c = np.asarray(symbol.corners, np.float64)
     sides = np.hypot(*(np.roll(c, -1, axis=0) - c).T)
-    side_px = float(np.mean(sides))
-    dpi = side_px / (symbol.size * module_mm / 25.4)
-    return dpi if 50.0 <= dpi <= 2400.0 else None
+    return float(np.mean(sides)) / max(1, symbol.size)
 
 
 def _watermark_check(
@@ -517,11 +570,21 @@ def _watermark_check(
         key, content.signer_identifier, fields.document_number
     )
     hint = dpi if dpi is not None else _seal_dpi(symbol, fields)
-    found = _wm.extract(image, key=key, dpi=hint)
+    area = _content_area(image, symbol, fields)
+    if area is None:
+        run.add(
+            "watermark",
+            CheckStatus.INCONCLUSIVE,
+            "the page above the seal is not in the image: the watermark must be "
+            "read there (scan the whole page)",
+            "watermark-out-of-view",
+        )
+        return
+    found = _wm.extract(area, key=key, dpi=hint)
     if not found.present and hint is not None and dpi is None:
         # The seal gives the scale where it is printed; under strong perspective
         # the page elsewhere differs, so search without a scale too.
-        again = _wm.extract(image, key=key, dpi=None)
+        again = _wm.extract(area, key=key, dpi=None)
         if again.present or again.score > found.score:
             found = again
     check = _wm.check_against(found, expected)
