@@ -10,7 +10,10 @@ PIP_VERSION := 26.3
 DEMO_DIR ?= demo-out
 PYTEST_ARGS ?= -m "not slow"
 
-.PHONY: all demo test lint typecheck pytest setup system-deps bench bench-deps clean
+# Clock shifts for test-clock, as faketime takes them ('_' for the space).
+CLOCK_SHIFTS ?= +400_days +5_years
+
+.PHONY: all demo test test-clock lint typecheck pytest setup system-deps bench bench-deps clean
 
 all: test
 
@@ -19,18 +22,21 @@ setup: system-deps $(STAMP)
 # System packages: libdmtx (pylibdmtx's C library), poppler-utils (pdfsig, an
 # independent PDF signature validator used by the tests), libnss3-tools (certutil,
 # to give pdfsig the demo root) and fonts-nanum (the PDF template's Korean + Latin
-# font, SIL OFL 1.1; its subset is embedded in every issued PDF).
+# font, SIL OFL 1.1; its subset is embedded in every issued PDF), faketime (the
+# test suite is also run a year and five years ahead: `make test-clock`).
+SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
-		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ]; then \
+		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
+		&& command -v faketime >/dev/null; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "installing system packages: libdmtx0b poppler-utils libnss3-tools fonts-nanum" >&2; \
+		echo "installing system packages: $(SYSTEM_PACKAGES)" >&2; \
 		apt-get update -qq >/dev/null && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdmtx0b poppler-utils libnss3-tools fonts-nanum >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-		echo "docsec needs the system packages libdmtx0b, poppler-utils, libnss3-tools and fonts-nanum." >&2; \
-		echo "Install them (e.g. 'sudo apt-get install libdmtx0b poppler-utils libnss3-tools fonts-nanum') and run make again." >&2; \
+		echo "docsec needs the system packages $(SYSTEM_PACKAGES)." >&2; \
+		echo "Install them (e.g. 'sudo apt-get install $(SYSTEM_PACKAGES)') and run make again." >&2; \
 		exit 1; \
 	fi
 
@@ -55,6 +61,16 @@ pytest: setup
 
 test: lint typecheck pytest
 
+# The suite again under a shifted clock (libfaketime): no test, sample or demo may
+# depend on today's date. CI runs it after `make test`.
+test-clock: setup
+	@for shift in $(CLOCK_SHIFTS); do \
+		echo "== pytest with the clock at $$shift" >&2; \
+		faketime "$$(echo $$shift | tr _ ' ')" $(VENV)/bin/pytest $(PYTEST_ARGS) -q -p no:cacheprovider || exit 1; \
+	done
+	@echo "== docsec demo with the clock at +5 years" >&2
+	faketime '+5 years' $(VENV)/bin/docsec demo --out $(DEMO_DIR)-clock
+
 # Quick versions of every benchmark (tables on stdout); run a script without
 # --quick for the full, many-seed measurement.
 # imwatermark (the watermark benchmark's baseline) without torch: --no-deps, then
@@ -71,4 +87,4 @@ bench: bench-deps
 	$(PY) benchmarks/bench_verify.py --quick --batch 20
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_DIR)-clock .pytest_cache .mypy_cache .ruff_cache

@@ -40,6 +40,7 @@ from typing import Any
 from docsec import barcode, issue, keys, pdf, trust
 from docsec.issuing import issue_seal
 from docsec.policy import VerifyPolicy
+from docsec.seal import complete_dates
 from docsec.verify import verify_pdf, verify_seal_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,21 +116,26 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_pdf_"))
     try:
-        world = trust.write_demo_world(tmp / "world", now=datetime.now(UTC))
+        now = datetime.now(UTC)  # the benchmark's one clock
+        world = trust.write_demo_world(tmp / "world", now=now)
         key = keys.load_private_key(world.issuer_key, passphrase=None)
         cert = trust.load_certificate(world.issuer_cert)
         policy = VerifyPolicy.seal(trust.TrustStore.load(world.trust_dir))
-        data: dict[str, Any] = json.loads(SAMPLE.read_text("utf-8"))
+        data: dict[str, Any] = complete_dates(
+            json.loads(SAMPLE.read_text("utf-8")), day=now.date()
+        )
         signing_key = pdf.PdfSigningKey(key, cert)
 
         print(
             f"docsec PDF benchmark: {platform.python_version()}, "
             f"{os.cpu_count()} cores, load average {load()} at start"
         )
-        issued = issue(data, key=key, cert=cert)  # also imports pyHanko etc.
+        issued = issue(
+            data, key=key, cert=cert, signature_date=now.date()
+        )  # imports pyHanko
         layout = {**data, "layout": {"module_size_um": 500}}
         template = pdf.template_pdf(data)
-        sealed = issue_seal(layout, key=key, cert=cert)
+        sealed = issue_seal(layout, key=key, cert=cert, signature_date=now.date())
         protected = pdf.protect(template, seal_bytes=sealed, document_number="X1")
         page = pdf.render_page(issued, dpi=RENDER_DPI)
         assert verify_pdf(issued, policy=policy).ok

@@ -43,7 +43,8 @@ OUT = ROOT / "samples" / "pdf"
 #: "Now" of the demo world: the certificates start a day earlier (root 20 years,
 #: office 5 years) and the CRL is good for a year.
 DEMO_NOW = datetime(2026, 11, 27, tzinfo=UTC)
-#: Signing date written into every seal (the sample data's issue date).
+#: Signing date written into every seal; the sample data give validity lengths
+#: (``valid_for``), so the issue dates and ends are counted from it.
 SIGNING_DAY = date(2026, 11, 27)
 #: The date the verdicts hold at: inside the certificates' and every sample
 #: document's validity (the local tax certificate is valid until 2026-12-27).

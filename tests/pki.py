@@ -82,15 +82,15 @@ def make_pki(
 
 def sample_data(**changes: object) -> dict[str, object]:
     data = load_certificate_data(SAMPLE.read_bytes())
+    if "valid_until" in changes:  # a fixed end replaces the sample's validity length
+        data.pop("valid_for", None)
     data.update(changes)
     return data
 
 
 def seal_for(pki: Pki, *, day: date = date(2026, 3, 1), **changes: object) -> bytes:
+    changes.setdefault("valid_until", (day + timedelta(days=90)).isoformat())
     data = sample_data(issue_date=day.isoformat(), **changes)
-    data.setdefault("valid_until", (day + timedelta(days=90)).isoformat())
-    if "valid_until" not in changes:
-        data["valid_until"] = (day + timedelta(days=90)).isoformat()
     return issue_seal(data, key=pki.key, cert=pki.cert, signature_date=day)
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from docsec_cli.main import cli
+from tests.clock import AT
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads(
@@ -29,7 +30,10 @@ def test_schema_is_valid() -> None:
 
 def test_cli_outputs_validate(tmp_path: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(cli, ["keys", "demo", str(tmp_path / "w")]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["keys", "demo", str(tmp_path / "w"), "--at", AT]).exit_code
+        == 0
+    )
     w = tmp_path / "w"
     sample = ROOT / "samples" / "data" / "family-relation.json"
     out = tmp_path / "s.png"
@@ -37,6 +41,8 @@ def test_cli_outputs_validate(tmp_path: Path) -> None:
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(sample),
             "--key",
@@ -58,6 +64,8 @@ def test_cli_outputs_validate(tmp_path: Path) -> None:
         cli,
         [
             "verify",
+            "--at",
+            AT,
             str(out),
             str(out.with_suffix(".bin")),
             str(bad),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from docsec.issuing import issue_seal
 from docsec.pdf import render_page as render_pdf_page
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
-from docsec.seal import load_certificate_data
+from docsec.seal import complete_dates, load_certificate_data
 from docsec.verify import verify_file
 
 _SAMPLE = "family-relation.json"
@@ -66,18 +67,26 @@ def _flip_signed_byte(pdf: bytes) -> bytes:
     return bytes(out)
 
 
-def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
-    """Run the demo into ``out_dir``; return True when every verdict is as expected."""
+def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bool:
+    """Run the demo into ``out_dir``; return True when every verdict is as expected.
+
+    ``now`` (timezone-aware) is the demo's only clock: the keys are made, the
+    certificates issued (the sample data give validity lengths, not dates) and
+    every input verified as of that time, so the verdicts are the same on any day.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    world = trust.write_demo_world(out_dir / "keys", overwrite=True)
-    attacker = trust.write_demo_world(out_dir / "attacker-keys", overwrite=True)
+    day = now.date()
+    world = trust.write_demo_world(out_dir / "keys", now=now, overwrite=True)
+    attacker = trust.write_demo_world(
+        out_dir / "attacker-keys", now=now, overwrite=True
+    )
     echo(f"1. demo keys (NOT FOR PRODUCTION) in {world.directory}")
 
     data_path = sample_data_dir() / _SAMPLE
-    data = load_certificate_data(data_path.read_bytes())
+    data = complete_dates(load_certificate_data(data_path.read_bytes()), day=day)
     key = keys.load_private_key(world.issuer_key, passphrase=None)
     cert = trust.load_certificate(world.issuer_cert)
-    seal_bytes = issue_seal(data, key=key, cert=cert)
+    seal_bytes = issue_seal(data, key=key, cert=cert, signature_date=day)
     (out_dir / "seal.bin").write_bytes(seal_bytes)
     echo(
         f"2. sealed {data_path.name}: {len(seal_bytes)} bytes, signer "
@@ -89,14 +98,24 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
     cdp_key = keys.load_secret_key(world.cdp_key)
     wm_key = keys.load_secret_key(world.watermark_key)
     pdf_bytes = docsec.issue(
-        data, key=key, cert=cert, cdp_key=cdp_key, watermark_key=wm_key
+        data,
+        key=key,
+        cert=cert,
+        cdp_key=cdp_key,
+        watermark_key=wm_key,
+        signature_date=day,
     )
     (out_dir / "certificate.pdf").write_bytes(pdf_bytes)
     tampered_pdf = _flip_signed_byte(pdf_bytes)
     (out_dir / "certificate-tampered.pdf").write_bytes(tampered_pdf)
     other_data = load_certificate_data((sample_data_dir() / _OTHER_SAMPLE).read_bytes())
     other_pdf = docsec.issue(
-        other_data, key=key, cert=cert, cdp_key=cdp_key, watermark_key=wm_key
+        other_data,
+        key=key,
+        cert=cert,
+        cdp_key=cdp_key,
+        watermark_key=wm_key,
+        signature_date=day,
     )
     (out_dir / "other-certificate.pdf").write_bytes(other_pdf)
     echo(
@@ -161,7 +180,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
 
     a_key = keys.load_private_key(attacker.issuer_key, passphrase=None)
     a_cert = trust.load_certificate(attacker.issuer_cert)
-    rogue = issue_seal(data, key=a_key, cert=a_cert)
+    rogue = issue_seal(data, key=a_key, cert=a_cert, signature_date=day)
     (out_dir / "seal-rogue-issuer.bin").write_bytes(rogue)
     echo(
         "5. forged: a PDF with one signed byte changed, a printed seal with the name\n"
@@ -256,7 +275,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None]) -> bool:
     )
     for case in cases:
         result: VerificationResult = verify_file(
-            case.path, policy=counter if case.counter else policy
+            case.path, policy=counter if case.counter else policy, at=now
         )
         ok = result.verdict is case.expected
         all_ok &= ok

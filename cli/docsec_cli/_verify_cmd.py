@@ -18,6 +18,7 @@ from docsec.errors import DocsecError
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec_cli import _render
+from docsec_cli._clock import parse_at
 from docsec_cli._errors import (
     EXIT_ERROR,
     EXIT_INCONCLUSIVE,
@@ -60,20 +61,6 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[Path]:
             yield from (Path(m) for m in sorted(glob.glob(item, recursive=True)))
         else:
             yield p
-
-
-def parse_at(value: str | None) -> datetime | date | None:
-    """Parse ``--at``: ``YYYY-MM-DD`` or an ISO date-time."""
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not YYYY-MM-DD or an ISO date-time", param_hint="--at"
-        ) from exc
 
 
 def _error_result(path: Path, policy: VerifyPolicy, message: str) -> VerificationResult:

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ import docsec
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec_cli import _render
+from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._config import effective, load_config
 from docsec_cli._errors import (
     EXIT_ERROR,
@@ -147,8 +148,9 @@ def _load_signing_key(path: Path, env: str) -> Any:
 
 @keys.command("demo")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@at_option("the certificates start a day before it")
 @_library_errors
-def keys_demo(directory: Path) -> None:
+def keys_demo(directory: Path, at_text: str | None) -> None:
     """Write a complete demo world into DIRECTORY (NOT FOR PRODUCTION, unencrypted).
 
     DIRECTORY/trust/ (trust store), issuer-key.pem, issuer-cert.pem, watermark.key,
@@ -156,7 +158,7 @@ def keys_demo(directory: Path) -> None:
     """
     from docsec import trust
 
-    world = trust.write_demo_world(directory)
+    world = trust.write_demo_world(directory, now=issuing_time(at_text))
     click.echo(f"demo world written to {directory} (NOT FOR PRODUCTION)", err=True)
     click.echo(f"  trust store:  {world.trust_dir}", err=True)
     click.echo(f"  issuer key:   {world.issuer_key}", err=True)
@@ -182,6 +184,7 @@ def keys_demo(directory: Path) -> None:
     show_default=True,
     help="Environment variable holding the passphrase (else you are asked).",
 )
+@at_option("the certificate is valid from 00:00 UTC of that day")
 @_library_errors
 def keys_root(
     country: str,
@@ -191,6 +194,7 @@ def keys_root(
     out_key: Path,
     out_cert: Path,
     passphrase_env: str,
+    at_text: str | None,
 ) -> None:
     """Create a root (country signing) CA: an encrypted key and a certificate."""
     from docsec import keys as _keys
@@ -204,7 +208,7 @@ def keys_root(
         common_name=common_name,
         organization=org,
         key=key,
-        valid_from=_start_of_today(),
+        valid_from=_start_of_day(at_text),
         valid_days=days,
     )
     _keys.save_private_key(out_key, key, passphrase=passphrase)
@@ -242,6 +246,7 @@ def keys_root(
     "--out-cert", required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 @click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
+@at_option("the certificate is valid from 00:00 UTC of that day")
 @_library_errors
 def keys_issuer(
     root_key: Path,
@@ -253,6 +258,7 @@ def keys_issuer(
     out_key: Path,
     out_cert: Path,
     passphrase_env: str,
+    at_text: str | None,
 ) -> None:
     """Create an issuer (office) signing key and certificate under a root CA."""
     from docsec import keys as _keys
@@ -270,7 +276,7 @@ def keys_issuer(
         country=country,
         signer_code=signer_code,
         organization=org,
-        valid_from=_start_of_today(),
+        valid_from=_start_of_day(at_text),
         valid_days=days,
         serial=None,
     )
@@ -283,10 +289,10 @@ def keys_issuer(
     )
 
 
-def _start_of_today() -> datetime:
+def _start_of_day(at_text: str | None) -> datetime:
     # Certificates start at 00:00 UTC of the day they are made: seals carry only a
-    # signing date, and a seal signed today must fall inside the validity.
-    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    # signing date, and a seal signed that day must fall inside the validity.
+    return issuing_time(at_text).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _refuse_overwrite(*paths: Path) -> None:
@@ -341,6 +347,7 @@ def _refuse_overwrite(*paths: Path) -> None:
     help="Resolution recorded in the image.",
 )
 @click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
+@at_option("the day of issue, the seal's signing date")
 @_library_errors
 def seal_cmd(
     data_path: Path,
@@ -350,6 +357,7 @@ def seal_cmd(
     module_px: int,
     dpi: int,
     passphrase_env: str,
+    at_text: str | None,
 ) -> None:
     """Sign certificate data into a seal: OUT.png (DataMatrix) and OUT.bin (bytes)."""
     from docsec import barcode, trust
@@ -358,7 +366,9 @@ def seal_cmd(
     data = _load_json(data_path)
     key = _load_signing_key(key_path, passphrase_env)
     cert = trust.load_certificate(cert_path)
-    seal_bytes = issue_seal(data, key=key, cert=cert)
+    seal_bytes = issue_seal(
+        data, key=key, cert=cert, signature_date=issuing_time(at_text).date()
+    )
     matrix = barcode.encode(seal_bytes)
     img = barcode.render_raster(matrix, module_px=module_px)
     imaging.write_image(out, img, dpi=dpi)
@@ -540,6 +550,7 @@ def _batch_number(line: str) -> str | None:
     "(a human aid only; weak against good copiers).",
 )
 @click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
+@at_option("the day of issue, which open dates in the data count from")
 @_library_errors
 def issue_cmd(
     data_path: Path | None,
@@ -562,6 +573,7 @@ def issue_cmd(
     no_watermark: bool,
     pantograph: bool,
     passphrase_env: str,
+    at_text: str | None,
 ) -> None:
     """Issue a certificate as a protected, PAdES-signed PDF (or many with --batch).
 
@@ -582,6 +594,7 @@ def issue_cmd(
         "level": level,
         "tsa_url": tsa_url,
         "module_mm": module_mm,
+        "signature_date": issuing_time(at_text).date(),
     }
     if seal_x is not None and seal_y is not None:
         options["seal_origin_mm"] = (seal_x, seal_y)
@@ -768,12 +781,13 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
 )
+@at_option("keys are made, certificates issued and verified as of that time")
 @_library_errors
-def demo_cmd(out_dir: Path) -> None:
+def demo_cmd(out_dir: Path, at_text: str | None) -> None:
     """Run the end-to-end demo and show the verdicts (exit 0 when all are as expected)."""
     from docsec_cli._demo import run_demo
 
-    ok = run_demo(out_dir, echo=lambda s: click.echo(s))
+    ok = run_demo(out_dir, echo=lambda s: click.echo(s), now=issuing_time(at_text))
     click.get_current_context().exit(0 if ok else 1)
 
 

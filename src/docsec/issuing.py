@@ -410,7 +410,9 @@ def issue(
     trust : TrustStore, optional
         Trust store whose certificates and CRLs B-LT / B-LTA embed.
     signature_date : date, optional
-        Seal signing date (default today, UTC).
+        The day of issue: the seal's signing date, and the date that an
+        ``issue_date`` or ``valid_for`` left open in ``data`` is counted from
+        (default today, UTC). It is the only clock issuing reads.
 
     Returns
     -------
@@ -441,6 +443,10 @@ def issue(
         raise InputError(
             "certificate data for issue() must not carry a layout: issue() writes it"
         )
+    # The day of issue is read once: the template prints the same dates the seal
+    # signs (an issue date or a validity length left open in the data is filled).
+    day = signature_date or datetime.now(UTC).date()
+    data = _seal.complete_dates(data, day=day)
     module = _pdf.DEFAULT_MODULE_MM if module_mm is None else float(module_mm)
     origin = _pdf.DEFAULT_SEAL_ORIGIN_MM if seal_origin_mm is None else seal_origin_mm
     source = pdf if pdf is not None else _pdf.template_pdf(dict(data))
@@ -466,7 +472,7 @@ def issue(
                 "key_id": mark.key_id,
             }
     full = {**data, "layout": layout}
-    sealed = issue_seal(full, key=key, cert=cert, signature_date=signature_date)
+    sealed = issue_seal(full, key=key, cert=cert, signature_date=day)
     protected = _pdf.protect(
         source,
         seal_bytes=sealed,

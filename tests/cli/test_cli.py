@@ -10,19 +10,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from tests.clock import AT
 
 from docsec import barcode, imaging
 from docsec_cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples" / "data").glob("*.json"))
-AT = "2026-12-01"
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("world")
-    r = CliRunner().invoke(cli, ["keys", "demo", str(d / "w")])
+    r = CliRunner().invoke(cli, ["keys", "demo", str(d / "w"), "--at", AT])
     assert r.exit_code == 0, r.output
     assert r.stdout == ""
     assert "NOT FOR PRODUCTION" in r.stderr
@@ -36,6 +36,8 @@ def sealed(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(SAMPLES[0]),
             "--key",
@@ -63,6 +65,8 @@ def test_samples_are_valid_certificate_data(world: Path, tmp_path: Path) -> None
             cli,
             [
                 "seal",
+                "--at",
+                AT,
                 "--data",
                 str(sample),
                 "--key",
@@ -348,6 +352,8 @@ def test_seal_with_bad_data_is_a_clear_error(world: Path, tmp_path: Path) -> Non
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(bad),
             "--key",
@@ -367,6 +373,8 @@ def test_seal_with_bad_data_is_a_clear_error(world: Path, tmp_path: Path) -> Non
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(notjson),
             "--key",
@@ -388,6 +396,8 @@ def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
         [
             "keys",
             "root",
+            "--at",
+            AT,
             "--country",
             "KR",
             "--name",
@@ -407,6 +417,8 @@ def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
         [
             "keys",
             "issuer",
+            "--at",
+            AT,
             "--root-key",
             str(tmp_path / "root.key"),
             "--root-cert",
@@ -431,6 +443,8 @@ def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
         [
             "keys",
             "root",
+            "--at",
+            AT,
             "--country",
             "KR",
             "--name",
@@ -447,6 +461,8 @@ def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(SAMPLES[0]),
             "--key",
@@ -468,6 +484,8 @@ def test_keys_root_and_issuer_encrypted(tmp_path: Path) -> None:
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(SAMPLES[0]),
             "--key",
@@ -491,6 +509,8 @@ def test_missing_passphrase_non_interactive(tmp_path: Path) -> None:
         [
             "keys",
             "root",
+            "--at",
+            AT,
             "--country",
             "KR",
             "--name",

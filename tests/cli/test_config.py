@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.clock import AT
 
 from docsec_cli.main import cli
 
@@ -17,12 +18,19 @@ ROOT = Path(__file__).resolve().parents[2]
 def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     d = tmp_path_factory.mktemp("cfg")
     runner = CliRunner()
-    assert runner.invoke(cli, ["keys", "demo", str(d / "good")]).exit_code == 0
-    assert runner.invoke(cli, ["keys", "demo", str(d / "other")]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["keys", "demo", str(d / "good"), "--at", AT]).exit_code == 0
+    )
+    assert (
+        runner.invoke(cli, ["keys", "demo", str(d / "other"), "--at", AT]).exit_code
+        == 0
+    )
     r = runner.invoke(
         cli,
         [
             "seal",
+            "--at",
+            AT,
             "--data",
             str(ROOT / "samples/data/family-relation.json"),
             "--key",
@@ -44,7 +52,7 @@ def test_config_file_supplies_trust(setup: tuple[Path, Path, Path]) -> None:
         'trust = "good/trust"\njobs = 1\n', encoding="utf-8"
     )  # relative to the file
     r = CliRunner(env={"DOCSEC_TRUST": None}).invoke(
-        cli, ["--config", str(cfg), "verify", str(seal), "--json"]
+        cli, ["--config", str(cfg), "verify", str(seal), "--json", "--at", AT]
     )
     assert r.exit_code == 0, r.output
     r = CliRunner(env={"DOCSEC_TRUST": None}).invoke(
@@ -60,10 +68,10 @@ def test_env_beats_file_and_flag_beats_env(setup: tuple[Path, Path, Path]) -> No
     cfg.write_text(f'trust = "{trust}"\n', encoding="utf-8")
     other = str(d / "other" / "trust")
     env = {"DOCSEC_CONFIG": str(cfg), "DOCSEC_TRUST": other}
-    r = CliRunner(env=env).invoke(cli, ["verify", str(seal), "--json"])
+    r = CliRunner(env=env).invoke(cli, ["verify", str(seal), "--json", "--at", AT])
     assert json.loads(r.stdout)["reasons"] == ["unknown-signer"]  # the env's store won
     r = CliRunner(env=env).invoke(
-        cli, ["verify", str(seal), "--json", "--trust", str(trust)]
+        cli, ["verify", str(seal), "--json", "--trust", str(trust), "--at", AT]
     )
     assert r.exit_code == 0  # the flag won
     r = CliRunner(env=env).invoke(cli, ["config", "show"])
@@ -110,6 +118,8 @@ def test_config_file_supplies_keys(setup: tuple[Path, Path, Path]) -> None:
         cli,
         [
             "issue",
+            "--at",
+            AT,
             "--data",
             str(ROOT / "samples/data/family-relation.json"),
             "--key",
@@ -129,7 +139,7 @@ def test_config_file_supplies_keys(setup: tuple[Path, Path, Path]) -> None:
     )
     env = {"DOCSEC_TRUST": None, "DOCSEC_WATERMARK_KEY": None, "DOCSEC_CDP_KEY": None}
     r = CliRunner(env=env).invoke(
-        cli, ["--config", str(cfg), "verify", str(pdf), "--json"]
+        cli, ["--config", str(cfg), "verify", str(pdf), "--json", "--at", AT]
     )
     assert r.exit_code == 0, r.output
     checks = {c["name"]: c["status"] for c in json.loads(r.stdout)["checks"]}

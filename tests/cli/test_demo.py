@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from tests.clock import AT
 
 from docsec import imaging
 from docsec_cli.main import cli
@@ -13,7 +14,7 @@ from docsec_cli.main import cli
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    r = CliRunner().invoke(cli, ["demo", "--out", str(out)])
+    r = CliRunner().invoke(cli, ["demo", "--out", str(out), "--at", AT])
     assert r.exit_code == 0, r.output
     assert "all verdicts as expected: yes" in r.stdout
     assert "UNEXPECTED" not in r.stdout
@@ -38,6 +39,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         cli,
         [
             "verify",
+            "--at",
+            AT,
             str(out / "certificate.pdf"),
             "--trust",
             str(out / "keys" / "trust"),
@@ -55,6 +58,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         cli,
         [
             "verify",
+            "--at",
+            AT,
             str(out / "scan-photocopy-1200.png"),
             "--trust",
             str(out / "keys" / "trust"),
@@ -78,6 +83,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
         cli,
         [
             "verify",
+            "--at",
+            AT,
             pasted_scan,
             "--trust",
             trust_dir,
@@ -90,7 +97,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}
     assert checks["watermark"]["status"] == "fail"
     assert checks["signature"]["status"] == "pass"
-    r = CliRunner().invoke(cli, ["verify", pasted_scan, "--trust", trust_dir])
+    r = CliRunner().invoke(
+        cli, ["verify", pasted_scan, "--trust", trust_dir, "--at", AT]
+    )
     assert r.exit_code == 0, r.output
     assert "watermark" in r.stdout
     img2 = imaging.read_image(ann2).image

@@ -10,18 +10,18 @@ import pytest
 from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from tests.clock import AT
 
 from docsec_cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FAMILY = ROOT / "samples" / "data" / "family-relation.json"
-AT = "2026-12-01"
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("issue-world") / "w"
-    r = CliRunner().invoke(cli, ["keys", "demo", str(d)])
+    r = CliRunner().invoke(cli, ["keys", "demo", str(d), "--at", AT])
     assert r.exit_code == 0, r.output
     return d
 
@@ -36,6 +36,8 @@ def issue(world: Path, *args: str, env: dict[str, str] | None = None) -> Result:
         cli,
         [
             "issue",
+            "--at",
+            AT,
             "--key",
             str(world / "issuer-key.pem"),
             "--cert",
@@ -65,7 +67,7 @@ def test_issue_then_verify_json(world: Path, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF-")
 
     v = CliRunner().invoke(
-        cli, ["verify", str(out), "--trust", str(world / "trust"), "--json"]
+        cli, ["verify", str(out), "--trust", str(world / "trust"), "--json", "--at", AT]
     )
     assert v.exit_code == 0, v.stdout
     assert v.stderr == ""
@@ -185,14 +187,30 @@ def _other_key(path: Path) -> Path:
 def test_wrong_key_is_a_clear_error(world: Path, tmp_path: Path) -> None:
     other = _other_key(tmp_path / "other.pem")
     out = tmp_path / "c.pdf"
-    base = ["issue", "--cert", str(world / "issuer-cert.pem"), "--out", str(out)]
+    base = [
+        "issue",
+        "--at",
+        AT,
+        "--cert",
+        str(world / "issuer-cert.pem"),
+        "--out",
+        str(out),
+    ]
     r = CliRunner().invoke(cli, [*base, "--key", str(other), "--data", str(FAMILY)])
     assert_clear_error(r, 2, "does not belong")
     assert not out.exists()
 
     # In a batch the key is checked once, before anything is issued.
     batch = write_batch(tmp_path / "in.jsonl", [record("GN0000000031")])
-    wrong = ["issue", "--cert", str(world / "issuer-cert.pem"), "--key", str(other)]
+    wrong = [
+        "issue",
+        "--at",
+        AT,
+        "--cert",
+        str(world / "issuer-cert.pem"),
+        "--key",
+        str(other),
+    ]
     r = CliRunner().invoke(
         cli, [*wrong, "--batch", str(batch), "--out", str(tmp_path / "out")]
     )
@@ -269,6 +287,8 @@ def test_watermark_on_by_default_and_off_on_request(
         cli,
         [
             "verify",
+            "--at",
+            AT,
             str(out),
             "--trust",
             str(world / "trust"),

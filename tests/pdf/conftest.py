@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from tests.clock import NOW
 
 from docsec import keys, trust
 from docsec.policy import VerifyPolicy
@@ -38,7 +39,7 @@ class World:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     d = tmp_path_factory.mktemp("world")
-    w = trust.write_demo_world(d)
+    w = trust.write_demo_world(d, now=NOW)
     store = trust.TrustStore.load(w.trust_dir)
     return World(
         dir=d,
@@ -60,7 +61,7 @@ def sample(name: str = "family-relation") -> dict[str, Any]:
 def issued(world: World) -> bytes:
     from docsec import issue
 
-    return issue(sample(), key=world.key, cert=world.cert)
+    return issue(sample(), key=world.key, cert=world.cert, signature_date=NOW.date())
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +69,10 @@ def issued_other(world: World) -> bytes:
     from docsec import issue
 
     return issue(
-        sample("resident-registration-abstract"), key=world.key, cert=world.cert
+        sample("resident-registration-abstract"),
+        key=world.key,
+        cert=world.cert,
+        signature_date=NOW.date(),
     )
 
 
@@ -99,7 +103,7 @@ def tsa_url(world: World) -> Iterator[str]:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.timestamps import DummyTimeStamper
 
-    now = datetime.now(UTC)
+    now = NOW
     # pyHanko's DummyTimeStamper signs with RSA only.
     tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     tsa_cert = (

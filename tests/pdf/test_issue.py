@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 import pytest
+from tests.clock import NOW
 
 from docsec import issue, pdf, seal
 from docsec.errors import ConfigurationError, InputError
@@ -40,7 +41,10 @@ def test_seal_states_module_size_and_digest(world: World, issued: bytes) -> None
     assert declared is not None
     fields = seal.decode_certificate(seal.parse_unverified(declared))
     assert fields.module_size_um == 500
-    data = {**sample(), "layout": {"module_size_um": 500}}
+    data = {
+        **seal.complete_dates(sample(), day=NOW.date()),
+        "layout": {"module_size_um": 500},
+    }
     assert fields.content_digest == seal.content_digest(data)
 
 

@@ -21,6 +21,7 @@ from docsec.seal import (
     build_certificate_seal,
     canonical_json,
     certificate_features,
+    complete_dates,
     content_digest,
     decode_certificate,
     decode_fields,
@@ -208,11 +209,15 @@ def test_missing_fields() -> None:
         "document_number",
         "holder_name",
         "issuing_office",
-        "issue_date",
     ):
         data = {k: v for k, v in BASE.items() if k != key}
         with pytest.raises(InputError, match="lacks"):
             _build(data)
+    # Building fills an open issue date from the signing date; the bare feature
+    # builder still needs it.
+    no_issue = {k: v for k, v in BASE.items() if k != "issue_date"}
+    with pytest.raises(InputError, match="lacks"):
+        certificate_features(no_issue)
     no_birth = {k: v for k, v in BASE.items() if k != "birth_date"}
     with pytest.raises(InputError, match="needs birth_date"):
         _build(no_birth)
@@ -521,3 +526,66 @@ def test_validity_window_tr03171_and_others() -> None:
         encode_unsigned(h2, [Feature(3, b"")]), allow_unsigned=True
     )
     assert validity_window(other) is None
+
+
+# ----------------------------------------------------------------- dates of issue
+
+
+def test_open_dates_are_filled_from_the_day_of_issue() -> None:
+    day = dt.date(2024, 6, 3)
+    data = {k: v for k, v in BASE.items() if k != "issue_date"} | {"valid_for": "P3M"}
+    filled = complete_dates(data, day=day)
+    assert filled["issue_date"] == "2024-06-03"
+    assert filled["valid_until"] == "2024-09-03"
+    assert "valid_for" not in filled
+    assert "valid_for" in data  # the input is not changed
+    assert complete_dates(filled, day=dt.date(2030, 1, 1)) == filled  # idempotent
+    f = decode_certificate(parse_unverified(_build(data)))
+    assert (f.issue_date, f.valid_from, f.valid_until) == (
+        day,
+        day,
+        dt.date(2024, 9, 3),
+    )
+    # The digest covers the dates as signed, not the open form.
+    assert f.content_digest == content_digest(filled)
+
+
+@pytest.mark.parametrize(
+    ("start", "length", "end"),
+    [
+        ("2026-11-30", "P3M", "2027-02-28"),  # clamped to the month's end
+        ("2027-11-30", "P3M", "2028-02-29"),  # leap year
+        ("2024-02-29", "P1Y", "2025-02-28"),
+        ("2026-12-06", "P1M", "2027-01-06"),
+        ("2026-12-06", "P90D", "2027-03-06"),
+        ("2026-12-06", "P2W", "2026-12-20"),
+        ("2026-12-06", "P1Y6M10D", "2028-06-16"),
+    ],
+)
+def test_validity_length(start: str, length: str, end: str) -> None:
+    out = complete_dates(
+        {"issue_date": start, "valid_for": length}, day=dt.date(2000, 1, 1)
+    )
+    assert out["valid_until"] == end
+    # valid_from, when given, is where the length counts from.
+    out = complete_dates(
+        {"issue_date": "1999-01-01", "valid_from": start, "valid_for": length},
+        day=dt.date(2000, 1, 1),
+    )
+    assert out["valid_until"] == end
+
+
+@pytest.mark.parametrize("bad", ["3M", "P", "P3X", "PT3H", "P-1D", 3, None, "P9999Y"])
+def test_bad_validity_length(bad: object) -> None:
+    with pytest.raises(InputError, match="valid_for"):
+        complete_dates({"valid_for": bad}, day=dt.date(2026, 12, 6))
+
+
+def test_validity_length_and_end_are_exclusive() -> None:
+    with pytest.raises(InputError, match="not both"):
+        complete_dates(
+            {"valid_for": "P3M", "valid_until": "2027-01-01"},
+            day=dt.date(2026, 12, 6),
+        )
+    with pytest.raises(InputError, match="complete_dates"):
+        certificate_features({**BASE, "valid_for": "P3M"})

@@ -9,9 +9,10 @@ Certificate data is a JSON object (docs/seal-format.md, "Certificate data")::
       "holder_name": "홍길동",
       "birth_date": "1990-01-31",                        (optional for some kinds)
       "issuing_office": "Seoul Gangnam-gu Office",
-      "issue_date": "2024-05-01",
+      "issue_date": "2024-05-01",                        (optional: the signing date)
       "valid_from": "2024-05-01",                        (optional, default issue_date)
       "valid_until": "2024-08-01",                       (optional for some kinds)
+      "valid_for": "P3M",                                (instead of valid_until)
       "layout": {"module_size_um": 500,
                  "cdp": {"region": [x, y, w, h], "key_id": "<16 hex>"},
                  "watermark": {"region": [x, y, w, h], "key_id": "<16 hex>"}},
@@ -52,6 +53,7 @@ __all__ = [
     "build_certificate_seal",
     "canonical_json",
     "certificate_features",
+    "complete_dates",
     "content_digest",
     "decode_certificate",
     "load_certificate_data",
@@ -91,6 +93,8 @@ _REGION_KEYS = frozenset({"region", "key_id"})
 _DOC_NUMBER = re.compile(r"[0-9A-Z]{1,30}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
+# ISO 8601 durations of whole years, months, weeks and days (P3M, P1Y6M, P90D, P2W).
+_DURATION = re.compile(r"P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,3})W)?(?:(\d{1,5})D)?")
 # A Korean resident registration number: YYMMDD-SNNNNNN, 13 digits, dash optional.
 _RRN = re.compile(r"(?<!\d)\d{6}-?\d{7}(?!\d)")
 _MAX_SAFE_INT = 2**53 - 1  # RFC 8785 / I-JSON: integers exact in IEEE 754 doubles
@@ -244,6 +248,85 @@ def load_certificate_data(raw: bytes | str) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------------------------
+# Dates relative to the day of issue
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    # Calendar months; the day is clamped to the target month's end (Jan 31 + 1
+    # month = Feb 28/29), as validity periods "of three months" are counted.
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _add_duration(day: dt.date, text: object) -> dt.date:
+    match = _DURATION.fullmatch(text) if isinstance(text, str) else None
+    if match is None or text == "P":
+        raise InputError(
+            f"valid_for: expected an ISO 8601 duration such as P3M, P1Y or P90D, "
+            f"got {text!r}"
+        )
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    try:
+        out = _add_months(day, 12 * years + months)
+        return out + dt.timedelta(weeks=weeks, days=days)
+    except (ValueError, OverflowError) as exc:
+        raise InputError(f"valid_for: {text!r} reaches past the calendar") from exc
+
+
+def complete_dates(data: Mapping[str, object], *, day: dt.date) -> dict[str, object]:
+    """Return certificate data with the dates that depend on the day of issue filled.
+
+    Certificate data may leave ``issue_date`` out (it becomes ``day``) and give the
+    validity as a length, ``valid_for`` (ISO 8601: ``"P3M"``, ``"P1Y"``, ``"P90D"``),
+    instead of a ``valid_until`` date: ``valid_until`` becomes ``valid_from`` (or the
+    issue date) plus that length. Sample and template data thus never carry a date
+    that will pass. Data that already has its dates is returned unchanged (as a new
+    dict), so the call is idempotent.
+
+    Parameters
+    ----------
+    data : Mapping
+        Certificate data (see the module docstring).
+    day : datetime.date
+        The day of issue (the seal's signing date).
+
+    Returns
+    -------
+    dict
+        The data with ``issue_date`` set and ``valid_for`` replaced by
+        ``valid_until``.
+
+    Raises
+    ------
+    InputError
+        A malformed ``valid_for``, or both ``valid_for`` and ``valid_until``.
+
+    Examples
+    --------
+    >>> out = complete_dates({"valid_for": "P3M"}, day=dt.date(2026, 11, 30))
+    >>> out["issue_date"], out["valid_until"]
+    ('2026-11-30', '2027-02-28')
+    """
+    if not isinstance(data, Mapping):
+        raise InputError("certificate data must be a mapping")
+    out = dict(data)
+    if out.get("issue_date") is None:
+        out["issue_date"] = day.isoformat()
+    if "valid_for" in out:
+        length = out.pop("valid_for")
+        if out.get("valid_until") is not None:
+            raise InputError("give valid_until or valid_for, not both")
+        start = _date(out, "valid_from") or _date(out, "issue_date")
+        if start is None:  # pragma: no cover - issue_date was set above
+            raise InputError("issue_date is required")
+        out["valid_until"] = _add_duration(start, length).isoformat()
+    return out
+
+
+# --------------------------------------------------------------------------------------
 # Building a seal
 
 
@@ -368,6 +451,11 @@ def certificate_features(
     normalised = _normalise(data, "$")
     if not isinstance(normalised, dict):  # pragma: no cover - Mapping stays dict
         raise InputError("certificate data must be a mapping")
+    if "valid_for" in normalised:
+        raise InputError(
+            "valid_for is resolved at issuing: call complete_dates() with the day of "
+            "issue first"
+        )
     unknown = set(normalised) - _TOP_KEYS
     if unknown:
         raise InputError(
@@ -467,7 +555,9 @@ def build_certificate_seal(
     KeyMaterialError
         The key's curve is not supported.
     """
-    profile, issue_date, features = certificate_features(data)
+    profile, issue_date, features = certificate_features(
+        complete_dates(data, day=signature_date)
+    )
     header = make_header(
         issuing_country=issuing_country,
         signer_identifier=signer_identifier,
