@@ -268,6 +268,20 @@ def test_verify_raw_never_raises_on_bad_signatures() -> None:
         assert vk.verify_raw(b"m", bad) is False
 
 
+def test_verify_der_uses_the_named_hash() -> None:
+    # X.509 signatures name their hash; on P-256 a SHA-384 one must verify too.
+    key = generate_signing_key()
+    vk = VerifyingKey.from_public_key(key.public_key())
+    der = key.sign(b"tbs", ec.ECDSA(hashes.SHA384()))
+    assert vk.verify_der(b"tbs", der, hash_name="sha384") is True
+    assert vk.verify_der(b"tbs", der, hash_name="sha256") is False
+    assert vk.verify_der(b"other", der, hash_name="sha384") is False
+    for bad in (b"", b"\x30\x00", der[:-1], encode_dss_signature(1 << 300, 1)):
+        assert vk.verify_der(b"tbs", bad, hash_name="sha384") is False
+    with pytest.raises(KeyMaterialError, match="hash"):
+        vk.verify_der(b"tbs", der, hash_name="md5")
+
+
 def test_from_spki_der_errors() -> None:
     with pytest.raises(KeyMaterialError):
         VerifyingKey.from_spki_der(b"\x30\x00")

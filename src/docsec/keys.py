@@ -537,6 +537,56 @@ class VerifyingKey:
             return False
         return True
 
+    def verify_der(self, data: bytes, signature: bytes, *, hash_name: str) -> bool:
+        """Check a DER ``ECDSA-Sig-Value`` over ``data`` with a named hash.
+
+        X.509 certificates and CRLs carry DER signatures and name their hash in the
+        signature algorithm (``ecdsa-with-SHA256`` also on a 224-bit curve), unlike
+        seals, whose hash follows the curve size (:meth:`verify_raw`).
+
+        Parameters
+        ----------
+        data : bytes
+            The signed bytes (a ``tbsCertificate`` or ``tbsCertList``).
+        signature : bytes
+            DER ``SEQUENCE {r INTEGER, s INTEGER}``.
+        hash_name : {"sha224", "sha256", "sha384", "sha512"}
+            The hash the signature algorithm names.
+
+        Returns
+        -------
+        bool
+            True only for a valid signature; a malformed or wrong one gives False.
+
+        Raises
+        ------
+        KeyMaterialError
+            If ``hash_name`` is not one of the SHA-2 hashes above (the signature
+            cannot be checked, which is not the same as a bad signature).
+        """
+        if hash_name not in _HASHES:
+            raise KeyMaterialError(f"unsupported signature hash {hash_name!r}")
+        try:
+            r, s = decode_dss_signature(signature)
+        except ValueError:
+            return False
+        size = (self.key_size + 7) // 8
+        if not (0 < r < 1 << (8 * size) and 0 < s < 1 << (8 * size)):
+            return False
+        if self._pure is not None:
+            curve, point = self._pure
+            raw = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+            return _ecverify.verify(curve, point, data, raw, hash_name)
+        if self._public_key is None:  # pragma: no cover - constructors set one
+            return False
+        try:
+            self._public_key.verify(
+                encode_dss_signature(r, s), data, ec.ECDSA(_HASHES[hash_name]())
+            )
+        except InvalidSignature:
+            return False
+        return True
+
 
 # --------------------------------------------------------------------------------------
 # Secret keys (watermark, copy-detection pattern)

@@ -711,6 +711,8 @@ def _validation_context(
         kwargs["moment"] = at
     return ValidationContext(
         trust_roots=roots,
+        # The trust folder's intermediates/ build paths (never trusted alone).
+        other_certs=[_asn1_cert(c) for c in trust.intermediates],
         allow_fetching=False,
         crls=crls,
         revocation_mode="soft-fail",

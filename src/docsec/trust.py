@@ -1,11 +1,13 @@
 """X.509 certificates for seal issuers: creation, trust store, chain and revocation.
 
-The PKI is deliberately shallow, like an ICAO country-signing PKI: a country (or
-ministry) root CA signs office signing certificates, and a seal names its signer by
-*signer identifier* (subject ``C`` + subject ``CN``, e.g. ``"KRGN"``) and
-*certificate reference* (the serial number in hexadecimal). A :class:`TrustStore` is a
-folder of certificates and CRLs chosen by the verifier; no system store is ever used
-and nothing is fetched from the network (no OCSP, no AIA).
+The PKI is shallow, like an ICAO country-signing PKI: a country (or ministry) root
+CA signs office signing certificates (possibly through intermediate CAs), and a seal
+names its signer by *signer identifier* (subject ``C`` + subject ``CN``, e.g.
+``"KRGN"``) and *certificate reference* (the serial number in hexadecimal, or another
+of the :data:`REFERENCE_FORMS`). A :class:`TrustStore` is a folder of trust anchors,
+path material and CRLs chosen by the verifier; paths and CRLs are validated per
+RFC 5280 with pyhanko-certvalidator. No system store is ever used and nothing is
+fetched from the network (no OCSP, no AIA).
 
 Examples
 --------
@@ -30,10 +32,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
 import secrets
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,7 +45,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 from cryptography.hazmat.primitives.asymmetric.types import (
@@ -49,21 +53,31 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     CertificatePublicKeyTypes,
 )
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from docsec.errors import ConfigurationError, KeyMaterialError
 
 __all__ = [
     "DOCUMENT_SIGNING_OID",
+    "REFERENCE_FORMS",
+    "REVOCATION_REASONS",
+    "UNDECIDABLE_REASONS",
     "CertificateValidation",
     "DemoWorld",
+    "RevokedCertificate",
     "TrustStore",
     "certificate_reference",
     "create_crl",
     "create_issuer_certificate",
     "create_root_ca",
+    "crl_entries",
+    "export_bundle",
     "load_certificate",
+    "load_crl",
+    "reissue_crl",
     "save_certificate",
+    "save_crl",
     "signer_identifier",
     "write_demo_world",
 ]
@@ -316,57 +330,221 @@ def create_issuer_certificate(
     return builder.sign(root_key, _signature_hash(root_key))
 
 
+# -------------------------------------------------------------- revocation lists
+
+#: Revocation reasons an office can state (RFC 5280 section 5.3.1), by CLI name.
+REVOCATION_REASONS: dict[str, x509.ReasonFlags] = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "key-compromise": x509.ReasonFlags.key_compromise,
+    "ca-compromise": x509.ReasonFlags.ca_compromise,
+    "affiliation-changed": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation-of-operation": x509.ReasonFlags.cessation_of_operation,
+    "certificate-hold": x509.ReasonFlags.certificate_hold,
+    "privilege-withdrawn": x509.ReasonFlags.privilege_withdrawn,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RevokedCertificate:
+    """One entry of a CRL: a serial number, when it was revoked and why."""
+
+    serial: int
+    revoked_at: datetime
+    reason: x509.ReasonFlags | None = None
+
+
+def _entry(item: RevokedCertificate | tuple[int, datetime]) -> RevokedCertificate:
+    if isinstance(item, RevokedCertificate):
+        return item
+    serial, when = item
+    return RevokedCertificate(serial, when)
+
+
 def create_crl(
     *,
     root_cert: x509.Certificate,
     root_key: CertificateIssuerPrivateKeyTypes,
-    revoked: Iterable[tuple[int, datetime]],
+    revoked: Iterable[RevokedCertificate | tuple[int, datetime]],
     last_update: datetime,
     next_update: datetime,
+    crl_number: int | None = None,
 ) -> x509.CertificateRevocationList:
-    """Create a CRL issued by the root.
+    """Create a complete CRL issued by a CA (a root or an intermediate).
 
     Parameters
     ----------
     root_cert, root_key
-        The root CA certificate and its private key.
-    revoked : iterable of (int, datetime)
-        Serial numbers with their timezone-aware revocation dates (may be empty).
+        The issuing CA's certificate and its private key.
+    revoked : iterable of RevokedCertificate or (int, datetime)
+        Serial numbers with their timezone-aware revocation dates and optional
+        reasons (may be empty).
     last_update, next_update : datetime
         Timezone-aware ``thisUpdate`` and ``nextUpdate``.
+    crl_number : int, optional
+        The CRLNumber; by default ``last_update`` in Unix seconds, so later CRLs
+        have higher numbers.
 
     Returns
     -------
     cryptography.x509.CertificateRevocationList
-        With a CRLNumber (``last_update`` in Unix seconds, so later CRLs have higher
-        numbers) and an AuthorityKeyIdentifier.
+        With a CRLNumber and an AuthorityKeyIdentifier; entries with a reason
+        other than ``unspecified`` carry a CRLReason extension (RFC 5280 section
+        5.3.1 says to leave ``unspecified`` out).
 
     Raises
     ------
     ConfigurationError
-        If a date is naive or ``next_update`` is not after ``last_update``.
+        If a date is naive, ``next_update`` is not after ``last_update``, a serial
+        is not positive, or a serial is listed twice.
     """
     _check_aware("last_update", last_update)
     _check_aware("next_update", next_update)
     if next_update <= last_update:
         raise ConfigurationError("next_update must be after last_update")
+    number = int(last_update.timestamp()) if crl_number is None else crl_number
+    if number < 0:
+        raise ConfigurationError("crl_number must not be negative")
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(root_cert.subject)
         .last_update(last_update)
         .next_update(next_update)
-        .add_extension(x509.CRLNumber(int(last_update.timestamp())), critical=False)
+        .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(_authority_key_id(root_cert, root_key), critical=False)
     )
-    for serial, when in revoked:
-        _check_aware("revocation date", when)
-        builder = builder.add_revoked_certificate(
+    seen: set[int] = set()
+    for item in revoked:
+        entry = _entry(item)
+        _check_aware("revocation date", entry.revoked_at)
+        if entry.serial < 1:
+            raise ConfigurationError(f"serial {entry.serial} is not positive")
+        if entry.serial in seen:
+            raise ConfigurationError(f"serial {entry.serial:X} is listed twice")
+        seen.add(entry.serial)
+        revoked_builder = (
             x509.RevokedCertificateBuilder()
-            .serial_number(serial)
-            .revocation_date(when)
-            .build()
+            .serial_number(entry.serial)
+            .revocation_date(entry.revoked_at)
         )
+        if entry.reason not in (None, x509.ReasonFlags.unspecified):
+            revoked_builder = revoked_builder.add_extension(
+                x509.CRLReason(entry.reason), critical=False
+            )
+        builder = builder.add_revoked_certificate(revoked_builder.build())
     return builder.sign(root_key, _signature_hash(root_key))
+
+
+def crl_entries(crl: x509.CertificateRevocationList) -> list[RevokedCertificate]:
+    """Return the entries of a CRL (reason None when it states none).
+
+    Raises
+    ------
+    KeyMaterialError
+        If an entry cannot be parsed (e.g. a duplicated entry extension).
+    """
+    out = []
+    try:
+        for entry in crl:
+            reason: x509.ReasonFlags | None = None
+            with contextlib.suppress(x509.ExtensionNotFound):
+                reason = entry.extensions.get_extension_for_class(
+                    x509.CRLReason
+                ).value.reason
+            out.append(
+                RevokedCertificate(
+                    entry.serial_number, entry.revocation_date_utc, reason
+                )
+            )
+    except (ValueError, x509.DuplicateExtension) as exc:
+        raise KeyMaterialError(f"cannot read the CRL's entries: {exc}") from exc
+    return out
+
+
+def _crl_number(crl: x509.CertificateRevocationList) -> int | None:
+    try:
+        return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    except (x509.ExtensionNotFound, ValueError, x509.DuplicateExtension):
+        return None
+
+
+def _crl_signed_by(crl: x509.CertificateRevocationList, cert: x509.Certificate) -> bool:
+    if not _names_equal(crl.issuer, cert.subject):
+        return False
+    try:
+        key = cert.public_key()
+        # public_key() may return X25519/X448 keys, which cannot sign;
+        # is_signature_valid raises TypeError for them.
+        return crl.is_signature_valid(key)  # type: ignore[arg-type]
+    except (UnsupportedAlgorithm, TypeError, ValueError):
+        return False
+
+
+def reissue_crl(
+    previous: x509.CertificateRevocationList,
+    *,
+    root_cert: x509.Certificate,
+    root_key: CertificateIssuerPrivateKeyTypes,
+    add: Iterable[RevokedCertificate] = (),
+    last_update: datetime,
+    next_update: datetime,
+) -> x509.CertificateRevocationList:
+    """Issue the next CRL of a CA: the previous entries, plus ``add``.
+
+    An office re-issues its CRL before each ``nextUpdate`` (verifiers stop using a
+    stale one) and whenever it revokes a certificate.
+
+    Parameters
+    ----------
+    previous : CertificateRevocationList
+        The CA's current CRL; its signature is checked against ``root_cert``.
+    root_cert, root_key
+        The issuing CA.
+    add : iterable of RevokedCertificate
+        New entries (serials not already listed).
+    last_update, next_update : datetime
+        Timezone-aware ``thisUpdate`` (not before the previous one) and
+        ``nextUpdate``.
+
+    Returns
+    -------
+    cryptography.x509.CertificateRevocationList
+        With a CRLNumber higher than the previous one.
+
+    Raises
+    ------
+    KeyMaterialError
+        If ``previous`` was not issued by ``root_cert``.
+    ConfigurationError
+        Naive or backward dates, or a serial that is already listed.
+    """
+    _check_aware("last_update", last_update)
+    if not _crl_signed_by(previous, root_cert):
+        raise KeyMaterialError(
+            "the current CRL was not issued by this CA certificate "
+            f"({root_cert.subject.rfc4514_string()})"
+        )
+    if last_update < previous.last_update_utc:
+        raise ConfigurationError(
+            f"the new CRL would predate the current one "
+            f"({previous.last_update_utc.isoformat()})"
+        )
+    entries = crl_entries(previous)
+    listed = {e.serial for e in entries}
+    for entry in add:
+        if entry.serial in listed:
+            raise ConfigurationError(f"serial {entry.serial:X} is already revoked")
+        listed.add(entry.serial)
+        entries.append(entry)
+    number = max((_crl_number(previous) or 0) + 1, int(last_update.timestamp()))
+    return create_crl(
+        root_cert=root_cert,
+        root_key=root_key,
+        revoked=entries,
+        last_update=last_update,
+        next_update=next_update,
+        crl_number=number,
+    )
 
 
 # ---------------------------------------------------------------- certificate files
@@ -408,6 +586,43 @@ def save_certificate(path: str | Path, cert: x509.Certificate) -> None:
         raise KeyMaterialError(f"cannot write certificate file {path}: {exc}") from exc
 
 
+def load_crl(path: str | Path) -> x509.CertificateRevocationList:
+    """Load one CRL from a PEM or DER file.
+
+    Raises
+    ------
+    KeyMaterialError
+        If the file cannot be read or holds no readable CRL.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KeyMaterialError(f"cannot read CRL file {path}: {exc}") from exc
+    _, crls = _parse_trust_file(path, data, crl_file=b"-----BEGIN " not in data)
+    if not crls:
+        raise KeyMaterialError(f"{path} holds no CRL")
+    return crls[0]
+
+
+def save_crl(path: str | Path, crl: x509.CertificateRevocationList) -> None:
+    """Write a CRL as PEM, replacing the file atomically (CRLs are re-issued in place).
+
+    Raises
+    ------
+    KeyMaterialError
+        If the file cannot be written.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        tmp.write_bytes(crl.public_bytes(Encoding.PEM))
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KeyMaterialError(f"cannot write CRL file {path}: {exc}") from exc
+
+
 # ------------------------------------------------------------------ seal signer names
 
 
@@ -444,17 +659,61 @@ def certificate_reference(cert: x509.Certificate) -> str:
     """Return the seal certificate reference: the serial number in upper-case hex.
 
     A serial of 39 (0x27), as in the BSI test certificate ``DETS27``, gives ``"27"``.
+    This is the form docsec writes (ICAO 9303-13); :meth:`TrustStore.find_signer`
+    also resolves the others (see :data:`REFERENCE_FORMS`). A negative serial
+    (which RFC 5280 forbids) gives a leading ``-``, which no seal reference has.
     """
-    return format(cert.serial_number, "X")
+    return format(_serial_number(cert), "X")
 
 
-# find_signer's parameters shadow the public names.
-_identifier_of = signer_identifier
-_reference_of = certificate_reference
+def _serial_number(cert: x509.Certificate) -> int:
+    with warnings.catch_warnings():
+        # cryptography warns on negative serials (RFC 5280 forbids them, old CAs
+        # wrote them); they are handled here, so the warning says nothing new.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return cert.serial_number
+
+
+#: The signer-certificate reference forms :meth:`TrustStore.find_signer` resolves.
+REFERENCE_FORMS = (
+    # ICAO Doc 9303-13 header v3 (5 characters, zero-padded) and v4 (any length),
+    # BSI TR-03137: the signer certificate's serial number in hex.
+    "serial",
+    # The hex digest of the whole DER certificate, SHA-1 (40 characters), SHA-224
+    # (56), SHA-256 (64), SHA-384 (96) or SHA-512 (128): a reference derived from
+    # the certificate itself, as the 40-character DEZV references of early BSI
+    # TR-03171 writers are shaped.
+    "certificate-digest",
+    # BSI TR-03171 (v0.8, section 2.2): signer DEZV and a reference that the
+    # central certificate registry assigns (a UUIDv4 in 32 hex characters). It
+    # cannot be derived from the certificate: the verifier stores the
+    # certificate with it (TrustStore ``references=``, or a trust-folder file
+    # named ``DEZV_<reference>.pem``).
+    "registered",
+)
+
+_DIGESTS = {40: "sha1", 56: "sha224", 64: "sha256", 96: "sha384", 128: "sha512"}
+_HEX = re.compile(r"[0-9A-F]+")
+_REFERENCE_FILE = re.compile(r"(?P<ident>[A-Z0-9]{4})_(?P<ref>[0-9A-Fa-f]{1,255})")
 
 
 def _normalise_reference(reference: str) -> str:
     return reference.strip().upper().lstrip("0") or "0"
+
+
+def _names_equal(a: x509.Name, b: x509.Name) -> bool:
+    """Compare names per RFC 5280 section 7.1 (case and whitespace folded)."""
+    if a == b:
+        return True
+    import asn1crypto.x509 as asn1_x509  # type: ignore[import-untyped]
+
+    try:
+        return bool(
+            asn1_x509.Name.load(a.public_bytes())
+            == asn1_x509.Name.load(b.public_bytes())
+        )
+    except (ValueError, TypeError):
+        return False
 
 
 # ---------------------------------------------------------------------- trust store
@@ -464,6 +723,11 @@ def _fingerprint(cert: x509.Certificate) -> str:
     return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()[:16]
 
 
+#: Reason codes that say the verifier lacks what it needs to decide (an issuer it
+#: does not hold, an algorithm it cannot check), not that something is wrong.
+UNDECIDABLE_REASONS = frozenset({"untrusted-issuer", "unsupported-algorithm"})
+
+
 @dataclass(frozen=True, slots=True)
 class CertificateValidation:
     """The separate results of validating a signer certificate at one time.
@@ -471,30 +735,46 @@ class CertificateValidation:
     Attributes
     ----------
     chain_ok : bool
-        The certificate is a trust anchor itself, or a trust anchor that is a CA
-        allowed to sign certificates verifiably signed it.
+        The certificate is a trust anchor itself, or a path from it to a trust
+        anchor that may issue certificates passed RFC 5280 validation
+        (signatures, basic constraints and pathLenConstraint, keyCertSign, name
+        chaining, unknown critical extensions), checked at a moment inside every
+        validity period of the path; and the certificate has no critical extension
+        docsec does not know.
     valid_at : bool
         Every certificate in :attr:`path` was within its validity period at ``at``.
     key_usage_ok : bool
         The certificate is not a CA and, if it has a KeyUsage extension, allows
         digitalSignature (no KeyUsage means unrestricted, RFC 5280 §4.2.1.3).
     revoked : bool or None
-        True if a CRL from the issuer lists the certificate, False if at least one
-        such CRL exists and none lists it, None if no CRL from the issuer (verified
-        against the issuer's key, issuer name matching) is in the store.
-        A listed certificate counts as revoked *whatever its revocation date*: ``at``
-        is the seal's own signing date, written with the very key that revocation
-        distrusts, so a seal "signed before revocation" cannot be told from a
-        back-dated forgery. Issuers should let retired certificates expire rather
-        than revoke them.
+        True if a usable CRL lists the certificate or a CA of its path; False if
+        usable CRLs cover every non-anchor certificate of the path and list none;
+        None if that is unknown (no CRL, or only CRLs that are stale, not yet
+        valid, delta-only, out of scope, with unknown critical extensions, or not
+        verifiable). A CRL is usable when it is signed by a CA entitled to sign
+        CRLs (cRLSign) for the issuer, its thisUpdate is not after ``at`` and its
+        nextUpdate (plus the store's ``crl_grace``) not before ``at``.
+        A listed certificate counts as revoked *whatever its revocation date*:
+        ``at`` is the seal's own signing date, written with the very key that
+        revocation distrusts, so a seal "signed before revocation" cannot be told
+        from a back-dated forgery. Issuers should let retired certificates expire
+        rather than revoke them.
     reasons : tuple of str
-        Machine-readable codes, in order of discovery: ``"untrusted-issuer"``,
-        ``"unsupported-curve"`` (an issuer's key that cryptography cannot use, so
-        the chain cannot be checked), ``"certificate-expired"``,
-        ``"certificate-not-yet-valid"``, ``"key-usage"``, ``"malformed-certificate"``,
-        ``"revoked"``, ``"crl-missing"`` (informational unless a CRL is required).
+        Machine-readable codes, in order of discovery. Chain: ``untrusted-issuer``
+        (no trust anchor issued it), ``unsupported-algorithm`` (a signature on the
+        path nobody here can check), ``bad-certificate-signature``,
+        ``path-length-exceeded``, ``issuer-not-a-ca``,
+        ``unknown-critical-extension``, ``weak-algorithm``, ``invalid-path``;
+        time: ``certificate-expired``, ``certificate-not-yet-valid``; use:
+        ``key-usage``, ``malformed-certificate``; revocation: ``revoked``,
+        ``crl-missing``, ``crl-unusable`` (the last two informational unless a CRL
+        is required). :data:`UNDECIDABLE_REASONS` are the codes that are not
+        evidence against the certificate.
     path : tuple of Certificate
-        The certificate first, then its issuing anchor if one was used.
+        The certificate first, then the certificates up to its anchor, when a CA
+        path was used.
+    detail : str
+        A human-readable account of the first problem (empty when none).
     """
 
     chain_ok: bool
@@ -503,6 +783,7 @@ class CertificateValidation:
     revoked: bool | None
     reasons: tuple[str, ...]
     path: tuple[x509.Certificate, ...]
+    detail: str = ""
 
     def ok(self, *, require_crl: bool) -> bool:
         """Return True if the certificate may be trusted for a signature.
@@ -510,8 +791,8 @@ class CertificateValidation:
         Parameters
         ----------
         require_crl : bool
-            If True, a CRL from the issuer must be present and not list the
-            certificate (``revoked is False``). If False, a missing CRL
+            If True, usable CRLs must cover the path and not list it
+            (``revoked is False``). If False, unknown revocation
             (``revoked is None``) is accepted. A revoked certificate fails either
             way. There is no default: the caller states its revocation policy.
         """
@@ -546,14 +827,6 @@ def _can_sign_certificates(cert: x509.Certificate) -> bool:
         return False
 
 
-def _can_sign_crls(cert: x509.Certificate) -> bool:
-    try:
-        usage = _key_usage(cert)
-    except (ValueError, x509.DuplicateExtension):
-        return False
-    return usage is None or usage.crl_sign
-
-
 def _authority_key_identifier(cert: x509.Certificate) -> bytes | None:
     try:
         aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
@@ -570,99 +843,161 @@ def _subject_key_identifier(cert: x509.Certificate) -> bytes | None:
     return ski.value.digest
 
 
-def _crl_authority_key_identifier(crl: x509.CertificateRevocationList) -> bytes | None:
-    try:
-        aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
-    except (x509.ExtensionNotFound, ValueError, x509.DuplicateExtension):
-        return None
-    return aki.value.key_identifier
+def _der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(Encoding.DER)
+
+
+def _unique(certs: Iterable[x509.Certificate]) -> dict[bytes, x509.Certificate]:
+    unique: dict[bytes, x509.Certificate] = {}
+    for cert in certs:
+        unique.setdefault(_der(cert), cert)
+    return unique
 
 
 class TrustStore:
-    """Trust anchors and revocation lists chosen by the verifier.
+    """Trust anchors, path material and revocation lists chosen by the verifier.
 
-    Every certificate in the store is a trust anchor: an office certificate placed
-    here is trusted on its own (for foreign signers whose root is not at hand), and a
-    root CA here vouches for the certificates it signs. Build one with :meth:`load`
-    or :meth:`from_certificates`. Paths are at most two long (anchor CA → signer).
+    Every *anchor* is trusted: an office certificate placed here is trusted on its
+    own (for foreign signers whose root is not at hand), and a root or
+    intermediate CA here vouches for the certificates it verifiably signs, within
+    its own validity, pathLenConstraint and key usage. *Intermediates* (a trust
+    folder's ``intermediates/`` sub-folder, or certificates embedded in a PDF
+    signature) are only path material: they are trusted through a valid path to
+    an anchor, never on their own. Paths are validated with pyhanko-certvalidator
+    (RFC 5280). Build a store with :meth:`load` or :meth:`from_certificates`.
+
+    Parameters
+    ----------
+    anchors : sequence of Certificate
+        Trust anchors (at least one).
+    crls : sequence of CertificateRevocationList
+        CRLs; each is verified and judged when used.
+    intermediates : sequence of Certificate
+        Untrusted path material: intermediate CAs and office certificates.
+    references : iterable of (str, str, Certificate)
+        Registered references (signer identifier, certificate reference,
+        certificate), as BSI TR-03171's certificate registry assigns them.
+    crl_grace : timedelta
+        How long after its nextUpdate a CRL is still used (default: not at all).
     """
 
-    __slots__ = ("_anchor_ders", "_anchors", "_crls")
+    __slots__ = (
+        "_anchor_ders",
+        "_anchors",
+        "_crl_grace",
+        "_crls",
+        "_intermediates",
+        "_references",
+    )
 
     def __init__(
         self,
         anchors: Sequence[x509.Certificate],
         crls: Sequence[x509.CertificateRevocationList],
+        intermediates: Sequence[x509.Certificate] = (),
+        *,
+        references: Iterable[tuple[str, str, x509.Certificate]] = (),
+        crl_grace: timedelta = timedelta(0),
     ) -> None:
-        unique: dict[bytes, x509.Certificate] = {}
-        for cert in anchors:
-            unique.setdefault(cert.public_bytes(Encoding.DER), cert)
+        unique = _unique(anchors)
         if not unique:
             raise KeyMaterialError(
                 "no trust anchors: the trust store holds no certificate"
             )
+        if crl_grace < timedelta(0):
+            raise ConfigurationError("crl_grace must not be negative")
         self._anchors = tuple(unique.values())
         self._anchor_ders = frozenset(unique)
+        self._intermediates = tuple(
+            c for d, c in _unique(intermediates).items() if d not in unique
+        )
         self._crls = tuple(crls)
+        self._crl_grace = crl_grace
+        registered: list[tuple[str, str, x509.Certificate]] = []
+        for ident, ref, cert in references:
+            ref_norm = _normalise_reference(ref)
+            if len(ident.strip()) != 4 or not _HEX.fullmatch(ref_norm):
+                raise ConfigurationError(
+                    f"a registered reference is a 4-character signer identifier "
+                    f"and a hex reference, got {ident!r} / {ref!r}"
+                )
+            registered.append((ident.strip().upper(), ref_norm, cert))
+        self._references = tuple(registered)
 
     @classmethod
     def from_certificates(
         cls,
         certs: Iterable[x509.Certificate],
         crls: Iterable[x509.CertificateRevocationList] = (),
+        intermediates: Iterable[x509.Certificate] = (),
+        *,
+        references: Iterable[tuple[str, str, x509.Certificate]] = (),
+        crl_grace: timedelta = timedelta(0),
     ) -> TrustStore:
-        """Build a store from certificates (all trust anchors) and CRLs.
+        """Build a store from anchors, CRLs and untrusted intermediates.
 
         Raises
         ------
         KeyMaterialError
             If ``certs`` is empty.
+        ConfigurationError
+            A malformed registered reference or a negative ``crl_grace``.
         """
-        return cls(list(certs), list(crls))
+        return cls(
+            list(certs),
+            list(crls),
+            list(intermediates),
+            references=references,
+            crl_grace=crl_grace,
+        )
 
     @classmethod
-    def load(cls, directory: str | Path) -> TrustStore:
-        """Load every certificate and CRL placed directly in ``directory``.
+    def load(
+        cls, directory: str | Path, *, crl_grace: timedelta = timedelta(0)
+    ) -> TrustStore:
+        """Load a trust folder.
 
-        Certificates come from ``*.pem``, ``*.crt``, ``*.cer`` and ``*.der`` files,
-        PEM (possibly several blocks per file) or DER; CRLs from ``*.crl`` files (PEM
-        or DER) and from ``X509 CRL`` blocks in any PEM file. Other files and
-        sub-folders are ignored; other PEM blocks (a misplaced key, say) are skipped
-        with a warning in the log. Public keys are not loaded here, so certificates
-        on curves cryptography lacks still load.
+        Certificates placed directly in ``directory`` are trust anchors;
+        certificates in its ``intermediates/`` sub-folder are path material only
+        (intermediate CAs and office certificates, trusted through a path to an
+        anchor). Certificates come from ``*.pem``, ``*.crt``, ``*.cer`` and
+        ``*.der`` files, PEM (possibly several blocks per file) or DER; CRLs from
+        ``*.crl`` files (PEM or DER) and from ``X509 CRL`` blocks in any PEM file,
+        in either folder. A certificate file named ``<signer identifier>_<hex
+        reference>`` (e.g. ``DEZV_00112233445566778899AABBCCDDEEFF.pem``) registers
+        that reference for its one certificate (BSI TR-03171). Other files and
+        sub-folders are ignored; other PEM blocks (a misplaced key, say) are
+        skipped with a warning in the log. Public keys are not loaded here, so
+        certificates on curves cryptography lacks still load.
 
         Raises
         ------
         KeyMaterialError
             If the folder is missing, a certificate or CRL file cannot be parsed
-            (the message names the file), or no certificate was found.
+            (the message names the file), a reference file holds several
+            certificates, or no anchor was found.
         """
         folder = Path(directory)
         if not folder.is_dir():
             raise KeyMaterialError(f"trust store {folder} is not a folder")
-        certs: list[x509.Certificate] = []
-        crls: list[x509.CertificateRevocationList] = []
-        for path in sorted(folder.iterdir()):
-            suffix = path.suffix.lower()
-            if path.name.startswith(".") or not path.is_file():
-                continue
-            if suffix not in (*_CERT_SUFFIXES, ".crl"):
-                logger.debug("trust store: ignoring %s", path.name)
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise KeyMaterialError(f"cannot read trust store file {path}") from exc
-            file_certs, file_crls = _parse_trust_file(
-                path, data, crl_file=suffix == ".crl"
-            )
-            certs.extend(file_certs)
-            crls.extend(file_crls)
-        if not certs:
+        anchors, crls, references = _load_folder(folder)
+        intermediates: list[x509.Certificate] = []
+        sub = folder / "intermediates"
+        if sub.is_dir():
+            intermediates, sub_crls, sub_refs = _load_folder(sub)
+            crls.extend(sub_crls)
+            references.extend(sub_refs)
+        if not anchors:
             raise KeyMaterialError(f"no trust anchors: {folder} holds no certificate")
-        store = cls(certs, crls)
+        store = cls(
+            anchors, crls, intermediates, references=references, crl_grace=crl_grace
+        )
         logger.debug(
-            "trust store %s: %d anchors, %d CRLs", folder, len(store.anchors), len(crls)
+            "trust store %s: %d anchors, %d intermediates, %d CRLs",
+            folder,
+            len(store.anchors),
+            len(store.intermediates),
+            len(crls),
         )
         return store
 
@@ -672,46 +1007,96 @@ class TrustStore:
         return self._anchors
 
     @property
+    def intermediates(self) -> tuple[x509.Certificate, ...]:
+        """The untrusted path material (never an anchor as well)."""
+        return self._intermediates
+
+    @property
     def crls(self) -> tuple[x509.CertificateRevocationList, ...]:
         """All CRLs in the store (verified only when used)."""
         return self._crls
 
+    @property
+    def crl_grace(self) -> timedelta:
+        """How long after its nextUpdate a CRL is still used."""
+        return self._crl_grace
+
     def __repr__(self) -> str:
-        return f"TrustStore(anchors={len(self._anchors)}, crls={len(self._crls)})"
+        extra = f", intermediates={len(self._intermediates)}" * bool(
+            self._intermediates
+        )
+        return (
+            f"TrustStore(anchors={len(self._anchors)}{extra}, crls={len(self._crls)})"
+        )
+
+    def is_anchor(self, cert: x509.Certificate) -> bool:
+        """Return whether ``cert`` itself is a trust anchor of this store."""
+        return _der(cert) in self._anchor_ders
 
     def find_signer(
-        self, signer_identifier: str, certificate_reference: str
+        self,
+        signer_identifier: str,
+        certificate_reference: str,
+        *,
+        extra: Iterable[x509.Certificate] = (),
     ) -> list[x509.Certificate]:
-        """Return the anchors that a seal's signer identifier and reference name.
+        """Return the certificates a seal's signer identifier and reference name.
 
-        A match has subject C + CN equal to ``signer_identifier`` and a serial whose
-        hex equals ``certificate_reference``, both compared case-insensitively and
-        the reference without leading zeros. Certificates that do not name a seal
-        signer are skipped.
+        Anchors come first, then intermediates, then ``extra`` (e.g. the
+        certificates embedded in a PDF's signature). Only anchors are trusted as
+        they are: the others must pass :meth:`validate`. Every form of
+        :data:`REFERENCE_FORMS` is resolved:
+
+        - serial: subject C + CN equal to ``signer_identifier`` and a serial whose
+          hex equals the reference (case-insensitive, leading zeros ignored);
+        - certificate digest: the reference is the hex SHA-1/224/256/384/512 of
+          the certificate's DER; the subject must name the same signer if it
+          names one at all;
+        - registered: the store holds the certificate under this signer
+          identifier and reference.
         """
         wanted_id = signer_identifier.strip().upper()
-        wanted_ref = _normalise_reference(certificate_reference)
-        found = []
-        for cert in self._anchors:
-            if _normalise_reference(_reference_of(cert)) != wanted_ref:
+        raw_ref = certificate_reference.strip().upper()
+        wanted_ref = _normalise_reference(raw_ref)
+        found: dict[bytes, x509.Certificate] = {}
+        for registered_id, ref, cert in self._references:
+            if registered_id == wanted_id and ref == wanted_ref:
+                found.setdefault(_der(cert), cert)
+        digest = _DIGESTS.get(len(raw_ref)) if _HEX.fullmatch(raw_ref) else None
+        pool = [*self._anchors, *self._intermediates, *extra]
+        for cert in pool:
+            der = _der(cert)
+            if der in found:
                 continue
+            ident: str | None
             try:
                 ident = _identifier_of(cert)
             except KeyMaterialError:
-                continue
-            if ident.upper() == wanted_id:
-                found.append(cert)
-        return found
+                ident = None
+            by_serial = (
+                ident is not None
+                and ident.upper() == wanted_id
+                and _serial_number(cert) > 0
+                and _normalise_reference(_reference_of(cert)) == wanted_ref
+            )
+            by_digest = (
+                digest is not None
+                and hashlib.new(digest, der).hexdigest().upper() == raw_ref
+                and (ident is None or ident.upper() == wanted_id)
+            )
+            if by_serial or by_digest:
+                found[der] = cert
+        return list(found.values())
 
     def issuer_candidates(self, cert: x509.Certificate) -> list[x509.Certificate]:
         """Return anchors whose subject is ``cert``'s issuer (and whose key ids agree).
 
-        Only names and key identifiers are compared; no signature is checked.
+        Names are compared per RFC 5280 section 7.1; no signature is checked.
         """
         aki = _authority_key_identifier(cert)
         found = []
         for anchor in self._anchors:
-            if anchor.subject != cert.issuer:
+            if not _names_equal(anchor.subject, cert.issuer):
                 continue
             ski = _subject_key_identifier(anchor)
             if aki is not None and ski is not None and aki != ski:
@@ -720,23 +1105,29 @@ class TrustStore:
         return found
 
     def validate(
-        self, cert: x509.Certificate, *, at: datetime
+        self,
+        cert: x509.Certificate,
+        *,
+        at: datetime,
+        intermediates: Iterable[x509.Certificate] = (),
     ) -> CertificateValidation:
-        """Validate a signer certificate at time ``at`` (the seal's signing date).
+        """Validate a signer certificate at time ``at``.
 
         Parameters
         ----------
         cert : cryptography.x509.Certificate
             The signer certificate, from this store or elsewhere.
         at : datetime
-            Timezone-aware time at which the certificate must have been valid.
+            Timezone-aware time at which the certificate must be valid.
+        intermediates : iterable of Certificate
+            More untrusted path material for this validation (e.g. the
+            certificates embedded in a PDF signature).
 
         Returns
         -------
         CertificateValidation
             Separate results for chain, validity, key usage and revocation, with
             reason codes.
-
 
         Raises
         ------
@@ -745,37 +1136,59 @@ class TrustStore:
 
         Notes
         -----
-        The signer's own public key is not loaded here: whether a seal signature
-        verifies (also on curves cryptography lacks, such as brainpoolP224r1) is
-        :class:`docsec.keys.VerifyingKey`'s business.
+        A path from an anchor CA that validates is preferred, even when ``cert``
+        is an anchor itself (so the CA's validity and CRLs apply). A certificate
+        that is only an anchor (no valid CA path) is trusted as it is, within its
+        own validity; a CRL of the CA it names still decides its revocation when
+        that CRL verifies with an anchor's key.
 
-        When an anchor CA verifiably signed ``cert``, that path is used (so the CA's
-        validity and CRLs apply) even if ``cert`` is itself an anchor. A certificate
-        that is only an anchor (no issuer in the store) is trusted as it is; its own
-        signature is not checked, and its revocation is unknown (``revoked=None``).
+        Signatures on the path on curves ``cryptography`` lacks (brainpoolP224r1)
+        are checked with :class:`docsec.keys.VerifyingKey`; a signature no library
+        here can check gives ``unsupported-algorithm``, never a pass.
         """
         _check_aware("at", at)
-        reasons: list[str] = []
-        issuer, unsupported = self._verified_issuer(cert, at)
-        if issuer is not None:
-            path: tuple[x509.Certificate, ...] = (cert, issuer)
-            chain_ok = True
-        else:
-            path = (cert,)
-            chain_ok = cert.public_bytes(Encoding.DER) in self._anchor_ders
-            if not chain_ok:
-                reasons.append(
-                    "unsupported-curve" if unsupported else "untrusted-issuer"
-                )
+        from docsec import _pkix
 
-        valid_at = True
-        for link in path:
-            if at < link.not_valid_before_utc:
-                valid_at = False
-                reasons.append("certificate-not-yet-valid")
-            if at > link.not_valid_after_utc:
-                valid_at = False
-                reasons.append("certificate-expired")
+        leaf_der = _der(cert)
+        is_anchor = leaf_der in self._anchor_ders
+        others = [_der(c) for c in (*self._intermediates, *intermediates)]
+        result = _pkix.validate_certificate(
+            leaf_der,
+            anchors=[
+                _pkix.Anchor(_der(a), _can_sign_certificates(a)) for a in self._anchors
+            ],
+            others=others,
+            crls=[c.public_bytes(Encoding.DER) for c in self._crls],
+            at=at,
+            crl_grace=self._crl_grace,
+            leaf_is_anchor=is_anchor,
+        )
+        reasons: list[str] = []
+        detail = result.detail
+        path: tuple[x509.Certificate, ...] = (cert,)
+        if result.ca_path:
+            path = (cert, *(_load_der_certificate(d) for d in result.path[1:]))
+            chain_ok = True
+        elif is_anchor:
+            chain_ok = True
+            if result.chain_reasons != ("untrusted-issuer",):
+                logger.debug(
+                    "anchor %s trusted on its own; its CA path failed: %s",
+                    _fingerprint(cert),
+                    detail,
+                )
+        else:
+            chain_ok = False
+            reasons.extend(result.chain_reasons)
+
+        unknown = sorted(_pkix.unknown_critical_extensions(leaf_der))
+        if unknown:
+            chain_ok = False
+            reasons.append("unknown-critical-extension")
+            detail = detail or f"unknown critical extension(s) {', '.join(unknown)}"
+
+        valid_at = not result.time_reasons
+        reasons.extend(result.time_reasons)
 
         try:
             usage = _key_usage(cert)
@@ -788,96 +1201,71 @@ class TrustStore:
             key_usage_ok = False
             reasons.append("malformed-certificate")
 
-        revoked = self._revocation(cert, issuer)
-        if revoked is True:
-            reasons.append("revoked")
-        elif revoked is None:
-            reasons.append("crl-missing")
-
-        result = CertificateValidation(
+        reasons.extend(result.revocation_reasons)
+        validation = CertificateValidation(
             chain_ok=chain_ok,
             valid_at=valid_at,
             key_usage_ok=key_usage_ok,
-            revoked=revoked,
+            revoked=result.revoked,
             reasons=tuple(dict.fromkeys(reasons)),
             path=path,
+            detail=detail if not chain_ok or result.revoked else "",
         )
         logger.debug(
             "validated certificate %s at %s: %s",
             _fingerprint(cert),
             at.isoformat(),
-            ",".join(result.reasons) or "no findings",
+            ",".join(validation.reasons) or "no findings",
         )
-        return result
+        return validation
 
-    def _verified_issuer(
-        self, cert: x509.Certificate, at: datetime
-    ) -> tuple[x509.Certificate | None, bool]:
-        """Find an anchor CA whose key verifies ``cert``; flag unsupported curves."""
-        own = cert.public_bytes(Encoding.DER)
-        candidates = [
-            c
-            for c in self.issuer_candidates(cert)
-            if c.public_bytes(Encoding.DER) != own and _can_sign_certificates(c)
-        ]
-        # With several (e.g. a re-keyed root of the same name), prefer one valid at `at`.
-        candidates.sort(
-            key=lambda c: not (c.not_valid_before_utc <= at <= c.not_valid_after_utc)
-        )
-        unsupported = False
-        for candidate in candidates:
-            try:
-                cert.verify_directly_issued_by(candidate)
-            except InvalidSignature:
-                continue
-            except (UnsupportedAlgorithm, TypeError, ValueError) as exc:
-                # The issuer's key or the signature algorithm is one cryptography
-                # cannot use (e.g. brainpoolP224r1): the chain is not verifiable.
-                logger.debug("cannot verify %s: %s", _fingerprint(cert), exc)
-                unsupported = True
-                continue
-            return candidate, unsupported
-        return None, unsupported
 
-    def _revocation(
-        self, cert: x509.Certificate, issuer: x509.Certificate | None
-    ) -> bool | None:
-        if issuer is None or not _can_sign_crls(issuer):
-            return None
+# find_signer's parameters shadow the public names.
+_identifier_of = signer_identifier
+_reference_of = certificate_reference
+
+
+def _load_der_certificate(der: bytes) -> x509.Certificate:
+    with warnings.catch_warnings():
+        # A certificate with a negative serial (RFC 5280 forbids it, old CAs
+        # wrote them) was already accepted as input; do not warn again.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return x509.load_der_x509_certificate(der)
+
+
+def _load_folder(
+    folder: Path,
+) -> tuple[
+    list[x509.Certificate],
+    list[x509.CertificateRevocationList],
+    list[tuple[str, str, x509.Certificate]],
+]:
+    certs: list[x509.Certificate] = []
+    crls: list[x509.CertificateRevocationList] = []
+    references: list[tuple[str, str, x509.Certificate]] = []
+    for path in sorted(folder.iterdir()):
+        suffix = path.suffix.lower()
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if suffix not in (*_CERT_SUFFIXES, ".crl"):
+            logger.debug("trust store: ignoring %s", path.name)
+            continue
         try:
-            issuer_key = issuer.public_key()
-        except (UnsupportedAlgorithm, ValueError):
-            return None
-        issuer_ski = _subject_key_identifier(issuer)
-        seen_crl = False
-        for crl in self._crls:
-            if crl.issuer != cert.issuer:
-                continue
-            crl_aki = _crl_authority_key_identifier(crl)
-            if crl_aki is not None and issuer_ski is not None and crl_aki != issuer_ski:
-                continue  # another key of a CA with the same name (a re-keyed root)
-            try:
-                # public_key() may also return X25519/X448 keys, which cannot sign;
-                # is_signature_valid raises TypeError for them (caught below).
-                valid = crl.is_signature_valid(issuer_key)  # type: ignore[arg-type]
-            except (UnsupportedAlgorithm, TypeError, ValueError):
-                valid = False
-            if not valid:
-                logger.warning(
-                    "ignoring a CRL named for %s whose signature does not verify",
-                    crl.issuer.rfc4514_string(),
+            data = path.read_bytes()
+        except OSError as exc:
+            raise KeyMaterialError(f"cannot read trust store file {path}") from exc
+        file_certs, file_crls = _parse_trust_file(path, data, crl_file=suffix == ".crl")
+        named = _REFERENCE_FILE.fullmatch(path.stem)
+        if named and file_certs:
+            if len(file_certs) != 1:
+                raise KeyMaterialError(
+                    f"{path} names a certificate reference but holds "
+                    f"{len(file_certs)} certificates"
                 )
-                continue
-            seen_crl = True
-            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-            if entry is not None:
-                logger.debug(
-                    "certificate %s revoked on %s",
-                    _fingerprint(cert),
-                    entry.revocation_date_utc.isoformat(),
-                )
-                return True
-        return False if seen_crl else None
+            references.append((named["ident"], named["ref"].upper(), file_certs[0]))
+        certs.extend(file_certs)
+        crls.extend(file_crls)
+    return certs, crls, references
 
 
 def _parse_trust_file(
@@ -915,6 +1303,142 @@ def _parse_trust_file(
     if not certs and not crls:
         raise KeyMaterialError(f"{path} holds no certificate or CRL")
     return certs, crls
+
+
+# ------------------------------------------------------------------- trust bundles
+
+
+def _slug(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    raw = names[0].value if names else "certificate"
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "certificate"
+    return f"{slug}-{_fingerprint(cert)[:8]}"
+
+
+def export_bundle(
+    directory: str | Path,
+    *,
+    anchors: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList],
+    certificates: Sequence[x509.Certificate] = (),
+    at: datetime,
+    overwrite: bool = False,
+) -> list[Path]:
+    """Write the trust folder an office publishes and its verifiers install.
+
+    ``directory`` gets the anchors (PEM) and the CRLs (``.crl``, PEM);
+    ``directory/intermediates/`` the intermediate CA and office certificates,
+    which verifiers need to resolve the signer reference of a seal on paper and
+    trust only through a path to an anchor. A ``BUNDLE.txt`` says what is in it and
+    when the earliest CRL must be replaced.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Target folder; created if missing.
+    anchors : sequence of Certificate
+        Root (or otherwise trusted) CA certificates, each valid at ``at``.
+    crls : sequence of CertificateRevocationList
+        The CAs' current CRLs: each signed by one of the CAs given and current at
+        ``at`` (thisUpdate not after it, nextUpdate not before it).
+    certificates : sequence of Certificate
+        Intermediate CA and office certificates; each must chain to an anchor.
+    at : datetime
+        Timezone-aware time the bundle is checked for.
+    overwrite : bool, default False
+        Replace files of an earlier bundle with the same names.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    KeyMaterialError
+        A stale or foreign CRL, an anchor not valid at ``at``, a certificate that
+        does not chain, a file that exists (without ``overwrite``), or an error
+        writing.
+    ConfigurationError
+        Naive ``at`` or no anchor.
+    """
+    _check_aware("at", at)
+    if not anchors:
+        raise ConfigurationError("a trust bundle needs at least one anchor")
+    for anchor in anchors:
+        if not anchor.not_valid_before_utc <= at <= anchor.not_valid_after_utc:
+            raise KeyMaterialError(
+                f"anchor {anchor.subject.rfc4514_string()} is not valid at "
+                f"{at.isoformat()}"
+            )
+    cas = [*anchors, *certificates]
+    for crl in crls:
+        issuer = next((c for c in cas if _crl_signed_by(crl, c)), None)
+        if issuer is None:
+            raise KeyMaterialError(
+                f"the CRL of {crl.issuer.rfc4514_string()} is not signed by any "
+                "CA of the bundle"
+            )
+        next_update = crl.next_update_utc
+        if crl.last_update_utc > at or next_update is None or next_update < at:
+            raise KeyMaterialError(
+                f"the CRL of {crl.issuer.rfc4514_string()} is not current at "
+                f"{at.isoformat()} (this update {crl.last_update_utc.isoformat()}, "
+                f"next update {next_update.isoformat() if next_update else 'none'}):"
+                " issue a fresh one first"
+            )
+    check = TrustStore.from_certificates(anchors, crls, certificates)
+    for cert in certificates:
+        result = check.validate(cert, at=at)
+        if not result.chain_ok:
+            raise KeyMaterialError(
+                f"{cert.subject.rfc4514_string()} does not chain to an anchor of "
+                f"the bundle ({', '.join(result.reasons)})"
+            )
+    folder = Path(directory)
+    files: dict[Path, bytes] = {}
+    for anchor in anchors:
+        files[folder / f"{_slug(anchor)}.pem"] = anchor.public_bytes(Encoding.PEM)
+    for cert in certificates:
+        files[folder / "intermediates" / f"{_slug(cert)}.pem"] = cert.public_bytes(
+            Encoding.PEM
+        )
+    for crl in crls:
+        issuer = next(c for c in cas if _crl_signed_by(crl, c))
+        files[folder / f"{_slug(issuer)}.crl"] = crl.public_bytes(Encoding.PEM)
+    earliest = min(
+        (c.next_update_utc for c in crls if c.next_update_utc is not None),
+        default=None,
+    )
+    manifest = [
+        "docsec trust bundle: install this folder as a verifier's trust folder.",
+        f"checked for: {at.isoformat()}",
+        f"replace before: {earliest.isoformat() if earliest else '(no CRL)'}",
+        "",
+        *(
+            f"anchor        {p.name}"
+            for p in files
+            if p.parent == folder and p.suffix == ".pem"
+        ),
+        *(f"intermediate  intermediates/{p.name}" for p in files if p.parent != folder),
+        *(f"CRL           {p.name}" for p in files if p.suffix == ".crl"),
+    ]
+    files[folder / "BUNDLE.txt"] = ("\n".join(manifest) + "\n").encode("utf-8")
+    if not overwrite:
+        existing = [p for p in files if p.exists()]
+        if existing:
+            raise KeyMaterialError(
+                f"refusing to overwrite {existing[0]} (export into a new folder)"
+            )
+    try:
+        (folder / "intermediates").mkdir(parents=True, exist_ok=True)
+        for path, content in files.items():
+            path.write_bytes(content)
+    except OSError as exc:
+        raise KeyMaterialError(f"cannot write the bundle to {folder}: {exc}") from exc
+    logger.info("wrote a trust bundle of %d files to %s", len(files), folder)
+    return list(files)
 
 
 # ----------------------------------------------------------------------- demo world
