@@ -114,10 +114,18 @@ def test_wrong_magic_and_version(good: bytes, policy: VerifyPolicy) -> None:
 
 
 def test_unknown_signer(pki, good: bytes) -> None:  # type: ignore[no-untyped-def]
+    # The verifier cannot know a signer it holds no certificate of: no verdict
+    # against the document, and a message that says what to do.
     other = make_pki()
     r = verify_seal_bytes(good, policy=VerifyPolicy.seal(other.store()), at=AT)
-    assert r.verdict is Verdict.NOT_AUTHENTIC
+    assert r.verdict is Verdict.INCONCLUSIVE
     assert r.reasons == ("unknown-signer",)
+    check = r.check("signature")
+    assert check is not None
+    assert check.status is CheckStatus.INCONCLUSIVE
+    assert "KRGN" in check.detail
+    assert format(pki.cert.serial_number, "X") in check.detail
+    assert "update the trust folder" in check.detail
 
 
 def test_same_name_and_serial_other_key_is_forged(pki, good: bytes) -> None:  # type: ignore[no-untyped-def]

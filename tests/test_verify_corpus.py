@@ -48,8 +48,10 @@ def test_corpus_seals_verify_with_their_certificates(corpus_dir: Path) -> None:
         early = verify_seal_bytes(data, policy=policy, at=signed_on)
         late = verify_seal_bytes(data, policy=policy, at=date(2026, 11, 27))
         if not case["cert_resolvable_from_header"]:
-            # The header names DEZV, but UTTS5B signed it: no certificate matches.
+            # The header names DEZV, but UTTS5B signed it: no certificate matches,
+            # which is not evidence against the seal.
             assert early.reasons == ("unknown-signer",), case["id"]
+            assert early.verdict is Verdict.INCONCLUSIVE, case["id"]
             unknown += 1
             continue
         assert early.check("signature").status is CheckStatus.PASS, case["id"]  # type: ignore[union-attr]
@@ -88,3 +90,38 @@ def test_bsi_figures_verify_from_the_image(corpus_dir: Path) -> None:
         )
         assert r.verdict is Verdict.AUTHENTIC, (case["id"], r.reasons)
     assert checked == 6
+
+
+@pytest.mark.corpus
+def test_corpus_registered_dezv_references(corpus_dir: Path) -> None:
+    # BSI TR-03171: a DEZV reference is assigned by the certificate registry and
+    # stored with the certificate. The two DEZV test seals were signed with the
+    # UTTS5B key; registered under their references, they verify.
+    cases = {
+        str(c["id"]): c
+        for c in _cases(corpus_dir)
+        if c.get("cert_resolvable_from_header") is False
+    }
+    assert set(cases) == {
+        "vdstools_meldebescheinigung",
+        "vdstools_wrongCertRefLengthCoding",
+    }
+    utts5b = _store(corpus_dir, "UTTS5B").anchors[0]
+    for case in cases.values():
+        data = (corpus_dir / "vds" / str(case["file"])).read_bytes()
+        header = case["expected"]["header"]  # type: ignore[index]
+        reference = str(header["certificate_reference"])
+        store = TrustStore.from_certificates(
+            [utts5b], references=[("DEZV", reference, utts5b)]
+        )
+        signed_on = date.fromisoformat(header["signature_date"])
+        r = verify_seal_bytes(data, policy=VerifyPolicy.seal(store), at=signed_on)
+        assert r.verdict is Verdict.AUTHENTIC, (case["id"], r.reasons)
+        assert r.content is not None
+        assert r.content.signer_identifier == "DEZV"
+        # Another registered reference does not resolve it.
+        wrong = TrustStore.from_certificates(
+            [utts5b], references=[("DEZV", "0123456789ABCDEF" * 2, utts5b)]
+        )
+        r = verify_seal_bytes(data, policy=VerifyPolicy.seal(wrong), at=signed_on)
+        assert r.reasons == ("unknown-signer",)

@@ -185,7 +185,9 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     echo(
         "5. forged: a PDF with one signed byte changed, a printed seal with the name\n"
         "   changed, a genuine seal pasted onto another certificate's page, and a\n"
-        "   seal signed by a rogue key claiming the same office"
+        "   seal signed by a rogue key claiming the same office (its certificate is\n"
+        "   not in the verifier's trust folder: the verifier cannot tell it from a\n"
+        "   new office certificate, so it says INCONCLUSIVE, not NOT AUTHENTIC)"
     )
 
     cases = [
@@ -253,8 +255,8 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
         _Case(
             "rogue issuer",
             out_dir / "seal-rogue-issuer.bin",
-            Verdict.NOT_AUTHENTIC,
-            "signed by a key nobody trusts",
+            Verdict.INCONCLUSIVE,
+            "signer certificate not in the trust folder: unknown, not disproved",
         ),
     ]
     store = trust.TrustStore.load(world.trust_dir)

@@ -837,6 +837,9 @@ class SignatureReport:
         Time from a trusted signature timestamp, if one validated.
     certified : bool
         The signature is a certification (DocMDP) signature.
+    embedded_certs_der : tuple of bytes
+        The certificates the signature's CMS carries (the signer's first), DER:
+        untrusted path material.
     error : str or None
         Why validation could not run (then ``ok`` is False).
     """
@@ -854,6 +857,7 @@ class SignatureReport:
     signer_subject: str = ""
     timestamp: datetime | None = None
     certified: bool = False
+    embedded_certs_der: tuple[bytes, ...] = field(default=(), repr=False)
     error: str | None = None
 
 
@@ -963,7 +967,22 @@ def _report(name: str, kind: str, status: Any, emb: Any) -> SignatureReport:
         signer_subject=cert.subject.human_friendly if cert is not None else "",
         timestamp=when,
         certified=emb.docmdp_level is not None,
+        embedded_certs_der=_embedded_certs(emb),
     )
+
+
+def _embedded_certs(emb: Any) -> tuple[bytes, ...]:
+    """Return the signer certificate and the other CMS certificates, DER."""
+    out: list[bytes] = []
+    try:
+        out.append(emb.signer_cert.dump())
+    except (ValueError, KeyError, AttributeError):
+        logger.debug("no signer certificate in the CMS", exc_info=True)
+    try:
+        out.extend(c.dump() for c in emb.other_embedded_certs)
+    except (ValueError, KeyError, AttributeError):
+        logger.debug("unreadable CMS certificates", exc_info=True)
+    return tuple(dict.fromkeys(out))
 
 
 # ------------------------------------------------------------------------- rendering

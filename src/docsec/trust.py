@@ -68,6 +68,7 @@ __all__ = [
     "RevokedCertificate",
     "TrustStore",
     "certificate_reference",
+    "certificates_from_der",
     "create_crl",
     "create_issuer_certificate",
     "create_root_ca",
@@ -1223,6 +1224,24 @@ class TrustStore:
 # find_signer's parameters shadow the public names.
 _identifier_of = signer_identifier
 _reference_of = certificate_reference
+
+
+def certificates_from_der(ders: Iterable[bytes]) -> list[x509.Certificate]:
+    """Parse DER certificates (e.g. from a PDF signature), skipping unreadable ones.
+
+    The result is untrusted path material for :meth:`TrustStore.find_signer` and
+    :meth:`TrustStore.validate`; duplicates are dropped.
+    """
+    out: dict[bytes, x509.Certificate] = {}
+    for der in ders:
+        try:
+            cert = _load_der_certificate(der)
+            _ = cert.extensions
+        except (ValueError, x509.DuplicateExtension):
+            logger.debug("skipping an unreadable embedded certificate")
+            continue
+        out.setdefault(der, cert)
+    return list(out.values())
 
 
 def _load_der_certificate(der: bytes) -> x509.Certificate:

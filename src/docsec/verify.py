@@ -8,16 +8,18 @@ error's class name, never a crash and never a pass.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from docsec import barcode as _barcode
 from docsec import imaging
 from docsec import seal as _seal
+from docsec import trust as _trust
 from docsec._types import Image
 from docsec.errors import InputError, KeyMaterialError, PayloadError
 from docsec.keys import VerifyingKey
@@ -38,6 +40,9 @@ __all__ = [
     "verify_pdf",
     "verify_seal_bytes",
 ]
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +151,14 @@ def verify_seal_bytes(
 
 
 def _check_seal(
-    run: _Run, data: bytes, *, policy: VerifyPolicy, at: datetime
+    run: _Run,
+    data: bytes,
+    *,
+    policy: VerifyPolicy,
+    at: datetime,
+    extra_certs: Sequence[x509.Certificate] = (),
 ) -> SignedContent | None:
+    """Verify seal bytes; ``extra_certs`` are untrusted path material (a PDF's)."""
     try:
         parsed = _seal.parse_unverified(data)
     except PayloadError as exc:
@@ -164,13 +175,22 @@ def _check_seal(
         run.add("signature", _FAIL, "the seal has no signature zone", "unsigned-seal")
         return None
 
-    candidates = policy.trust.find_signer(h.signer_identifier, h.certificate_reference)
+    named = (
+        f"signer {h.signer_identifier}, certificate reference {h.certificate_reference}"
+    )
+    candidates = policy.trust.find_signer(
+        h.signer_identifier, h.certificate_reference, extra=extra_certs
+    )
     if not candidates:
+        # Not evidence of a forgery: a new office certificate, or a trust folder
+        # that is out of date, looks the same to this verifier.
         run.add(
             "signature",
-            _FAIL,
-            f"no certificate in the trust store for signer {h.signer_identifier}, "
-            f"reference {h.certificate_reference}",
+            CheckStatus.INCONCLUSIVE,
+            f"{named}: this certificate is not in the trust folder, so the seal "
+            "cannot be checked. If the issuing office is genuine, its certificate is "
+            "new to this verifier: update the trust folder with the office's current "
+            "trust bundle",
             "unknown-signer",
         )
         return None
@@ -187,6 +207,12 @@ def _check_seal(
             signer = cert
             break
     if signer is None:
+        known = [
+            c
+            for c in candidates
+            if policy.trust.is_anchor(c)
+            or policy.trust.validate(c, at=at, intermediates=extra_certs).chain_ok
+        ]
         if unsupported and len(unsupported) == len(candidates):
             run.add(
                 "signature",
@@ -194,13 +220,23 @@ def _check_seal(
                 f"cannot check the signature: {unsupported[0]}",
                 "unsupported-key",
             )
-        else:
+        elif known:
+            # A trusted certificate of the named signer does not verify it.
             run.add(
                 "signature",
                 _FAIL,
                 "the seal signature does not verify: the data was changed or the "
                 "seal was not made by the named signer",
                 "forged-seal",
+            )
+        else:
+            run.add(
+                "signature",
+                CheckStatus.INCONCLUSIVE,
+                f"{named}: no trusted certificate of this signer is in the trust "
+                "folder (the ones found do not chain to a trust anchor), so the seal "
+                "cannot be checked; update the trust folder",
+                "unknown-signer",
             )
         return None
     run.add("signature", _PASS, "seal signature verifies with the signer's key")
@@ -214,9 +250,11 @@ def _check_seal(
         at=_signing_moment(
             signing_day, signer.not_valid_before_utc, signer.not_valid_after_utc
         ),
+        intermediates=extra_certs,
     )
-    validation_now = policy.trust.validate(signer, at=at)
+    validation_now = policy.trust.validate(signer, at=at, intermediates=extra_certs)
     time_codes = ("certificate-expired", "certificate-not-yet-valid")
+    revocation_codes = ("revoked", "crl-missing", "crl-unusable")
 
     def chain() -> None:
         if validation.chain_ok and validation.key_usage_ok:
@@ -226,13 +264,30 @@ def _check_seal(
                 f"signer certificate chains to a trust anchor ({len(validation.path)} "
                 "certificate(s) in the path)",
             )
+            return
+        reasons = [
+            r
+            for r in validation.reasons
+            if r not in time_codes and r not in revocation_codes
+        ] or ["untrusted-issuer"]
+        if set(reasons) <= _trust.UNDECIDABLE_REASONS:
+            # The verifier lacks the issuer (or cannot check an algorithm): no
+            # evidence against the seal, and no trust either.
+            run.add(
+                "signer_certificate",
+                CheckStatus.INCONCLUSIVE,
+                f"{named}: the signer certificate does not chain to a trust anchor "
+                "this verifier can check; if the office is genuine, update the trust "
+                "folder with its current trust bundle",
+                *reasons,
+            )
         else:
-            reasons = [r for r in validation.reasons if r not in time_codes]
+            detail = f" ({validation.detail})" if validation.detail else ""
             run.add(
                 "signer_certificate",
                 _FAIL,
-                "the signer certificate is not trusted for seals",
-                *(reasons or ["untrusted-issuer"]),
+                f"the signer certificate is not trusted for seals{detail}",
+                *reasons,
             )
 
     def validity() -> None:
@@ -263,11 +318,17 @@ def _check_seal(
 
     def revocation() -> None:
         if validation.revoked is None and validation_now.revoked is None:
+            unusable = "crl-unusable" in validation_now.reasons
             run.add(
                 "revocation",
                 CheckStatus.INCONCLUSIVE,
-                "no revocation list from the certificate's issuer in the trust store",
-                "crl-missing",
+                "no usable revocation list: the trust store's CRLs for this "
+                "certificate's path are stale, not yet valid, limited in scope or "
+                "not verifiable"
+                if unusable
+                else "no revocation list from the certificate's issuer in the "
+                "trust store",
+                "crl-unusable" if unusable else "crl-missing",
             )
         elif validation.revoked or validation_now.revoked:
             run.add("revocation", _FAIL, "the signer certificate is revoked", "revoked")
@@ -388,6 +449,7 @@ def _seal_from_image(
     at: datetime,
     dpi: float | None = None,
     physical: bool = True,
+    extra_certs: Sequence[x509.Certificate] = (),
 ) -> SignedContent | None:
     """Find the seal, verify it, and run the checks it declares.
 
@@ -418,7 +480,7 @@ def _seal_from_image(
             "multiple-seals",
         )
         return None
-    content = _check_seal(run, seals[0], policy=policy, at=at)
+    content = _check_seal(run, seals[0], policy=policy, at=at, extra_certs=extra_certs)
     if content is not None:
         symbol = next(s for s in symbols if s.data == seals[0])
         _guard(
@@ -837,6 +899,12 @@ def verify_pdf(
             )
     content: SignedContent | None = None
     seal_run = _Run([])
+    # The certificates in the PDF's signatures: untrusted path material, so that a
+    # trust folder holding only the root still finds (and chains) the signer of
+    # the seal on the page.
+    embedded = _trust.certificates_from_der(
+        der for r in reports if r.kind == "signature" for der in r.embedded_certs_der
+    )
 
     def seal() -> None:
         nonlocal content
@@ -848,7 +916,13 @@ def verify_pdf(
                 seal_run.required.clear()
                 image = _pdf.render_page(data, dpi=dpi, page=index)
                 content = _seal_from_image(
-                    seal_run, image, policy=policy, at=when, dpi=dpi, physical=False
+                    seal_run,
+                    image,
+                    policy=policy,
+                    at=when,
+                    dpi=dpi,
+                    physical=False,
+                    extra_certs=embedded,
                 )
                 found = seal_run.checks and seal_run.checks[0].status is not (
                     CheckStatus.ABSENT
@@ -873,7 +947,9 @@ def verify_pdf(
         seal_keys = {
             _spki(c.public_bytes(_DER))
             for c in policy.trust.find_signer(
-                content.signer_identifier, content.certificate_reference
+                content.signer_identifier,
+                content.certificate_reference,
+                extra=embedded,
             )
         }
         pdf_keys = {_spki(r.signer_cert_der or b"") for r in signers}

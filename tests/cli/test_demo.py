@@ -28,6 +28,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert got["scan-pasted-seal.png"] == "not_authentic"
     pasted = next(v for v in verdicts if v["input"].endswith("scan-pasted-seal.png"))
     assert pasted["reasons"] == ["watermark-mismatch"]
+    # A signer the verifier holds no certificate of is unknown, not a forgery.
+    rogue = next(v for v in verdicts if v["input"].endswith("seal-rogue-issuer.bin"))
+    assert (rogue["verdict"], rogue["reasons"]) == ("inconclusive", ["unknown-signer"])
     # The keys it wrote are marked as demo keys.
     assert "NOT FOR PRODUCTION" in (out / "keys" / "issuer-key.pem").read_text(
         encoding="utf-8"
