@@ -21,7 +21,10 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    Prehashed,
+    encode_dss_signature,
+)
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
@@ -724,3 +727,23 @@ def test_unsupported_ca_curve_is_unsupported_not_invalid() -> None:
     assert not check.chain_ok
     assert check.reasons[0] == "unsupported-algorithm"
     assert d > 0
+
+
+def test_weak_signature_algorithm() -> None:
+    # SHA-1 is refused on the path (pyhanko-certvalidator's default policy).
+    # cryptography no longer writes SHA-1 certificates: edit and re-sign one.
+    root = _root()
+    edited = asn1_x509.Certificate.load(_leaf(root).cert.public_bytes(Encoding.DER))
+    sha1_ecdsa = {"algorithm": "sha1_ecdsa"}
+    edited["tbs_certificate"]["signature"] = sha1_ecdsa
+    edited["signature_algorithm"] = sha1_ecdsa
+    tbs = edited["tbs_certificate"].dump(force=True)
+    digest = hashlib.sha1(tbs).digest()  # noqa: S324  (the point of the test)
+    edited["signature_value"] = root.key.sign(
+        digest,
+        ec.ECDSA(Prehashed(hashes.SHA1())),  # noqa: S303
+    )
+    weak = x509.load_der_x509_certificate(bytes(edited.dump(force=True)))
+    check = TrustStore.from_certificates([root.cert]).validate(weak, at=NOW)
+    assert not check.chain_ok
+    assert check.reasons[0] == "weak-algorithm"

@@ -118,7 +118,7 @@ def config_show(ctx: click.Context) -> None:
 
 @cli.group()
 def keys() -> None:
-    """Create demo keys, root (country signing) CAs and issuer certificates."""
+    """Create demo keys, root (country signing) CAs, issuer certificates and secrets."""
 
 
 def _read_passphrase(env: str, *, confirm: bool) -> bytes:
@@ -794,10 +794,14 @@ def demo_cmd(out_dir: Path, at_text: str | None) -> None:
 def _register_optional() -> None:
     # Sub-command groups that live in their own modules.
     from docsec_cli._copydetect_cmd import copydetect
+    from docsec_cli._pki_cmd import crl_group, keys_secret, trust_group
     from docsec_cli._simulate_cmd import simulate
     from docsec_cli._verify_cmd import verify_cmd
     from docsec_cli._watermark_cmd import watermark
 
+    keys.add_command(keys_secret)
+    cli.add_command(crl_group)
+    cli.add_command(trust_group)
     cli.add_command(copydetect)
     cli.add_command(simulate)
     cli.add_command(watermark)
