@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -102,12 +102,13 @@ def build_policy(
     require_crl: bool,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...] = (),
+    crl_grace_hours: int = 0,
 ) -> VerifyPolicy:
     """Build the named policy from the trust folder and the key files."""
     from docsec.keys import load_secret_key
     from docsec.trust import TrustStore
 
-    store = TrustStore.load(trust_dir)
+    store = TrustStore.load(trust_dir, crl_grace=timedelta(hours=crl_grace_hours))
     cdp_keys = [load_secret_key(p) for p in cdp_key_paths]
     watermark_keys = [load_secret_key(p) for p in watermark_key_paths]
     if name == "counter":
@@ -139,9 +140,15 @@ def _worker_init(
     require_crl: bool,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
+    crl_grace_hours: int,
 ) -> None:
     _WORKER["policy"] = build_policy(
-        trust_dir, name, require_crl, cdp_key_paths, watermark_key_paths
+        trust_dir,
+        name,
+        require_crl,
+        cdp_key_paths,
+        watermark_key_paths,
+        crl_grace_hours,
     )
 
 
@@ -193,6 +200,15 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     envvar="DOCSEC_REQUIRE_CRL",
     show_envvar=True,
     help="Require a CRL from the issuer saying the signer is not revoked.",
+)
+@click.option(
+    "--crl-grace",
+    "crl_grace_hours",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 24 * 90),
+    help="Hours after a CRL's nextUpdate during which it is still used (a stale "
+    "CRL never says 'not revoked' otherwise).",
 )
 @click.option(
     "--policy",
@@ -251,6 +267,7 @@ def verify_cmd(
     at_text: str | None,
     as_json: bool,
     require_crl: bool,
+    crl_grace_hours: int,
     policy_name: str,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
@@ -271,6 +288,7 @@ def verify_cmd(
             require_crl,
             cdp_key_paths,
             watermark_key_paths,
+            crl_grace_hours,
         )
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
@@ -327,6 +345,7 @@ def verify_cmd(
                     require_crl,
                     cdp_key_paths,
                     watermark_key_paths,
+                    crl_grace_hours,
                 ),
             ) as pool:
                 for path, (result, code) in zip(

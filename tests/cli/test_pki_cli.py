@@ -325,6 +325,23 @@ def test_publish_revoke_and_install(office: Office) -> None:
     doc = json.loads(r.stdout)
     assert r.exit_code == 4
     assert doc["reasons"] == ["crl-unusable"]
+    # A verifier may state a grace after nextUpdate (the CRL said 2026-04-11).
+    for hours, code in (("24", 4), ("600", 3)):
+        r = CliRunner().invoke(
+            cli,
+            [
+                "verify",
+                str(office.seal),
+                "--trust",
+                str(bundle),
+                "--at",
+                "2026-04-13",
+                "--require-crl",
+                "--crl-grace",
+                hours,
+            ],
+        )
+        assert r.exit_code == code, (hours, r.output)
 
 
 def test_export_refuses_what_a_verifier_could_not_use(office: Office) -> None:
