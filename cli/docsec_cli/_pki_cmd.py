@@ -1,21 +1,22 @@
 """``docsec keys secret``, ``docsec crl issue|revoke``, ``docsec trust export``.
 
 The office's key and trust chores, thin over :mod:`docsec.keys` and
-:mod:`docsec.trust`. Time enters through ``--at`` (default: now, taken here at the
-CLI boundary and nowhere else).
+:mod:`docsec.trust`. Time enters through ``--at`` (default: now, read by
+:mod:`docsec_cli._clock`, the CLI's only clock).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
 from docsec.errors import DocsecError, KeyMaterialError
+from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._errors import CLIUsageError, to_cli_error
 
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
@@ -39,19 +40,8 @@ _AT_HELP = (
 
 
 def _moment(value: str | None) -> datetime:
-    """Parse ``--at`` into a timezone-aware moment; now when absent."""
-    if value is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not YYYY-MM-DD or an ISO date-time", param_hint="--at"
-        ) from exc
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    """Return the time ``--at`` names, to the second (now when absent)."""
+    return issuing_time(value).replace(microsecond=0)
 
 
 def _load_ca_key(path: Path, env: str) -> Any:
@@ -150,7 +140,7 @@ def _ca_options(fn: Any) -> Any:
                 type=click.IntRange(1, 366),
                 help="Days until nextUpdate: verifiers stop using the CRL then.",
             ),
-            click.option("--at", "at_text", default=None, help=_AT_HELP),
+            at_option("the CRL's thisUpdate, and the revocation date"),
             click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True),
         ]
     ):

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from tests.clock import NOW
 from tests.pki import sample_data
 
 from docsec import keys, trust
@@ -364,10 +365,9 @@ def test_export_refuses_what_a_verifier_could_not_use(office: Office) -> None:
 
 
 def test_office_walkthrough_with_the_cli(tmp_path: Path) -> None:
-    # README "Keys and trust" as commands: keys root/issuer start today, so the
-    # times here derive from one `now`.
-    now = datetime.now(UTC).replace(microsecond=0)
-    at = (now + timedelta(minutes=1)).isoformat()
+    # README "Keys and trust" as commands, every one as of tests/clock.NOW.
+    now = NOW.replace(microsecond=0)
+    at = now.isoformat()
     d = str(tmp_path)
     data = sample_data(
         issue_date=now.date().isoformat(),
@@ -378,6 +378,8 @@ def test_office_walkthrough_with_the_cli(tmp_path: Path) -> None:
         [
             "keys",
             "root",
+            "--at",
+            at,
             "--country",
             "KR",
             "--name",
@@ -390,6 +392,8 @@ def test_office_walkthrough_with_the_cli(tmp_path: Path) -> None:
         [
             "keys",
             "issuer",
+            "--at",
+            at,
             "--root-key",
             f"{d}/root.key",
             "--root-cert",
@@ -421,6 +425,8 @@ def test_office_walkthrough_with_the_cli(tmp_path: Path) -> None:
         ],
         [
             "seal",
+            "--at",
+            at,
             "--data",
             f"{d}/data.json",
             "--key",
