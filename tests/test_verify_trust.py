@@ -8,7 +8,7 @@ INCONCLUSIVE. Every signer-certificate reference form resolves.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -246,4 +246,80 @@ def test_pdf_verifies_with_a_root_only_trust_folder(pki: Pki) -> None:
     r = verify_pdf(pdf, policy=VerifyPolicy.seal(stranger), at=at)
     assert r.verdict is not Verdict.AUTHENTIC
     assert _status(r, "signature") is CheckStatus.PASS
+    assert _status(r, "signer_certificate") is CheckStatus.INCONCLUSIVE
+
+
+def test_pdf_of_an_office_under_an_intermediate_ca() -> None:
+    # Root -> sub-CA (in the trust folder's intermediates/) -> office: the PDF
+    # signature and the seal on its page both chain through the sub-CA.
+    from cryptography.x509.oid import NameOID
+
+    from docsec import issue
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def ca(
+        name: str, issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None
+    ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "KR"),
+                x509.NameAttribute(NameOID.COMMON_NAME, name),
+            ]
+        )
+        signer = issuer[1] if issuer else key
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer[0].subject if issuer else subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start)
+            .not_valid_after(start + timedelta(days=3650))
+            .add_extension(
+                x509.BasicConstraints(ca=True, path_length=None if not issuer else 0),
+                critical=True,
+            )
+            .add_extension(
+                x509.KeyUsage(
+                    False, False, False, False, False, True, True, False, False
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                critical=False,
+            )
+        )
+        return builder.sign(signer, hashes.SHA256()), key
+
+    root, root_key = ca("Test Root", None)
+    sub, sub_key = ca("Test Sub CA", (root, root_key))
+    office_key = ec.generate_private_key(ec.SECP256R1())
+    office = trust.create_issuer_certificate(
+        root_cert=sub,
+        root_key=sub_key,
+        issuer_public_key=office_key.public_key(),
+        country="KR",
+        signer_code="GN",
+        organization="Gangnam-gu Office (TEST)",
+        valid_from=start,
+        valid_days=1000,
+    )
+    day = date(2026, 3, 1)
+    data = sample_data(
+        issue_date=day.isoformat(), valid_until=(day + timedelta(days=90)).isoformat()
+    )
+    pdf = issue(data, key=office_key, cert=office, signature_date=day)
+    with_sub = trust.TrustStore.from_certificates([root], [], [sub])
+    r = verify_pdf(pdf, policy=VerifyPolicy.seal(with_sub), at=AT)
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    signer_check = r.check("signer_certificate")
+    assert signer_check is not None
+    assert "3 certificate(s)" in signer_check.detail
+    # Without the sub-CA neither chain can be built: nothing is decided against it.
+    root_only = trust.TrustStore.from_certificates([root])
+    r = verify_pdf(pdf, policy=VerifyPolicy.seal(root_only), at=AT)
+    assert r.verdict is not Verdict.AUTHENTIC
     assert _status(r, "signer_certificate") is CheckStatus.INCONCLUSIVE
