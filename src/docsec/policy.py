@@ -29,6 +29,7 @@ KNOWN_CHECKS = frozenset(
         "certificate_validity",  # the signer certificate was valid at the signing date
         "revocation",  # a CRL from the issuer says the certificate is not revoked
         "document_validity",  # the document's own validity window contains `at`
+        "pdf_coverage",  # the issuer's PDF signature covers the file byte for byte
         "pdf_signature",  # a PAdES signature validates, trusted, no disallowed change
         "seal_pdf_signer_match",  # the seal's signer and the PDF's signer are one key
         "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
@@ -42,7 +43,7 @@ SEAL_CHECKS = frozenset(
 )
 #: The checks a born-digital PDF needs on top of the seal's (always required by
 #: :func:`docsec.verify.verify_pdf`).
-PDF_CHECKS = frozenset({"pdf_signature", "seal_pdf_signer_match"})
+PDF_CHECKS = frozenset({"pdf_coverage", "pdf_signature", "seal_pdf_signer_match"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -719,14 +719,16 @@ def verify_pdf(
 ) -> VerificationResult:
     """Verify a PDF: its PAdES signatures, then the seal on its rendered page.
 
-    Born-digital PDFs: every signature and document timestamp is validated with
-    pyHanko against ``policy.trust`` only, with modification analysis; any exception
-    fails the check, and an unsigned PDF fails ``pdf_signature``. The first page
-    (then the others, until a seal is found) is rendered with pypdfium2, form
-    widgets included, and its seal verified as for a scan. The seal's signer and the
-    PDF's signer must be the same key, and a seal that the PDF declares must be the
-    one on the page. :data:`docsec.policy.PDF_CHECKS` are required on top of
-    ``policy.required``.
+    Born-digital PDFs (the issuer's signature present): the file must be covered
+    by that signature byte for byte (:func:`docsec.pdf.check_coverage`:
+    ``pdf_coverage``), and every signature and document timestamp is validated
+    with pyHanko against ``policy.trust`` only, with modification analysis
+    (``pdf_signature``); any exception fails the check. The first page (then the
+    others, until a seal is found) is rendered with pypdfium2, form widgets
+    included, and its seal verified as for a scan. The seal's signer and the
+    PDF's signer must be the same key, and a seal that the PDF declares must be
+    the one on the page. :data:`docsec.policy.PDF_CHECKS` are required on top
+    of ``policy.required``.
 
     Scanned PDFs (unsigned, every checked page one image): the image is taken at its
     native resolution and verified with :func:`verify_image` and ``policy`` as is.
@@ -768,6 +770,7 @@ def verify_pdf(
         )
 
     _guard(run, "pdf_signature", signatures)
+    issuer_signed = any(r.kind == "signature" for r in reports)
     if not reports and not run.checks:
         scanned = None
         try:
@@ -799,6 +802,16 @@ def verify_pdf(
             "the PDF is not signed: an unsigned PDF is never authentic",
             "unsigned-pdf",
         )
+    if issuer_signed:
+
+        def coverage() -> None:
+            report = _pdf.check_coverage(data)
+            if report.ok:
+                run.add("pdf_coverage", _PASS, report.detail)
+            else:
+                run.add("pdf_coverage", _FAIL, report.detail, *report.reasons)
+
+        _guard(run, "pdf_coverage", coverage)
     for r in reports:
         what = "document timestamp" if r.kind == "timestamp" else "signature"
         if r.ok:
@@ -806,8 +819,8 @@ def verify_pdf(
             run.add(
                 "pdf_signature",
                 _PASS,
-                f"PDF {what} {r.field_name} valid and trusted, covers the file "
-                f"(changes: {r.modification_level}){extra}",
+                f"PDF {what} {r.field_name} valid and trusted, no disallowed change "
+                f"(pyHanko: {r.modification_level}){extra}",
             )
         else:
             reasons = []
@@ -835,28 +848,14 @@ def verify_pdf(
                 + (f" ({r.error})" if r.error else ""),
                 *(reasons or ["pdf-signature-invalid"]),
             )
-    content: SignedContent | None = None
     seal_run = _Run([])
-
-    def seal() -> None:
-        nonlocal content
-        pages = min(_pdf.page_count(data), 10)
-        for dpi in _RENDER_DPI:
-            for index in range(pages):
-                seal_run.checks.clear()
-                seal_run.locations.clear()
-                seal_run.required.clear()
-                image = _pdf.render_page(data, dpi=dpi, page=index)
-                content = _seal_from_image(
-                    seal_run, image, policy=policy, at=when, dpi=dpi, physical=False
-                )
-                found = seal_run.checks and seal_run.checks[0].status is not (
-                    CheckStatus.ABSENT
-                )
-                if found:
-                    return
-
-    _guard(seal_run, "barcode", seal)
+    found: list[SignedContent | None] = []
+    _guard(
+        seal_run,
+        "barcode",
+        lambda: found.append(_seal_from_pages(seal_run, data, policy=policy, at=when)),
+    )
+    content = found[0] if found else None
     run.checks.extend(seal_run.checks)
     run.locations.extend(seal_run.locations)
     run.required |= seal_run.required
@@ -925,6 +924,32 @@ def verify_pdf(
         policy=policy.name if policy.required >= PDF_CHECKS else policy.name + "+pdf",
         locations=tuple(run.locations),
     )
+
+
+def _seal_from_pages(
+    run: _Run, data: bytes, *, policy: VerifyPolicy, at: datetime
+) -> SignedContent | None:
+    """Render the PDF's pages (the first 10, at 200 then 400 dpi) until a seal is found.
+
+    ``run`` holds the checks of the last page tried: the one with the seal, or
+    the last one without.
+    """
+    from docsec import pdf as _pdf
+
+    content = None
+    pages = min(_pdf.page_count(data), 10)
+    for dpi in _RENDER_DPI:
+        for index in range(pages):
+            run.checks.clear()
+            run.locations.clear()
+            run.required.clear()
+            image = _pdf.render_page(data, dpi=dpi, page=index)
+            content = _seal_from_image(
+                run, image, policy=policy, at=at, dpi=dpi, physical=False
+            )
+            if run.checks and run.checks[0].status is not CheckStatus.ABSENT:
+                return content
+    return content
 
 
 def verify_file(
