@@ -102,6 +102,7 @@ def build_policy(
     require_crl: bool,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...] = (),
+    accept_scanned_pdf: bool = False,
 ) -> VerifyPolicy:
     """Build the named policy from the trust folder and the key files."""
     from docsec.keys import load_secret_key
@@ -120,12 +121,14 @@ def build_policy(
             cdp_keys=cdp_keys,
             require_revocation=require_crl,
             watermark_keys=watermark_keys,
+            accept_scanned_pdf=accept_scanned_pdf,
         )
     return VerifyPolicy.seal(
         store,
         require_revocation=require_crl,
         cdp_keys=cdp_keys,
         watermark_keys=watermark_keys,
+        accept_scanned_pdf=accept_scanned_pdf,
     )
 
 
@@ -139,9 +142,15 @@ def _worker_init(
     require_crl: bool,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
+    accept_scanned_pdf: bool,
 ) -> None:
     _WORKER["policy"] = build_policy(
-        trust_dir, name, require_crl, cdp_key_paths, watermark_key_paths
+        trust_dir,
+        name,
+        require_crl,
+        cdp_key_paths,
+        watermark_key_paths,
+        accept_scanned_pdf,
     )
 
 
@@ -228,6 +237,16 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     "carry it: another document's watermark is NOT AUTHENTIC, none INCONCLUSIVE.",
 )
 @click.option(
+    "--accept-scanned-pdf",
+    is_flag=True,
+    envvar="DOCSEC_ACCEPT_SCANNED_PDF",
+    show_envvar=True,
+    help="Verify a PDF without the issuer's signature (a scanned page, any "
+    "unsigned PDF) as a scan, from its seal alone. Without it such a PDF is "
+    "INCONCLUSIVE: anyone can edit a rendered certificate's pixels and wrap them "
+    "in a new PDF; only the signed fields shown reveal it.",
+)
+@click.option(
     "--jobs",
     "-j",
     default=1,
@@ -254,6 +273,7 @@ def verify_cmd(
     policy_name: str,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
+    accept_scanned_pdf: bool,
     jobs: int,
     annotate_to: Path | None,
 ) -> None:
@@ -271,6 +291,7 @@ def verify_cmd(
             require_crl,
             cdp_key_paths,
             watermark_key_paths,
+            accept_scanned_pdf,
         )
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
@@ -327,6 +348,7 @@ def verify_cmd(
                     require_crl,
                     cdp_key_paths,
                     watermark_key_paths,
+                    accept_scanned_pdf,
                 ),
             ) as pool:
                 for path, (result, code) in zip(

@@ -48,6 +48,7 @@ __all__ = [
     "SignatureReport",
     "check_coverage",
     "declared_seal",
+    "had_signature",
     "is_pdf",
     "page_count",
     "page_size_mm",
@@ -1602,6 +1603,32 @@ def _appended_one(old: Any, new: Any, key: str) -> Any:
     ):
         raise _CoverageError("pdf-modified", f"{key}: not exactly one entry appended")
     return after.raw_get(len(after) - 1)
+
+
+def had_signature(pdf_data: bytes) -> bool:
+    """Return True if any revision of the PDF has a signed signature field.
+
+    An unsigned PDF whose earlier revision was signed had its signature removed
+    by a later update: that is tampering, not a scan.
+
+    Raises
+    ------
+    InputError
+        If pyHanko cannot read the file.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_data), strict=False)
+        for r in range(int(reader.xrefs.total_revisions)):
+            history = reader.get_historical_resolver(r)
+            if any(True for _ in enumerate_sig_fields(history, filled_status=True)):
+                return True
+    except Exception as exc:
+        # pyHanko's reader raises PdfReadError and assorted low-level errors.
+        raise InputError(f"cannot read the PDF: {type(exc).__name__}") from exc
+    return False
 
 
 # ------------------------------------------------------------------------- rendering

@@ -32,6 +32,7 @@ from docsec.result import (
 
 __all__ = [
     "MAX_PDF_BYTES",
+    "SCANNED_PDF_MESSAGE",
     "VDS_MAGIC",
     "verify_file",
     "verify_image",
@@ -710,6 +711,15 @@ def _spki(der: bytes) -> bytes | None:
         return None
 
 
+#: What a verifier is told about a PDF without the issuer's signature.
+SCANNED_PDF_MESSAGE = (
+    "this PDF carries no issuer signature: it is a scan, or a file made again "
+    "from the certificate, and the file itself proves nothing. Scan the paper "
+    "certificate, or ask for the original PDF file as issued (a verifier that "
+    "accepts scanned PDFs has them checked from the seal alone)"
+)
+
+
 def verify_pdf(
     data: bytes,
     *,
@@ -730,8 +740,12 @@ def verify_pdf(
     the one on the page. :data:`docsec.policy.PDF_CHECKS` are required on top
     of ``policy.required``.
 
-    Scanned PDFs (unsigned, every checked page one image): the image is taken at its
-    native resolution and verified with :func:`verify_image` and ``policy`` as is.
+    PDFs without the issuer's signature (a scanned page, or any unsigned PDF) are
+    INCONCLUSIVE (``scanned-pdf``) unless ``policy.accept_scanned_pdf``: then a
+    page that is one image is verified at its native resolution with
+    :func:`verify_image`, any other page is rendered, and ``policy`` applies as
+    is. A signature that an incremental update removed is NOT AUTHENTIC
+    (``pdf-signature-removed``).
 
     Parameters
     ----------
@@ -771,37 +785,31 @@ def verify_pdf(
 
     _guard(run, "pdf_signature", signatures)
     issuer_signed = any(r.kind == "signature" for r in reports)
-    if not reports and not run.checks:
-        scanned = None
-        try:
-            scanned = _pdf.scanned_page_image(data)
-        except InputError:
-            logger.debug("no scanned image", exc_info=True)
-        if scanned is not None:
-            image, dpi = scanned
-            logger.debug("scanned PDF: image %s at %.0f dpi", image.shape, dpi)
-            inner = verify_image(image, policy=policy, at=at, input_name=input_name)
-            note = CheckResult(
+    if not issuer_signed and not run.checks:
+        removed: list[bool] = []
+        _guard(run, "pdf_signature", lambda: removed.append(_pdf.had_signature(data)))
+        if removed == [True]:
+            run.add(
                 "pdf_signature",
-                CheckStatus.ABSENT,
-                f"scanned PDF without a signature: its {dpi:.0f}-dpi image was "
-                "verified as a scan",
-                ("scanned-pdf",),
+                _FAIL,
+                "an incremental update removed the PDF's signature",
+                "pdf-signature-removed",
+            )
+        elif removed == [False]:
+            if policy.accept_scanned_pdf:
+                return _scanned_pdf(data, policy=policy, at=at, input_name=input_name)
+            run.add(
+                "pdf_signature",
+                CheckStatus.INCONCLUSIVE,
+                SCANNED_PDF_MESSAGE,
+                "scanned-pdf",
             )
             return VerificationResult(
-                checks=(*inner.checks, note),
-                required=inner.required,
-                content=inner.content,
+                checks=tuple(run.checks),
+                required=policy.required | PDF_CHECKS,
                 input=input_name,
                 policy=policy.name,
-                locations=inner.locations,
             )
-        run.add(
-            "pdf_signature",
-            _FAIL,
-            "the PDF is not signed: an unsigned PDF is never authentic",
-            "unsigned-pdf",
-        )
     if issuer_signed:
 
         def coverage() -> None:
@@ -950,6 +958,59 @@ def _seal_from_pages(
             if run.checks and run.checks[0].status is not CheckStatus.ABSENT:
                 return content
     return content
+
+
+def _scanned_pdf(
+    data: bytes,
+    *,
+    policy: VerifyPolicy,
+    at: datetime | date | None,
+    input_name: str | None,
+) -> VerificationResult:
+    """Verify a PDF without the issuer's signature as a scan (the policy allows it)."""
+    from docsec import pdf as _pdf
+
+    scanned = None
+    try:
+        scanned = _pdf.scanned_page_image(data)
+    except InputError:
+        logger.debug("no scanned image", exc_info=True)
+    if scanned is not None:
+        image, dpi = scanned
+        logger.debug("scanned PDF: image %s at %.0f dpi", image.shape, dpi)
+        inner = verify_image(image, policy=policy, at=at, input_name=input_name)
+        checks, required = inner.checks, inner.required
+        content, locations = inner.content, inner.locations
+        how = f"its {dpi:.0f}-dpi image was verified as a scan"
+    else:
+        run = _Run([])
+        found: list[SignedContent | None] = []
+        _guard(
+            run,
+            "barcode",
+            lambda: found.append(
+                _seal_from_pages(run, data, policy=policy, at=_as_datetime(at))
+            ),
+        )
+        checks, required = tuple(run.checks), policy.required | run.required
+        content = found[0] if found else None
+        locations = tuple(run.locations)
+        how = "its rendered page was verified as a scan"
+    note = CheckResult(
+        "pdf_signature",
+        CheckStatus.ABSENT,
+        f"PDF without the issuer's signature: {how}, from the seal alone "
+        "(the policy accepts scanned PDFs)",
+        ("scanned-pdf",),
+    )
+    return VerificationResult(
+        checks=(*checks, note),
+        required=required,
+        content=content,
+        input=input_name,
+        policy=policy.name,
+        locations=locations,
+    )
 
 
 def verify_file(

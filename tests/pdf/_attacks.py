@@ -441,3 +441,49 @@ def dss_update(
     }
     objects.update(extra or {})
     return raw_update(data, objects)
+
+
+# ------------------------------------------------------------------ scanned PDFs
+
+
+def image_pdf(
+    image: Any, *, page_size: tuple[float, float] = (595.2756, 841.8898)
+) -> bytes:
+    """Wrap a (H, W) uint8 gray image as a one-page PDF, as a scanner app does."""
+    import pikepdf
+
+    doc = pikepdf.new()
+    doc.add_blank_page(page_size=page_size)
+    img = pikepdf.Stream(doc, image.tobytes())
+    img.Type, img.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    img.Width, img.Height = image.shape[1], image.shape[0]
+    img.ColorSpace, img.BitsPerComponent = pikepdf.Name.DeviceGray, 8
+    pg = doc.pages[0]
+    pg.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
+    w, h = page_size
+    pg.Contents = pikepdf.Stream(doc, b"q %.4f 0 0 %.4f 0 0 cm /Im0 Do Q" % (w, h))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def edited_render(issued: bytes, text: str = "MALLORY", dpi: float = 300.0) -> Any:
+    """Render an issued PDF and replace the holder's name in the pixels."""
+    import cv2
+
+    page = pdf.render_page(issued, dpi=dpi).copy()
+    scale = dpi / 72.0
+    # WHITE_OUT_HOLDER's box (PDF points, origin bottom left) in image pixels.
+    x0, y_top = int(176 * scale), int((841.8898 - 604 - 30) * scale)
+    w, h = int(360 * scale), int(30 * scale)
+    page[y_top : y_top + h, x0 : x0 + w] = 255
+    cv2.putText(
+        page,
+        text,
+        (x0 + 5, y_top + h - int(6 * scale)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        2.0 * scale / 4.17,
+        0,
+        max(1, int(scale)),
+    )
+    return page

@@ -246,6 +246,16 @@ def test_isa_second_signature_after_certification(
     assert "pdf-signer-untrusted" in reasons
 
 
+def test_isa_signature_removed_by_update(world: World, issued: bytes) -> None:
+    # ISA: an update that drops the signature field (and draws over the page), so
+    # that the file reads as unsigned: tampering, not a scan.
+    forged = attacks.strip_signature(issued)
+    assert _qpdf_content_streams(forged) == 4
+    r = _verify(world, forged)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert r.reasons == ("pdf-signature-removed",)
+
+
 # --------------------------------------------------------------- the /Contents gap
 
 
@@ -481,12 +491,3 @@ def test_forged_page_signed_by_untrusted_key_with_pasted_seal(
     coverage = r.check("pdf_coverage")
     assert coverage is not None
     assert coverage.status is CheckStatus.PASS  # the forger's own file is intact
-
-
-def test_unsigned_pdf_with_genuine_seal(world: World, issued: bytes) -> None:
-    genuine_seal = pdf.declared_seal(issued)
-    assert genuine_seal is not None
-    page = pdf.protect(
-        pdf.template_pdf(sample()), seal_bytes=genuine_seal, document_number="X1"
-    )
-    assert "unsigned-pdf" in _bad(world, page)
