@@ -740,12 +740,12 @@ def verify_pdf(
     the one on the page. :data:`docsec.policy.PDF_CHECKS` are required on top
     of ``policy.required``.
 
-    PDFs without the issuer's signature (a scanned page, or any unsigned PDF) are
-    INCONCLUSIVE (``scanned-pdf``) unless ``policy.accept_scanned_pdf``: then a
-    page that is one image is verified at its native resolution with
-    :func:`verify_image`, any other page is rendered, and ``policy`` applies as
-    is. A signature that an incremental update removed is NOT AUTHENTIC
-    (``pdf-signature-removed``).
+    PDFs without the issuer's signature (any unsigned PDF, or a scanned page
+    signed by nobody the verifier trusts) are INCONCLUSIVE (``scanned-pdf``)
+    unless ``policy.accept_scanned_pdf``: then a page that is one image is
+    verified at its native resolution with :func:`verify_image`, any other page
+    is rendered, and ``policy`` applies as is. A signature that an incremental
+    update removed is NOT AUTHENTIC (``pdf-signature-removed``).
 
     Parameters
     ----------
@@ -784,10 +784,26 @@ def verify_pdf(
         )
 
     _guard(run, "pdf_signature", signatures)
-    issuer_signed = any(r.kind == "signature" for r in reports)
-    if not issuer_signed and not run.checks:
+    signed = [r for r in reports if r.kind == "signature"]
+    if signed and not run.checks and not any(r.trusted for r in signed):
+        # Signed, but by nobody the verifier trusts: a scanning service's signature
+        # on a scan is no evidence about the certificate. (A forger gains nothing
+        # here: any image can be wrapped in a new PDF.)
+        image_only: list[bool] = []
+        _guard(
+            run,
+            "pdf_signature",
+            lambda: image_only.append(_pdf.scanned_page_image(data) is not None),
+        )
+        if image_only == [True]:
+            signed = []
+    if not signed and not run.checks:
         removed: list[bool] = []
-        _guard(run, "pdf_signature", lambda: removed.append(_pdf.had_signature(data)))
+        _guard(
+            run,
+            "pdf_signature",
+            lambda: removed.append(not reports and _pdf.had_signature(data)),
+        )
         if removed == [True]:
             run.add(
                 "pdf_signature",
@@ -810,7 +826,7 @@ def verify_pdf(
                 input=input_name,
                 policy=policy.name,
             )
-    if issuer_signed:
+    if signed:
 
         def coverage() -> None:
             report = _pdf.check_coverage(data)

@@ -71,6 +71,18 @@ def test_pixel_edited_scan(world: World, issued: bytes) -> None:
     assert r.content.field_map()["HOLDER_NAME"] == sample()["holder_name"]
 
 
+def test_scan_signed_by_someone_else(world: World, issued: bytes) -> None:
+    # A scanning service (or the forger of the pixel edit) signs the image PDF
+    # with a key the verifier does not know: still a scan, not evidence.
+    forged = attacks.image_pdf(attacks.edited_render(issued))
+    signed = pdf.sign_pdf(forged, attacks.untrusted_signer())
+    _scanned_by_default(world, signed)
+    r = verify_pdf(signed, policy=_accepting(world))
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    # A vector page signed by an unknown key with a genuine seal on it is not a
+    # scan: tests/pdf/test_attacks.py, forged page with a pasted seal.
+
+
 def test_unsigned_pdf_with_genuine_seal(world: World, issued: bytes) -> None:
     # An unsigned born-digital PDF (here: a page stamped with a genuine seal, never
     # signed) is no more than a scan: inconclusive unless scans are accepted,
