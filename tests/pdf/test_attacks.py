@@ -81,7 +81,9 @@ def test_broken_byte_range(world: World, issued: bytes) -> None:
     n = m.group(1)
     bigger = str(int(n) - 1).encode().rjust(len(n))
     data = issued[: m.start(1)] + bigger + issued[m.end(1) :]
-    _bad(world, data)
+    reasons = _bad(world, data)
+    assert "pdf-byte-range" in reasons
+    assert "pdf-digest-mismatch" in reasons
 
 
 def test_broken_contents(world: World, issued: bytes) -> None:
