@@ -30,6 +30,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from tests.clock import NOW
 
 from docsec import pdf
 from docsec.result import CheckStatus, Verdict, VerificationResult
@@ -345,7 +346,13 @@ def test_shadow_attacks(world: World, variant: str) -> None:
     # revealed by an update after it.
     from docsec import issue
 
-    issued = issue(sample(), key=world.key, cert=world.cert, pdf=_shadow_input(variant))
+    issued = issue(
+        sample(),
+        key=world.key,
+        cert=world.cert,
+        pdf=_shadow_input(variant),
+        signature_date=NOW.date(),
+    )
     # Before the reveal, what was signed is what pdfium renders: authentic.
     assert _verify(world, issued).verdict is Verdict.AUTHENTIC
 
@@ -373,7 +380,11 @@ def test_shadow_hide_and_replace_disguised_as_dss(world: World) -> None:
     from docsec import issue
 
     issued = issue(
-        sample(), key=world.key, cert=world.cert, pdf=_shadow_input("hide-and-replace")
+        sample(),
+        key=world.key,
+        cert=world.cert,
+        pdf=_shadow_input("hide-and-replace"),
+        signature_date=NOW.date(),
     )
     shadow = attacks.reader(issued).root.raw_get("/ShadowPages")
     forged = attacks.dss_update(
