@@ -10,7 +10,7 @@ purpose, so that anyone can check (and forge with) them. They are reused as they
 ``--new-keys`` (or a missing folder) writes a new demo world with the fixed ``now``
 below, so its certificates always have the same validity window.
 
-Written into ``samples/pdf/``: one issued PDF per ``samples/data/*.json``, three
+Written into ``samples/pdf/``: one issued PDF per ``samples/data/*.json``, four
 tampered variants of the family relation certificate (built with the attack builders
 the tests use, ``tests/pdf/_attacks.py``) and ``README.md`` listing the verdict each
 file must get at :data:`VERIFY_AT` (checked here before anything is written, and by
@@ -119,6 +119,18 @@ def build(attacks: ModuleType) -> dict[str, tuple[Sample, bytes]]:
         ),
         (
             Sample(
+                "tampered-update-without-eof.pdf",
+                f"`{BASE}.pdf` plus the same kind of update, written without its final "
+                "`%%EOF` line (issue #12): pyHanko and pdfium stop at the signed "
+                "revision's `%%EOF`, qpdf and poppler show the white box; the "
+                "signature no longer covers the whole file",
+                "not_authentic",
+                ("pdf-unsigned-bytes",),
+            ),
+            attacks.update_without_eof(original, attacks.WHITE_OUT_HOLDER),
+        ),
+        (
+            Sample(
                 "tampered-byte-flip.pdf",
                 f"`{BASE}.pdf` with one bit flipped at offset 2000, inside the signed "
                 "byte range (in the page's compressed content stream)",
@@ -132,9 +144,10 @@ def build(attacks: ModuleType) -> dict[str, tuple[Sample, bytes]]:
                 "forged-page-genuine-seal.pdf",
                 f"a forged page (holder MALLORY) made with docsec's template, with the "
                 f"genuine seal of `{BASE}.pdf` stamped on it, signed by the forger's "
-                "own self-signed key: the seal alone verifies, the file does not",
+                "own self-signed key: the seal alone verifies, the file was not signed "
+                "by the seal's signer",
                 "not_authentic",
-                ("pdf-signer-untrusted", "signer-mismatch"),
+                ("signer-mismatch",),
             ),
             attacks.forged_page_with_genuine_seal(
                 original,

@@ -20,6 +20,12 @@ from docsec_cli._errors import CLIUsageError
 SETTINGS: dict[str, tuple[str, str, str, type]] = {
     "trust": ("verify", "trust_dir", "DOCSEC_TRUST", str),
     "require_crl": ("verify", "require_crl", "DOCSEC_REQUIRE_CRL", bool),
+    "accept_scanned_pdf": (
+        "verify",
+        "accept_scanned_pdf",
+        "DOCSEC_ACCEPT_SCANNED_PDF",
+        bool,
+    ),
     "jobs": ("verify", "jobs", "DOCSEC_JOBS", int),
     "policy": ("verify", "policy_name", "DOCSEC_POLICY", str),
     "cdp_keys": ("verify", "cdp_key_paths", "DOCSEC_CDP_KEY", list),

@@ -103,6 +103,7 @@ def build_policy(
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...] = (),
     crl_grace_hours: int = 0,
+    accept_scanned_pdf: bool = False,
 ) -> VerifyPolicy:
     """Build the named policy from the trust folder and the key files."""
     from docsec.keys import load_secret_key
@@ -121,12 +122,14 @@ def build_policy(
             cdp_keys=cdp_keys,
             require_revocation=require_crl,
             watermark_keys=watermark_keys,
+            accept_scanned_pdf=accept_scanned_pdf,
         )
     return VerifyPolicy.seal(
         store,
         require_revocation=require_crl,
         cdp_keys=cdp_keys,
         watermark_keys=watermark_keys,
+        accept_scanned_pdf=accept_scanned_pdf,
     )
 
 
@@ -141,6 +144,7 @@ def _worker_init(
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
     crl_grace_hours: int,
+    accept_scanned_pdf: bool,
 ) -> None:
     _WORKER["policy"] = build_policy(
         trust_dir,
@@ -149,6 +153,7 @@ def _worker_init(
         cdp_key_paths,
         watermark_key_paths,
         crl_grace_hours,
+        accept_scanned_pdf,
     )
 
 
@@ -244,6 +249,16 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     "carry it: another document's watermark is NOT AUTHENTIC, none INCONCLUSIVE.",
 )
 @click.option(
+    "--accept-scanned-pdf",
+    is_flag=True,
+    envvar="DOCSEC_ACCEPT_SCANNED_PDF",
+    show_envvar=True,
+    help="Verify a PDF without the issuer's signature (a scanned page, any "
+    "unsigned PDF) as a scan, from its seal alone. Without it such a PDF is "
+    "INCONCLUSIVE: anyone can edit a rendered certificate's pixels and wrap them "
+    "in a new PDF; only the signed fields shown reveal it.",
+)
+@click.option(
     "--jobs",
     "-j",
     default=1,
@@ -271,6 +286,7 @@ def verify_cmd(
     policy_name: str,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
+    accept_scanned_pdf: bool,
     jobs: int,
     annotate_to: Path | None,
 ) -> None:
@@ -289,6 +305,7 @@ def verify_cmd(
             cdp_key_paths,
             watermark_key_paths,
             crl_grace_hours,
+            accept_scanned_pdf,
         )
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
@@ -346,6 +363,7 @@ def verify_cmd(
                     cdp_key_paths,
                     watermark_key_paths,
                     crl_grace_hours,
+                    accept_scanned_pdf,
                 ),
             ) as pool:
                 for path, (result, code) in zip(

@@ -29,6 +29,7 @@ KNOWN_CHECKS = frozenset(
         "certificate_validity",  # the signer certificate was valid at the signing date
         "revocation",  # a CRL from the issuer says the certificate is not revoked
         "document_validity",  # the document's own validity window contains `at`
+        "pdf_coverage",  # the issuer's PDF signature covers the file byte for byte
         "pdf_signature",  # a PAdES signature validates, trusted, no disallowed change
         "seal_pdf_signer_match",  # the seal's signer and the PDF's signer are one key
         "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
@@ -42,7 +43,7 @@ SEAL_CHECKS = frozenset(
 )
 #: The checks a born-digital PDF needs on top of the seal's (always required by
 #: :func:`docsec.verify.verify_pdf`).
-PDF_CHECKS = frozenset({"pdf_signature", "seal_pdf_signer_match"})
+PDF_CHECKS = frozenset({"pdf_coverage", "pdf_signature", "seal_pdf_signer_match"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,13 @@ class VerifyPolicy:
         without the mark is then INCONCLUSIVE, a page carrying another
         document's mark NOT AUTHENTIC (a genuine seal on a forged page). Without
         the key the check is reported as not done and does not count.
+    accept_scanned_pdf : bool
+        Verify a PDF without the issuer's signature (a scanned page, or any
+        unsigned PDF) as a scan, from its seal alone. Off by default: such a PDF
+        is then INCONCLUSIVE (``scanned-pdf``), because anyone can edit the
+        pixels of a rendered certificate and wrap them in a new PDF (the seal
+        still verifies; only its signed fields, shown in the result, reveal the
+        edit).
     """
 
     trust: TrustStore
@@ -81,6 +89,7 @@ class VerifyPolicy:
     barcode_timeout: float = 3.0
     cdp_keys: tuple[SecretKey, ...] = ()
     watermark_keys: tuple[SecretKey, ...] = ()
+    accept_scanned_pdf: bool = False
 
     def __post_init__(self) -> None:
         if not self.required:
@@ -113,6 +122,7 @@ class VerifyPolicy:
         cdp_keys: Sequence[SecretKey],
         require_revocation: bool = False,
         watermark_keys: Sequence[SecretKey] = (),
+        accept_scanned_pdf: bool = False,
     ) -> VerifyPolicy:
         """Policy for a counter that must see the original paper.
 
@@ -122,13 +132,18 @@ class VerifyPolicy:
         """
         if not cdp_keys:
             raise ConfigurationError("the counter policy needs a copy-detection key")
-        base = cls.seal(trust, require_revocation=require_revocation)
+        base = cls.seal(
+            trust,
+            require_revocation=require_revocation,
+            accept_scanned_pdf=accept_scanned_pdf,
+        )
         return cls(
             trust=trust,
             required=base.required | {"copydetect"},
             name=base.name.replace("seal", "counter", 1),
             cdp_keys=tuple(cdp_keys),
             watermark_keys=tuple(watermark_keys),
+            accept_scanned_pdf=accept_scanned_pdf,
         )
 
     @classmethod
@@ -139,6 +154,7 @@ class VerifyPolicy:
         require_revocation: bool = False,
         cdp_keys: Sequence[SecretKey] = (),
         watermark_keys: Sequence[SecretKey] = (),
+        accept_scanned_pdf: bool = False,
     ) -> VerifyPolicy:
         """Policy for a seal: signature, trusted signer, signer valid at signing.
 
@@ -147,18 +163,23 @@ class VerifyPolicy:
         ``cdp_keys`` lets the copy check run; it is not required here, but a
         photocopy it detects still makes the document NOT AUTHENTIC.
         ``watermark_keys`` lets the watermark check run (see the class).
+        ``accept_scanned_pdf`` verifies PDFs without the issuer's signature as
+        scans (see the class); the name then ends in ``+scanned-pdf``.
         """
         required = set(SEAL_CHECKS)
         name = "seal"
         if require_revocation:
             required.add("revocation")
             name = "seal+crl"
+        if accept_scanned_pdf:
+            name += "+scanned-pdf"
         return cls(
             trust=trust,
             required=frozenset(required),
             name=name,
             cdp_keys=tuple(cdp_keys),
             watermark_keys=tuple(watermark_keys),
+            accept_scanned_pdf=accept_scanned_pdf,
         )
 
     @classmethod

@@ -34,6 +34,7 @@ from docsec.result import (
 
 __all__ = [
     "MAX_PDF_BYTES",
+    "SCANNED_PDF_MESSAGE",
     "VDS_MAGIC",
     "verify_file",
     "verify_image",
@@ -772,6 +773,15 @@ def _spki(der: bytes) -> bytes | None:
         return None
 
 
+#: What a verifier is told about a PDF without the issuer's signature.
+SCANNED_PDF_MESSAGE = (
+    "this PDF carries no issuer signature: it is a scan, or a file made again "
+    "from the certificate, and the file itself proves nothing. Scan the paper "
+    "certificate, or ask for the original PDF file as issued (a verifier that "
+    "accepts scanned PDFs has them checked from the seal alone)"
+)
+
+
 def verify_pdf(
     data: bytes,
     *,
@@ -781,17 +791,23 @@ def verify_pdf(
 ) -> VerificationResult:
     """Verify a PDF: its PAdES signatures, then the seal on its rendered page.
 
-    Born-digital PDFs: every signature and document timestamp is validated with
-    pyHanko against ``policy.trust`` only, with modification analysis; any exception
-    fails the check, and an unsigned PDF fails ``pdf_signature``. The first page
-    (then the others, until a seal is found) is rendered with pypdfium2, form
-    widgets included, and its seal verified as for a scan. The seal's signer and the
-    PDF's signer must be the same key, and a seal that the PDF declares must be the
-    one on the page. :data:`docsec.policy.PDF_CHECKS` are required on top of
-    ``policy.required``.
+    Born-digital PDFs (the issuer's signature present): the file must be covered
+    by that signature byte for byte (:func:`docsec.pdf.check_coverage`:
+    ``pdf_coverage``), and every signature and document timestamp is validated
+    with pyHanko against ``policy.trust`` only, with modification analysis
+    (``pdf_signature``); any exception fails the check. The first page (then the
+    others, until a seal is found) is rendered with pypdfium2, form widgets
+    included, and its seal verified as for a scan. The seal's signer and the
+    PDF's signer must be the same key, and a seal that the PDF declares must be
+    the one on the page. :data:`docsec.policy.PDF_CHECKS` are required on top
+    of ``policy.required``.
 
-    Scanned PDFs (unsigned, every checked page one image): the image is taken at its
-    native resolution and verified with :func:`verify_image` and ``policy`` as is.
+    PDFs without the issuer's signature (any unsigned PDF, or a scanned page
+    signed by nobody the verifier trusts) are INCONCLUSIVE (``scanned-pdf``)
+    unless ``policy.accept_scanned_pdf``: then a page that is one image is
+    verified at its native resolution with :func:`verify_image`, any other page
+    is rendered, and ``policy`` applies as is. A signature that an incremental
+    update removed is NOT AUTHENTIC (``pdf-signature-removed``).
 
     Parameters
     ----------
@@ -830,37 +846,58 @@ def verify_pdf(
         )
 
     _guard(run, "pdf_signature", signatures)
-    if not reports and not run.checks:
-        scanned = None
-        try:
-            scanned = _pdf.scanned_page_image(data)
-        except InputError:
-            logger.debug("no scanned image", exc_info=True)
-        if scanned is not None:
-            image, dpi = scanned
-            logger.debug("scanned PDF: image %s at %.0f dpi", image.shape, dpi)
-            inner = verify_image(image, policy=policy, at=at, input_name=input_name)
-            note = CheckResult(
+    signed = [r for r in reports if r.kind == "signature"]
+    if signed and not run.checks and not any(r.trusted for r in signed):
+        # Signed, but by nobody the verifier trusts: a scanning service's signature
+        # on a scan is no evidence about the certificate. (A forger gains nothing
+        # here: any image can be wrapped in a new PDF.)
+        image_only: list[bool] = []
+        _guard(
+            run,
+            "pdf_signature",
+            lambda: image_only.append(_pdf.scanned_page_image(data) is not None),
+        )
+        if image_only == [True]:
+            signed = []
+    if not signed and not run.checks:
+        removed: list[bool] = []
+        _guard(
+            run,
+            "pdf_signature",
+            lambda: removed.append(not reports and _pdf.had_signature(data)),
+        )
+        if removed == [True]:
+            run.add(
                 "pdf_signature",
-                CheckStatus.ABSENT,
-                f"scanned PDF without a signature: its {dpi:.0f}-dpi image was "
-                "verified as a scan",
-                ("scanned-pdf",),
+                _FAIL,
+                "an incremental update removed the PDF's signature",
+                "pdf-signature-removed",
+            )
+        elif removed == [False]:
+            if policy.accept_scanned_pdf:
+                return _scanned_pdf(data, policy=policy, at=at, input_name=input_name)
+            run.add(
+                "pdf_signature",
+                CheckStatus.INCONCLUSIVE,
+                SCANNED_PDF_MESSAGE,
+                "scanned-pdf",
             )
             return VerificationResult(
-                checks=(*inner.checks, note),
-                required=inner.required,
-                content=inner.content,
+                checks=tuple(run.checks),
+                required=policy.required | PDF_CHECKS,
                 input=input_name,
                 policy=policy.name,
-                locations=inner.locations,
             )
-        run.add(
-            "pdf_signature",
-            _FAIL,
-            "the PDF is not signed: an unsigned PDF is never authentic",
-            "unsigned-pdf",
-        )
+    if signed:
+
+        def coverage() -> None:
+            report = _pdf.check_coverage(data)
+            if report.ok:
+                run.add("pdf_coverage", _PASS, report.detail)
+            else:
+                run.add("pdf_coverage", _FAIL, report.detail, *report.reasons)
+
+        _guard(run, "pdf_coverage", coverage)
     for r in reports:
         what = "document timestamp" if r.kind == "timestamp" else "signature"
         if r.ok:
@@ -868,8 +905,8 @@ def verify_pdf(
             run.add(
                 "pdf_signature",
                 _PASS,
-                f"PDF {what} {r.field_name} valid and trusted, covers the file "
-                f"(changes: {r.modification_level}){extra}",
+                f"PDF {what} {r.field_name} valid and trusted, no disallowed change "
+                f"(pyHanko: {r.modification_level}){extra}",
             )
         else:
             reasons = []
@@ -890,6 +927,19 @@ def verify_pdf(
                     or not r.docmdp_ok
                 ):
                     reasons.append("pdf-modified")
+            if reasons == ["pdf-signer-untrusted"]:
+                # Intact, valid and unchanged, by a key this verifier does not know:
+                # no evidence against the file (a new office certificate looks the
+                # same), and no trust either.
+                run.add(
+                    "pdf_signature",
+                    CheckStatus.INCONCLUSIVE,
+                    f"PDF {what} {r.field_name} is intact but its signer does not "
+                    "chain to this verifier's trust anchors; if the issuing office "
+                    "is genuine, update the trust folder with its current bundle",
+                    *reasons,
+                )
+                continue
             run.add(
                 "pdf_signature",
                 _FAIL,
@@ -897,7 +947,6 @@ def verify_pdf(
                 + (f" ({r.error})" if r.error else ""),
                 *(reasons or ["pdf-signature-invalid"]),
             )
-    content: SignedContent | None = None
     seal_run = _Run([])
     # The certificates in the PDF's signatures: untrusted path material, so that a
     # trust folder holding only the root still finds (and chains) the signer of
@@ -905,32 +954,17 @@ def verify_pdf(
     embedded = _trust.certificates_from_der(
         der for r in reports if r.kind == "signature" for der in r.embedded_certs_der
     )
-
-    def seal() -> None:
-        nonlocal content
-        pages = min(_pdf.page_count(data), 10)
-        for dpi in _RENDER_DPI:
-            for index in range(pages):
-                seal_run.checks.clear()
-                seal_run.locations.clear()
-                seal_run.required.clear()
-                image = _pdf.render_page(data, dpi=dpi, page=index)
-                content = _seal_from_image(
-                    seal_run,
-                    image,
-                    policy=policy,
-                    at=when,
-                    dpi=dpi,
-                    physical=False,
-                    extra_certs=embedded,
-                )
-                found = seal_run.checks and seal_run.checks[0].status is not (
-                    CheckStatus.ABSENT
-                )
-                if found:
-                    return
-
-    _guard(seal_run, "barcode", seal)
+    found: list[SignedContent | None] = []
+    _guard(
+        seal_run,
+        "barcode",
+        lambda: found.append(
+            _seal_from_pages(
+                seal_run, data, policy=policy, at=when, extra_certs=embedded
+            )
+        ),
+    )
+    content = found[0] if found else None
     run.checks.extend(seal_run.checks)
     run.locations.extend(seal_run.locations)
     run.required |= seal_run.required
@@ -1000,6 +1034,96 @@ def verify_pdf(
         input=input_name,
         policy=policy.name if policy.required >= PDF_CHECKS else policy.name + "+pdf",
         locations=tuple(run.locations),
+    )
+
+
+def _seal_from_pages(
+    run: _Run,
+    data: bytes,
+    *,
+    policy: VerifyPolicy,
+    at: datetime,
+    extra_certs: Sequence[x509.Certificate] = (),
+) -> SignedContent | None:
+    """Render the PDF's pages (the first 10, at 200 then 400 dpi) until a seal is found.
+
+    ``run`` holds the checks of the last page tried: the one with the seal, or
+    the last one without.
+    """
+    from docsec import pdf as _pdf
+
+    content = None
+    pages = min(_pdf.page_count(data), 10)
+    for dpi in _RENDER_DPI:
+        for index in range(pages):
+            run.checks.clear()
+            run.locations.clear()
+            run.required.clear()
+            image = _pdf.render_page(data, dpi=dpi, page=index)
+            content = _seal_from_image(
+                run,
+                image,
+                policy=policy,
+                at=at,
+                dpi=dpi,
+                physical=False,
+                extra_certs=extra_certs,
+            )
+            if run.checks and run.checks[0].status is not CheckStatus.ABSENT:
+                return content
+    return content
+
+
+def _scanned_pdf(
+    data: bytes,
+    *,
+    policy: VerifyPolicy,
+    at: datetime | date | None,
+    input_name: str | None,
+) -> VerificationResult:
+    """Verify a PDF without the issuer's signature as a scan (the policy allows it)."""
+    from docsec import pdf as _pdf
+
+    scanned = None
+    try:
+        scanned = _pdf.scanned_page_image(data)
+    except InputError:
+        logger.debug("no scanned image", exc_info=True)
+    if scanned is not None:
+        image, dpi = scanned
+        logger.debug("scanned PDF: image %s at %.0f dpi", image.shape, dpi)
+        inner = verify_image(image, policy=policy, at=at, input_name=input_name)
+        checks, required = inner.checks, inner.required
+        content, locations = inner.content, inner.locations
+        how = f"its {dpi:.0f}-dpi image was verified as a scan"
+    else:
+        run = _Run([])
+        found: list[SignedContent | None] = []
+        _guard(
+            run,
+            "barcode",
+            lambda: found.append(
+                _seal_from_pages(run, data, policy=policy, at=_as_datetime(at))
+            ),
+        )
+        checks, required = tuple(run.checks), policy.required | run.required
+        content = found[0] if found else None
+        locations = tuple(run.locations)
+        how = "its rendered page was verified as a scan"
+    note = CheckResult(
+        "pdf_signature",
+        CheckStatus.ABSENT,
+        f"PDF without the issuer's signature: {how}, from the seal alone "
+        "(the policy accepts scanned PDFs)",
+        ("scanned-pdf",),
+    )
+    return VerificationResult(
+        checks=(*checks, note),
+        required=required,
+        content=content,
+        input=input_name,
+        policy=policy.name,
+        locations=locations,
     )
 
 

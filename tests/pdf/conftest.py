@@ -141,3 +141,35 @@ def tsa_url(world: World) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def issued_lt(world: World, tsa_url: str) -> bytes:
+    """A PAdES B-LT certificate: the signature, then a DSS update."""
+    from docsec import issue
+
+    return issue(
+        sample(),
+        key=world.key,
+        cert=world.cert,
+        signature_date=NOW.date(),
+        level="B-LT",
+        tsa_url=tsa_url,
+        trust=world.store,
+    )
+
+
+@pytest.fixture(scope="session")
+def issued_lta(world: World, tsa_url: str) -> bytes:
+    """A PAdES B-LTA certificate: signature, DSS + document timestamp, DSS."""
+    from docsec import issue
+
+    return issue(
+        sample(),
+        key=world.key,
+        cert=world.cert,
+        signature_date=NOW.date(),
+        level="B-LTA",
+        tsa_url=tsa_url,
+        trust=world.store,
+    )

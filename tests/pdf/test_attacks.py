@@ -1,18 +1,42 @@
-"""Attacks on issued PDFs: each builds its own file and must be NOT AUTHENTIC."""
+"""Attacks on issued PDFs, each with the verdict it must get.
+
+Every test builds its own file (the builders are in ``_attacks.py``) and names the
+attack class it belongs to:
+
+- changed signed bytes (digest);
+- ISA, incremental saving attacks (Mladenov et al., "1 Trillion Dollar Refund",
+  CCS 2019): anything appended after the signature, with or without an xref
+  section and ``%%EOF``, including metadata-only updates;
+- SWA, signature wrapping (same paper): the signed ranges moved, or the unsigned
+  gap holding more than the signature;
+- shadow attacks (Mainka et al., NDSS 2021): hide, replace, hide-and-replace,
+  with objects placed in the input before signing and switched by an update;
+- updates disguised as long-term validation data (DSS, document timestamps);
+- a second signature after the certification, a signature removed, a foreign
+  signer.
+
+The verdict and the reason codes asserted are the ones each attack must get; an
+attack that is not harmless to other readers also asserts what qpdf (pikepdf)
+sees, so that a test cannot pass because the attack did nothing.
+"""
 
 from __future__ import annotations
 
 import io
 import re
 
+import pikepdf
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from tests.clock import NOW
 
 from docsec import pdf
-from docsec.result import Verdict
+from docsec.result import CheckStatus, Verdict, VerificationResult
 from docsec.verify import verify_pdf
 
+from . import _attacks as attacks
 from ._attacks import (
     append_page_content,
     append_to_contents,
@@ -22,27 +46,137 @@ from ._attacks import (
     untrusted_signer,
     update,
 )
-from .conftest import World
+from .conftest import World, sample
+
+
+def _verify(world: World, data: bytes) -> VerificationResult:
+    return verify_pdf(data, policy=world.policy)
 
 
 def _bad(world: World, data: bytes) -> tuple[str, ...]:
-    r = verify_pdf(data, policy=world.policy)
+    r = _verify(world, data)
     assert r.verdict is Verdict.NOT_AUTHENTIC, [c.to_dict() for c in r.checks]
     return r.reasons
 
 
+def _qpdf_content_streams(data: bytes) -> int:
+    """Count the first page's content streams as qpdf reads the file."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        contents = doc.pages[0].obj.Contents
+        return len(contents) if isinstance(contents, pikepdf.Array) else 1
+
+
+# ------------------------------------------------------------- signed bytes changed
+
+
 def test_byte_changed_inside_signed_range(world: World, issued: bytes) -> None:
-    # One byte of a compressed stream, well inside the first signed range.
+    # Digest: one byte of a compressed stream, well inside the first signed range.
     reasons = _bad(world, flip_signed_byte(issued, 2000))
     assert "pdf-digest-mismatch" in reasons
 
 
-def test_incremental_update_changes_page_content(world: World, issued: bytes) -> None:
-    reasons = _bad(world, append_page_content(issued, b"q 1 g 150 600 300 40 re f Q"))
+def test_broken_byte_range(world: World, issued: bytes) -> None:
+    # Digest: the /ByteRange itself is signed.
+    m = re.search(rb"/ByteRange \[0 (\d+) ", issued)
+    assert m is not None
+    n = m.group(1)
+    bigger = str(int(n) - 1).encode().rjust(len(n))
+    data = issued[: m.start(1)] + bigger + issued[m.end(1) :]
+    reasons = _bad(world, data)
+    assert "pdf-byte-range" in reasons
+    assert "pdf-digest-mismatch" in reasons
+
+
+def test_broken_contents(world: World, issued: bytes) -> None:
+    # The CMS object itself altered: pyHanko cannot read the signature.
+    m = re.search(rb"/Contents <([0-9a-fA-F]{40})", issued)
+    assert m is not None
+    start = m.start(1) + 20
+    flipped = b"0" if issued[start : start + 1] != b"0" else b"1"
+    _bad(world, issued[:start] + flipped + issued[start + 1 :])
+
+
+# ------------------------------------------------------------------------------ ISA
+
+
+def test_isa_update_changes_page_content(world: World, issued: bytes) -> None:
+    # ISA: a complete incremental update (xref, trailer, %%EOF) over the page.
+    forged = append_page_content(issued, b"q 1 g 150 600 300 40 re f Q")
+    assert _qpdf_content_streams(forged) == 4
+    reasons = _bad(world, forged)
     assert "pdf-modified" in reasons
 
 
-def test_incremental_update_only_adds_annotation(world: World, issued: bytes) -> None:
+def test_isa_update_without_eof_line(world: World, issued: bytes) -> None:
+    # ISA, issue #12's case: the same update without its final %%EOF line. pyHanko
+    # and pdfium find the signed revision's %%EOF near the end and stop there;
+    # qpdf and poppler show the forged content.
+    forged = attacks.update_without_eof(issued)
+    assert len(forged) - len(issued) < 1024
+    assert not forged.rstrip().endswith(b"%%EOF")
+    assert _qpdf_content_streams(forged) == 4
+    reasons = _bad(world, forged)
+    assert "pdf-unsigned-bytes" in reasons
+
+
+def test_isa_large_update_without_eof_line(world: World, issued: bytes) -> None:
+    # ISA: without %%EOF and too long for pyHanko to find any %%EOF: unreadable
+    # for the signature check, which fails closed.
+    forged = attacks.update_without_eof(
+        issued, b"q 1 g 176 604 360 30 re f Q\n" + b"% padding\n" * 150
+    )
+    assert len(forged) - len(issued) > 1024
+    assert _qpdf_content_streams(forged) == 4
+    _bad(world, forged)
+
+
+def test_isa_objects_without_xref(world: World, issued: bytes) -> None:
+    # ISA: redefined objects appended with no xref section, for readers that
+    # rebuild the xref by scanning the file.
+    reasons = _bad(world, attacks.objects_without_xref(issued))
+    assert "pdf-unsigned-bytes" in reasons
+
+
+def test_isa_info_title_only(world: World, issued: bytes) -> None:
+    # ISA, metadata only: the document information /Title rewritten (pyHanko
+    # calls this an LTA-level change; P = 1 allows none).
+    forged = attacks.info_title_update(issued)
+    with pikepdf.open(io.BytesIO(forged)) as doc:
+        assert str(doc.docinfo.Title) == "FORGED"
+    reasons = _bad(world, forged)
+    assert "pdf-modified" in reasons
+
+
+def test_isa_xmp_metadata_only(world: World, issued: bytes) -> None:
+    # ISA, metadata only: the XMP packet rewritten with a dc:title.
+    forged = attacks.xmp_update(issued)
+    with pikepdf.open(io.BytesIO(forged)) as doc:
+        assert b"FORGED" in doc.Root.Metadata.read_bytes()
+    reasons = _bad(world, forged)
+    assert "pdf-modified" in reasons
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b"\n", b"\r\n", b" ", b"\x00", b"% a comment\n"],
+    ids=["lf", "crlf", "space", "nul", "comment"],
+)
+def test_isa_bytes_after_eof(world: World, issued: bytes, tail: bytes) -> None:
+    # ISA: bytes appended after the final %%EOF, even white space. The issued
+    # file's signature covers its own end-of-line; nothing may follow it.
+    assert issued.endswith(b"%%EOF\n")
+    reasons = _bad(world, issued + tail)
+    assert "pdf-unsigned-bytes" in reasons
+
+
+def test_isa_second_eof_marker(world: World, issued: bytes) -> None:
+    # ISA: a second %%EOF line appended. pyHanko then finds no startxref before
+    # the last %%EOF and cannot read the signatures: the check fails closed.
+    _bad(world, issued + b"%%EOF\n")
+
+
+def test_isa_annotation_only(world: World, issued: bytes) -> None:
+    # ISA: an update that only adds an annotation (FreeText "FORGED").
     def change(w: IncrementalPdfFileWriter) -> None:
         page = first_page(w)
         annot = generic.DictionaryObject(
@@ -63,78 +197,10 @@ def test_incremental_update_only_adds_annotation(world: World, issued: bytes) ->
     assert "pdf-modified" in reasons
 
 
-def test_broken_byte_range(world: World, issued: bytes) -> None:
-    m = re.search(rb"/ByteRange \[0 (\d+) ", issued)
-    assert m is not None
-    n = m.group(1)
-    bigger = str(int(n) - 1).encode().rjust(len(n))
-    data = issued[: m.start(1)] + bigger + issued[m.end(1) :]
-    _bad(world, data)
-
-
-def test_broken_contents(world: World, issued: bytes) -> None:
-    m = re.search(rb"/Contents <([0-9a-fA-F]{40})", issued)
-    assert m is not None
-    start = m.start(1) + 20
-    flipped = b"0" if issued[start : start + 1] != b"0" else b"1"
-    _bad(world, issued[:start] + flipped + issued[start + 1 :])
-
-
-def test_second_signature_by_untrusted_key(
-    world: World, issued: bytes, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.signers import pdf_signer
-
-    # pyHanko refuses to sign after a "no changes" certification; a forger's tool
-    # does not, so the check is switched off for this test.
-    monkeypatch.setattr(
-        pdf_signer.PdfSigner,
-        "_enforce_certification_constraints",
-        lambda self, reader: None,
-    )
-
-    meta = signers.PdfSignatureMetadata(
-        field_name="Mallory", subfilter=fields.SigSeedSubFilter.PADES
-    )
-    w = IncrementalPdfFileWriter(io.BytesIO(issued), strict=False)
-    out = signers.PdfSigner(meta, signer=untrusted_signer().signer()).sign_pdf(
-        w, output=io.BytesIO()
-    )
-    reasons = _bad(world, out.getvalue())
-    assert "pdf-signer-untrusted" in reasons
-
-
-def test_forged_page_signed_by_untrusted_key_with_pasted_seal(
-    world: World, issued: bytes
-) -> None:
-    """A genuine seal pasted onto a forged page, which the forger signs."""
-    from .conftest import sample
-
-    forged = {**sample(), "holder_name": "MALLORY"}
-    signed = forged_page_with_genuine_seal(
-        issued, forged, untrusted_signer(), document_number="GN2611270042"
-    )
-    reasons = _bad(world, signed)
-    assert "pdf-signer-untrusted" in reasons
-    assert "signer-mismatch" in reasons
-
-
-def test_unsigned_pdf_with_genuine_seal(world: World, issued: bytes) -> None:
-    from .conftest import sample
-
-    genuine_seal = pdf.declared_seal(issued)
-    assert genuine_seal is not None
-    page = pdf.protect(
-        pdf.template_pdf(sample()), seal_bytes=genuine_seal, document_number="X1"
-    )
-    assert "unsigned-pdf" in _bad(world, page)
-
-
-def test_seal_from_other_pdf_pasted_byupdate(
+def test_isa_seal_of_other_document_drawn_over(
     world: World, issued: bytes, issued_other: bytes
 ) -> None:
-    """The seal of another issued PDF drawn over this one's by an update."""
+    # ISA: the seal of another issued PDF drawn over this one's by an update.
     from docsec import barcode
 
     other_seal = pdf.declared_seal(issued_other)
@@ -156,23 +222,99 @@ def test_seal_from_other_pdf_pasted_byupdate(
     assert "pdf-modified" in reasons
 
 
-@pytest.mark.parametrize("variant", ["hide", "replace"])
-def test_shadow_attacks(world: World, variant: str) -> None:
-    """Content hidden before signing, revealed by a later update (Mainka et al.)."""
-    import pikepdf
+def test_isa_second_signature_after_certification(
+    world: World, issued: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ISA, regression: a second signature after the "no changes" certification.
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers import pdf_signer
 
-    from docsec import issue
+    # pyHanko refuses to sign after a "no changes" certification; a forger's tool
+    # does not, so the check is switched off for this test.
+    monkeypatch.setattr(
+        pdf_signer.PdfSigner,
+        "_enforce_certification_constraints",
+        lambda self, reader: None,
+    )
 
-    from .conftest import sample
+    meta = signers.PdfSignatureMetadata(
+        field_name="Mallory", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    w = IncrementalPdfFileWriter(io.BytesIO(issued), strict=False)
+    out = signers.PdfSigner(meta, signer=untrusted_signer().signer()).sign_pdf(
+        w, output=io.BytesIO()
+    )
+    r = _verify(world, out.getvalue())
+    assert r.verdict is Verdict.NOT_AUTHENTIC
+    assert "pdf-modified" in r.reasons
+    # The second signer is also unknown (inconclusive on its own).
+    assert any(
+        "pdf-signer-untrusted" in c.reasons
+        for c in r.checks
+        if c.name == "pdf_signature"
+    )
 
-    # The forger prepares the issuing system's PDF: a forged text in an optional
-    # content group that is OFF ("hide"), or an unused alternative content stream
-    # ("replace").
+
+def test_isa_signature_removed_by_update(world: World, issued: bytes) -> None:
+    # ISA: an update that drops the signature field (and draws over the page), so
+    # that the file reads as unsigned: tampering, not a scan.
+    forged = attacks.strip_signature(issued)
+    assert _qpdf_content_streams(forged) == 4
+    r = _verify(world, forged)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert r.reasons == ("pdf-signature-removed",)
+
+
+# --------------------------------------------------------------- the /Contents gap
+
+
+def test_contents_zero_padding_changed(world: World, issued: bytes) -> None:
+    # Unsigned bytes: a change in the zero padding after the CMS object.
+    reasons = _bad(world, attacks.change_in_gap(issued, 10, b"1"))
+    assert "pdf-contents-altered" in reasons
+
+
+def test_contents_rewritten_in_lower_case(world: World, issued: bytes) -> None:
+    # Unsigned bytes: the same signature in lower-case hex. Every reader decodes
+    # the same CMS; the file is still not the issued one byte for byte.
+    reasons = _bad(world, attacks.lowercase_contents(issued))
+    assert reasons == ("pdf-contents-altered",)
+
+
+# ------------------------------------------------------------------------------ SWA
+
+
+def test_swa_signed_range_moved(world: World, issued: bytes) -> None:
+    # SWA: the second signed range moved to the end of the file (inside an unused
+    # stream); the unsigned gap holds the original /Contents, a new /ByteRange
+    # and the forged page. The digest over the two ranges still matches.
+    forged = attacks.signature_wrapping(issued)
+    assert _qpdf_content_streams(forged) == 4
+    reasons = _bad(world, forged)
+    assert "pdf-byte-range" in reasons
+    assert "pdf-digest-mismatch" not in reasons  # the wrapping kept the digest
+
+
+def test_swa_second_contents_in_gap(world: World, issued: bytes) -> None:
+    # SWA: the gap holds two /Contents keys (readers disagree on which wins),
+    # the byte range and the signed bytes untouched.
+    forged = attacks.second_contents_in_gap(issued)
+    assert attacks.signature_gap(forged) == attacks.signature_gap(issued)
+    reasons = _bad(world, forged)
+    assert "pdf-byte-range" in reasons
+
+
+# --------------------------------------------------------------------------- shadow
+
+
+def _shadow_input(variant: str) -> bytes:
+    """Return the forger's input PDF with its shadow object placed in advance."""
     base = pikepdf.new()
     base.add_blank_page(page_size=(595.2756, 841.8898))
     pg = base.pages[0]
     forged_ops = b"q 0 g 100 700 200 30 re f Q"
     if variant == "hide":
+        # Forged content in an optional content group that is OFF.
         ocg = base.make_indirect(
             pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="shadow")
         )
@@ -181,13 +323,44 @@ def test_shadow_attacks(world: World, variant: str) -> None:
         )
         pg.Resources = pikepdf.Dictionary(Properties=pikepdf.Dictionary(S=ocg))
         pg.Contents = pikepdf.Stream(base, b"/OC /S BDC " + forged_ops + b" EMC")
-    else:
+    elif variant == "replace":
+        # An unused content stream, to be made the page's content.
         pg.Contents = pikepdf.Stream(base, b"")
         base.Root.Shadow = base.make_indirect(pikepdf.Stream(base, forged_ops))
+    else:
+        # hide-and-replace: a whole second page tree, to be made the document's.
+        pg.Contents = pikepdf.Stream(base, b"")
+        shadow_page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, 595.2756, 841.8898],
+            Contents=base.make_indirect(pikepdf.Stream(base, forged_ops)),
+        )
+        kids = base.make_indirect(shadow_page)
+        pages = base.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Pages, Kids=[kids], Count=1)
+        )
+        kids.Parent = pages
+        base.Root.ShadowPages = pages
     buf = io.BytesIO()
     base.save(buf)
-    issued = issue(sample(), key=world.key, cert=world.cert, pdf=buf.getvalue())
-    assert verify_pdf(issued, policy=world.policy).verdict is Verdict.AUTHENTIC
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("variant", ["hide", "replace", "hide-and-replace"])
+def test_shadow_attacks(world: World, variant: str) -> None:
+    # Shadow: content placed in the issuing system's input before signing,
+    # revealed by an update after it.
+    from docsec import issue
+
+    issued = issue(
+        sample(),
+        key=world.key,
+        cert=world.cert,
+        pdf=_shadow_input(variant),
+        signature_date=NOW.date(),
+    )
+    # Before the reveal, what was signed is what pdfium renders: authentic.
+    assert _verify(world, issued).verdict is Verdict.AUTHENTIC
 
     def reveal(w: IncrementalPdfFileWriter) -> None:
         if variant == "hide":
@@ -196,8 +369,173 @@ def test_shadow_attacks(world: World, variant: str) -> None:
                 {generic.NameObject("/OFF"): generic.ArrayObject()}
             )
             w.update_container(props)
-        else:
+        elif variant == "replace":
             append_to_contents(w, w.root.raw_get("/Shadow"))
+        else:
+            w.root["/Pages"] = w.root.raw_get("/ShadowPages")
+            w.update_root()
 
     reasons = _bad(world, update(issued, reveal))
     assert "pdf-modified" in reasons
+
+
+def test_shadow_hide_and_replace_disguised_as_dss(world: World) -> None:
+    # Shadow hide-and-replace inside an update shaped like validation data: the
+    # catalog gains a DSS and, in the same rewrite, points /Pages at the shadow
+    # page tree.
+    from docsec import issue
+
+    issued = issue(
+        sample(),
+        key=world.key,
+        cert=world.cert,
+        pdf=_shadow_input("hide-and-replace"),
+        signature_date=NOW.date(),
+    )
+    shadow = attacks.reader(issued).root.raw_get("/ShadowPages")
+    forged = attacks.dss_update(
+        issued, world.cert.public_bytes(Encoding.DER), catalog={"/Pages": shadow}
+    )
+    with pikepdf.open(io.BytesIO(forged)) as doc:
+        assert doc.Root.Pages.objgen == (shadow.idnum, shadow.generation)
+    reasons = _bad(world, forged)
+    assert "pdf-modified" in reasons
+
+
+# -------------------------------------------- long-term validation data (B-LT, B-LTA)
+
+
+def test_lta_dss_update_alone_is_accepted(world: World, issued: bytes) -> None:
+    # Not an attack, the control for the tests below: an update that adds only a
+    # DSS (a certificate), shaped like pyHanko's, changes nothing that is shown.
+    data = attacks.dss_update(issued, world.cert.public_bytes(Encoding.DER))
+    r = _verify(world, data)
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    coverage = r.check("pdf_coverage")
+    assert coverage is not None
+    assert "1 validation-data update(s) (dss)" in coverage.detail
+
+
+@pytest.mark.parametrize("fixture", ["issued_lt", "issued_lta"])
+def test_lta_issuer_flow_is_accepted(
+    world: World, fixture: str, request: pytest.FixtureRequest
+) -> None:
+    # Not an attack: the issuer's own B-LT (DSS) and B-LTA (DSS and document
+    # timestamp, then DSS) updates.
+    data: bytes = request.getfixturevalue(fixture)
+    r = _verify(world, data)
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    report = pdf.check_coverage(data)
+    expected = ("dss",) if fixture == "issued_lt" else ("timestamp", "dss")
+    assert report.updates == expected
+
+
+def test_lta_dss_disguising_a_page_change(world: World, issued: bytes) -> None:
+    # Disguised LTA update: a genuine-looking DSS, and the page rewritten in the
+    # same update.
+    n = attacks.next_number(issued) + 2
+    page = attacks.page_ref(issued)
+    forged = attacks.dss_update(
+        issued,
+        world.cert.public_bytes(Encoding.DER),
+        extra={
+            page.idnum: attacks.page_with_content(issued, n),
+            n: attacks.stream(attacks.WHITE_OUT_HOLDER),
+        },
+    )
+    assert _qpdf_content_streams(forged) == 4
+    reasons = _bad(world, forged)
+    assert "pdf-modified" in reasons
+
+
+def test_lta_dss_claiming_a_signed_object(world: World, issued: bytes) -> None:
+    # Disguised LTA update: the DSS lists the page's own content stream as a
+    # "certificate", so rewriting that stream looks like validation data.
+    r = attacks.reader(issued)
+    content = r.root["/Pages"]["/Kids"][0].raw_get("/Contents").raw_get(0)
+    forged = attacks.dss_update(issued, b"0\x00", cert_number=content.idnum)
+    reasons = _bad(world, forged)
+    assert "pdf-modified" in reasons
+
+
+def test_lta_dss_with_metadata_change(world: World, issued: bytes) -> None:
+    # Disguised LTA update: a DSS, and the /Info title rewritten with it.
+    r = attacks.reader(issued)
+    info_ref = r.trailer.raw_get("/Info")
+    info = generic.DictionaryObject(info_ref.get_object())
+    info[generic.NameObject("/Title")] = generic.TextStringObject("FORGED")
+    forged = attacks.dss_update(
+        issued,
+        world.cert.public_bytes(Encoding.DER),
+        extra={info_ref.idnum: attacks.serialise(info)},
+    )
+    reasons = _bad(world, forged)
+    assert "pdf-modified" in reasons
+
+
+def test_lta_update_after_timestamp(world: World, issued_lta: bytes) -> None:
+    # ISA after B-LTA: the last document timestamp does not make later changes
+    # acceptable.
+    reasons = _bad(world, append_page_content(issued_lta))
+    assert "pdf-modified" in reasons
+    reasons = _bad(world, issued_lta + b"\n")
+    assert "pdf-unsigned-bytes" in reasons
+
+
+def test_lta_timestamp_padding_changed(world: World, issued_lta: bytes) -> None:
+    # Unsigned bytes in the document timestamp's own /Contents padding.
+    a, b, _c = attacks.signature_gap(issued_lta, index=1)
+    at = b - 11
+    data = issued_lta[:at] + b"7" + issued_lta[at + 1 :]
+    reasons = _bad(world, data)
+    assert "pdf-contents-altered" in reasons
+    assert a < at
+
+
+# ------------------------------------------------------------------ foreign signers
+
+
+def test_forged_page_signed_by_untrusted_key_with_pasted_seal(
+    world: World, issued: bytes
+) -> None:
+    # A genuine seal pasted onto a forged page, which the forger signs.
+    forged = {**sample(), "holder_name": "MALLORY"}
+    signed = forged_page_with_genuine_seal(
+        issued, forged, untrusted_signer(), document_number="GN2611270042"
+    )
+    r = _verify(world, signed)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    # The forger's key alone is only unknown (inconclusive); the evidence is that
+    # the PDF was not signed by the genuine seal's signer.
+    signature = r.check("pdf_signature")
+    assert signature is not None
+    assert signature.status is CheckStatus.INCONCLUSIVE
+    assert "pdf-signer-untrusted" in signature.reasons
+    assert "signer-mismatch" in r.reasons
+    coverage = r.check("pdf_coverage")
+    assert coverage is not None
+    assert coverage.status is CheckStatus.PASS  # the forger's own file is intact
+
+
+def test_genuine_pdf_of_an_office_this_verifier_does_not_know(
+    world: World, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Not an attack: an intact, unchanged PDF issued by an office whose certificate
+    # is not in this verifier's trust folder (a new office, a stale folder). Nothing
+    # is evidence against it, so it is INCONCLUSIVE, never NOT AUTHENTIC.
+    from docsec import issue, keys, trust
+
+    other = trust.write_demo_world(tmp_path_factory.mktemp("other-office"), now=NOW)
+    pdf_bytes = issue(
+        sample(),
+        key=keys.load_private_key(other.issuer_key, passphrase=None),
+        cert=trust.load_certificate(other.issuer_cert),
+        signature_date=NOW.date(),
+    )
+    r = _verify(world, pdf_bytes)
+    assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
+    assert "pdf-signer-untrusted" in r.reasons
+    # The office certificate comes with the PDF's signature, so the seal's signer
+    # is found, but it does not chain to this verifier's anchors.
+    assert "untrusted-issuer" in r.reasons
+    assert not any(c.status is CheckStatus.FAIL for c in r.checks), r.checks

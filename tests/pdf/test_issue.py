@@ -14,7 +14,7 @@ from tests.clock import NOW
 
 from docsec import issue, pdf, seal
 from docsec.errors import ConfigurationError, InputError
-from docsec.result import CheckStatus, Verdict
+from docsec.result import Verdict
 from docsec.verify import verify_file, verify_pdf
 
 from .conftest import World, sample
@@ -167,35 +167,6 @@ def test_cdp_must_be_bilevel(world: World) -> None:
     gray = _fixture_mark(20, 20, bilevel=False, key_id=None)
     with pytest.raises(InputError, match="bilevel"):
         issue(sample(), key=world.key, cert=world.cert, cdp=gray)
-
-
-def test_scanned_pdf_goes_down_the_scan_path(world: World, issued: bytes) -> None:
-    import io
-
-    page = pdf.render_page(issued, dpi=300)
-    scan = pikepdf.new()
-    scan.add_blank_page(page_size=(595.2756, 841.8898))
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(page).save(buf, format="PNG")
-    img = pikepdf.Stream(scan, page.tobytes())
-    img.Type, img.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    img.Width, img.Height = page.shape[1], page.shape[0]
-    img.ColorSpace, img.BitsPerComponent = pikepdf.Name.DeviceGray, 8
-    pg = scan.pages[0]
-    pg.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
-    pg.Contents = pikepdf.Stream(scan, b"q 595.2756 0 0 841.8898 0 0 cm /Im0 Do Q")
-    out = io.BytesIO()
-    scan.save(out)
-    image, dpi = pdf.scanned_page_image(out.getvalue()) or (None, 0.0)
-    assert image is not None
-    assert dpi == pytest.approx(300, abs=1)
-    r = verify_pdf(out.getvalue(), policy=world.policy)
-    assert r.verdict is Verdict.AUTHENTIC, r.reasons
-    sig = r.check("pdf_signature")
-    assert sig is not None
-    assert sig.status is CheckStatus.ABSENT
 
 
 def test_b_t_with_loopback_tsa(world: World, tsa_url: str) -> None:
