@@ -8,8 +8,9 @@ import pytest
 
 from docsec.errors import ConfigurationError
 from docsec.policy import KNOWN_CHECKS, SEAL_CHECKS, VerifyPolicy
+from tests.pki import make_pki
 
-STORE: Any = object()  # the policy only carries the store; trust tests cover it
+STORE = make_pki().store()  # the policy only carries the store
 
 
 def test_seal_policy() -> None:
@@ -52,3 +53,39 @@ def test_pdf_policy() -> None:
     q = VerifyPolicy.pdf(STORE, require_revocation=True)
     assert "revocation" in q.required
     assert q.name == "seal+crl+pdf"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "msg"),
+    [
+        ({"trust": "world/trust"}, "TrustStore.load"),
+        ({"trust": None}, "got NoneType"),
+        ({"required": "signature"}, "frozenset of check names"),
+        ({"required": ["signature"]}, "frozenset of check names"),
+        ({"cdp_keys": ["k"]}, "cdp_keys must be a tuple of SecretKey"),
+        ({"watermark_keys": "k"}, "watermark_keys must be a tuple of SecretKey"),
+    ],
+)
+def test_wrong_types_are_clear_type_errors(kwargs: dict[str, Any], msg: str) -> None:
+    args: dict[str, Any] = {"trust": STORE, "required": SEAL_CHECKS} | kwargs
+    with pytest.raises(TypeError, match=msg):
+        VerifyPolicy(**args)
+    if "trust" in kwargs:  # the named constructors too
+        with pytest.raises(TypeError, match=msg):
+            VerifyPolicy.seal(kwargs["trust"])
+
+
+def test_verify_entry_points_check_their_arguments() -> None:
+    from docsec.verify import verify_file, verify_image, verify_pdf, verify_seal_bytes
+
+    policy = VerifyPolicy.seal(STORE)
+    with pytest.raises(TypeError, match="VerifyPolicy"):
+        verify_seal_bytes(b"\xdc", policy="seal")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="datetime"):
+        verify_seal_bytes(b"\xdc", policy=policy, at="2026-01-01")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="data must be bytes"):
+        verify_pdf("c.pdf", policy=policy)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path must be"):
+        verify_file(b"c.pdf", policy=policy)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="VerifyPolicy"):
+        verify_image(None, policy=None)  # type: ignore[arg-type]

@@ -92,6 +92,31 @@ class VerifyPolicy:
     accept_scanned_pdf: bool = False
 
     def __post_init__(self) -> None:
+        # Checked at run time too: a path where a TrustStore belongs would otherwise
+        # fail later, deep inside a verification.
+        from docsec.keys import SecretKey
+        from docsec.trust import TrustStore
+
+        if not isinstance(self.trust, TrustStore):
+            raise TypeError(
+                "trust must be a TrustStore (load a folder with TrustStore.load(path)), "
+                f"got {type(self.trust).__name__}"
+            )
+        required: object = self.required  # as given, before the type is trusted
+        if not isinstance(required, set | frozenset) or not all(
+            isinstance(n, str) for n in required
+        ):
+            raise TypeError("required must be a frozenset of check names (str)")
+        object.__setattr__(self, "required", frozenset(self.required))
+        given: tuple[tuple[str, object], ...] = (
+            ("cdp_keys", self.cdp_keys),
+            ("watermark_keys", self.watermark_keys),
+        )
+        for what, held in given:
+            if not isinstance(held, tuple) or not all(
+                isinstance(k, SecretKey) for k in held
+            ):
+                raise TypeError(f"{what} must be a tuple of SecretKey")
         if not self.required:
             raise ConfigurationError("a policy must require at least one check")
         unknown = set(self.required) - KNOWN_CHECKS

@@ -37,16 +37,25 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 
-class Verdict(enum.Enum):
-    """The overall answer about one document."""
+class Verdict(enum.StrEnum):
+    """The overall answer about one document.
+
+    A :class:`str` enum: ``result.verdict == "authentic"`` holds, and the value is
+    the stable identifier used in the JSON form.
+
+    Examples
+    --------
+    >>> Verdict.AUTHENTIC == "authentic", str(Verdict.NOT_AUTHENTIC)
+    (True, 'not_authentic')
+    """
 
     AUTHENTIC = "authentic"
     NOT_AUTHENTIC = "not_authentic"
     INCONCLUSIVE = "inconclusive"
 
 
-class CheckStatus(enum.Enum):
-    """Outcome of one check."""
+class CheckStatus(enum.StrEnum):
+    """Outcome of one check (a :class:`str` enum, like :class:`Verdict`)."""
 
     PASS = "pass"  # noqa: S105  (a status, not a password)
     FAIL = "fail"

@@ -8,6 +8,7 @@ error's class name, never a crash and never a pass.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -56,6 +57,32 @@ _FAIL = CheckStatus.FAIL
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _check_arguments(
+    policy: object, at: object, *, data: object = b"", path: object = ""
+) -> None:
+    """Refuse wrong argument types at the public entry points, with a clear message.
+
+    Raises
+    ------
+    TypeError
+        ``policy`` is not a :class:`VerifyPolicy`, ``at`` is not a date or
+        datetime (or None), ``data`` is not bytes or ``path`` not a path.
+    """
+    if not isinstance(policy, VerifyPolicy):
+        raise TypeError(
+            f"policy must be a VerifyPolicy (e.g. VerifyPolicy.seal(TrustStore.load"
+            f"(folder))), got {type(policy).__name__}"
+        )
+    if at is not None and not isinstance(at, date):
+        raise TypeError(
+            f"at must be a datetime.date or datetime.datetime, got {type(at).__name__}"
+        )
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
 
 
 def _as_datetime(at: datetime | date | None) -> datetime:
@@ -140,6 +167,7 @@ def verify_seal_bytes(
     -------
     VerificationResult
     """
+    _check_arguments(policy, at, data=data)
     run = _Run([])
     content = _check_seal(run, data, policy=policy, at=_as_datetime(at))
     return VerificationResult(
@@ -424,6 +452,7 @@ def verify_image(
     InputError
         If ``image`` breaks the array contract or is above the policy's pixel limit.
     """
+    _check_arguments(policy, at)
     imaging.check_image(image)
     if image.shape[0] * image.shape[1] > policy.max_pixels:
         raise InputError(
@@ -829,6 +858,7 @@ def verify_pdf(
     InputError
         If ``data`` is not a PDF.
     """
+    _check_arguments(policy, at, data=data)
     from docsec import pdf as _pdf
     from docsec.policy import PDF_CHECKS
 
@@ -1145,6 +1175,7 @@ def verify_file(
     InputError
         If the file cannot be read or is of a kind docsec does not verify.
     """
+    _check_arguments(policy, at, path=path)
     p = Path(path)
     try:
         with p.open("rb") as fh:
