@@ -831,6 +831,8 @@ MAX_PDF_BYTES = 64 * 1024 * 1024
 # Page render resolutions tried in turn: 200 dpi gives ~3.9 px per 0.5 mm module,
 # which zxing-cpp reads; 400 dpi is the fallback for smaller modules.
 _RENDER_DPI = (200.0, 400.0)
+#: Pages of a PDF searched for the seal (from the first).
+_MAX_PDF_PAGES = 10
 
 
 def _spki(der: bytes) -> bytes | None:
@@ -908,6 +910,15 @@ def verify_pdf(
 
     if not _pdf.is_pdf(data):
         raise InputError("not a PDF (no %PDF- header)")
+    # Pages, page sizes and the images they draw are checked before any library
+    # renders or decodes them (or parses a huge page tree).
+    _pdf.check_budget(
+        data,
+        pages=_MAX_PDF_PAGES,
+        dpi=_RENDER_DPI[0],
+        max_pixels=policy.max_pixels,
+        max_memory=policy.max_memory,
+    )
     when = _as_datetime(at)
     run = _Run([])
     reports: list[_pdf.SignatureReport] = []
@@ -929,7 +940,12 @@ def verify_pdf(
         _guard(
             run,
             "pdf_signature",
-            lambda: image_only.append(_pdf.scanned_page_image(data) is not None),
+            lambda: image_only.append(
+                _pdf.scanned_page_image(
+                    data, max_pixels=policy.max_pixels, max_memory=policy.max_memory
+                )
+                is not None
+            ),
         )
         if image_only == [True]:
             signed = []
@@ -1127,13 +1143,23 @@ def _seal_from_pages(
     from docsec import pdf as _pdf
 
     content = None
-    pages = min(_pdf.page_count(data), 10)
+    pages = min(_pdf.page_count(data), _MAX_PDF_PAGES)
     for dpi in _RENDER_DPI:
         for index in range(pages):
+            try:
+                image = _pdf.render_page(
+                    data, dpi=dpi, page=index, max_pixels=policy.max_pixels
+                )
+            except InputError:
+                if dpi == _RENDER_DPI[0]:
+                    raise
+                # Within the budget at the first resolution (checked before),
+                # too large at the fallback one: that page is not read again.
+                logger.debug("page %d skipped at %.0f dpi", index, dpi)
+                continue
             run.checks.clear()
             run.locations.clear()
             run.required.clear()
-            image = _pdf.render_page(data, dpi=dpi, page=index)
             content = _seal_from_image(
                 run,
                 image,
@@ -1160,7 +1186,9 @@ def _scanned_pdf(
 
     scanned = None
     try:
-        scanned = _pdf.scanned_page_image(data)
+        scanned = _pdf.scanned_page_image(
+            data, max_pixels=policy.max_pixels, max_memory=policy.max_memory
+        )
     except InputError:
         logger.debug("no scanned image", exc_info=True)
     if scanned is not None:
