@@ -32,17 +32,18 @@ def json_line(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=False)
 
 
-def verdict_line(result: VerificationResult) -> str:
-    """One line: input, verdict and the main reasons."""
+def verdict_line(result: VerificationResult, *, with_error: bool = True) -> str:
+    """One line: input, verdict, the main reasons and, if any, the input's error."""
     v = result.verdict
     text = click.style(_VERDICT_TEXT[v], fg=_VERDICT_COLOUR[v], bold=True)
     reasons = f"  ({', '.join(result.reasons)})" if result.reasons else ""
-    return f"{result.input or '-'}: {text}{reasons}"
+    error = f": {result.error}" if with_error and result.error else ""
+    return f"{result.input or '-'}: {text}{reasons}{error}"
 
 
 def human(result: VerificationResult) -> str:
     """Render the clerk's screen: verdict, issuer, signed fields, then every check."""
-    lines = [verdict_line(result)]
+    lines = [verdict_line(result, with_error=False)]
     if result.error is not None:
         lines.append(f"  error: {result.error}")
     c = result.content
