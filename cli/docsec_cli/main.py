@@ -27,6 +27,8 @@ from docsec_cli._config import effective, load_config
 from docsec_cli._errors import (
     EXIT_ERROR,
     EXIT_INCONCLUSIVE,
+    EXIT_NOT_AUTHENTIC,
+    EXIT_OK,
     CLIError,
     CLIUsageError,
     to_cli_error,
@@ -90,6 +92,10 @@ def cli(ctx: click.Context, verbose: int, config_file: Path | None) -> None:
     quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(quiet)
+    # Python warnings from the libraries (Pillow, pikepdf, ...) go to the log,
+    # shown from -v on; they never interrupt the results on the terminal.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(quiet)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     config = load_config(config_file)
@@ -759,7 +765,11 @@ def _load_json(path: Path) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_library_errors
 def inspect_cmd(file: Path, as_json: bool) -> None:
-    """Show what a seal says, WITHOUT verifying it (labelled UNVERIFIED)."""
+    """Show what a seal says, WITHOUT verifying it (labelled UNVERIFIED).
+
+    FILE is read as `docsec verify` reads it (images, PDFs, raw seal bytes). Exit
+    codes: 0 a seal was found and parses, 3 a seal is malformed, 4 none found.
+    """
     from docsec.inspection import inspect_file
 
     report = inspect_file(file)
@@ -767,7 +777,12 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
         click.echo(_render.json_line(report.to_dict()))
     else:
         click.echo(_render.unverified(report))
-    click.get_current_context().exit(0 if report.seals else EXIT_INCONCLUSIVE)
+    if report.malformed:
+        click.echo(f"{file}: a seal there is malformed (see its error above)", err=True)
+        code = EXIT_NOT_AUTHENTIC
+    else:
+        code = EXIT_OK if report.valid_seals else EXIT_INCONCLUSIVE
+    click.get_current_context().exit(code)
 
 
 # ---------------------------------------------------------------- demo

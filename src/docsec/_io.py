@@ -58,7 +58,9 @@ def _size_text(n: int) -> str:
     return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n} bytes"
 
 
-def read_regular_file(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
+def read_regular_file(
+    path: str | os.PathLike[str], *, max_bytes: int, allow_empty: bool = False
+) -> bytes:
     """Return the contents of a regular file of at most ``max_bytes`` bytes.
 
     The file is opened with ``O_NONBLOCK`` (opening a named pipe does not wait for
@@ -69,7 +71,8 @@ def read_regular_file(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
     ------
     InputError
         If the path cannot be opened, is not a regular file (pipe, device, socket,
-        folder), is larger than ``max_bytes``, or is empty.
+        folder), is larger than ``max_bytes``, or is empty (unless
+        ``allow_empty``).
     """
     p = Path(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -98,7 +101,7 @@ def read_regular_file(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
             data = _read_bounded(fh, max_bytes, p.name)
         except OSError as exc:
             raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
-    if not data:
+    if not data and not allow_empty:
         raise InputError(f"{p.name} is empty")
     return data
 

@@ -327,8 +327,9 @@ def test_inspect_unverified(sealed: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"\xdc\x09")
     r = CliRunner().invoke(cli, ["inspect", str(bad), "--json"])
-    assert r.exit_code == 0
+    assert r.exit_code == 3  # a malformed seal is not a pass
     assert "error" in json.loads(r.stdout)["seals"][0]
+    assert "malformed" in r.stderr
     blank = tmp_path / "blank.png"
     imaging.write_image(blank, np.full((50, 50), 255, np.uint8))
     r = CliRunner().invoke(cli, ["inspect", str(blank)])
