@@ -49,11 +49,19 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 _PNG_SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 
 
-def png(width: int, height: int, *, bit_depth: int = 8, colour_type: int = 0) -> bytes:
-    """Return a valid all-zero PNG of the given size, bit depth and colour type.
+def png(
+    width: int,
+    height: int,
+    *,
+    bit_depth: int = 8,
+    colour_type: int = 0,
+    data_rows: int | None = None,
+) -> bytes:
+    """Return an all-zero PNG of the given size, bit depth and colour type.
 
     Colour types: 0 gray, 2 RGB, 3 palette (a 2-entry palette is written),
-    4 gray + alpha, 6 RGBA.
+    4 gray + alpha, 6 RGBA. ``data_rows`` writes pixel data for only that many
+    rows (a file that claims more than it holds).
     """
     bits_per_pixel = _PNG_SAMPLES[colour_type] * bit_depth
     row = 1 + (width * bits_per_pixel + 7) // 8
@@ -61,7 +69,8 @@ def png(width: int, height: int, *, bit_depth: int = 8, colour_type: int = 0) ->
     out = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr)
     if colour_type == 3:
         out += _chunk(b"PLTE", b"\xff\xff\xff\x00\x00\x00")
-    out += _chunk(b"IDAT", zeros_deflate(row * height))
+    rows = height if data_rows is None else data_rows
+    out += _chunk(b"IDAT", zeros_deflate(row * rows))
     return out + _chunk(b"IEND", b"")
 
 
@@ -153,7 +162,10 @@ def jpeg_header(
     patched = data[: at + 5] + struct.pack(">HH", height, width) + data[at + 9 :]
     sos = patched.index(b"\xff\xda")
     length = struct.unpack(">H", patched[sos + 2 : sos + 4])[0]
-    return patched[: sos + 2 + length + 64]
+    scan = patched[sos + 2 + length :]
+    if scan.endswith(b"\xff\xd9"):
+        scan = scan[:-2]  # no end marker: the file stops inside the scan
+    return patched[: sos + 2 + length] + scan[:64]
 
 
 def _pdf_bytes(build: object) -> bytes:
@@ -167,9 +179,7 @@ def _pdf_bytes(build: object) -> bytes:
     return out.getvalue()
 
 
-def pdf_with_page(
-    width_pt: float, height_pt: float, *, user_unit: float = 1.0
-) -> bytes:
+def pdf_with_page(width_pt: float, height_pt: float) -> bytes:
     """Return a one-page PDF with an empty page of the given size in points."""
     import pikepdf
 
@@ -179,8 +189,6 @@ def pdf_with_page(
             MediaBox=[0, 0, width_pt, height_pt],
             Contents=pikepdf.Stream(pdf, b"0 0 1 1 re f"),
         )
-        if user_unit != 1.0:
-            page.UserUnit = user_unit
         pdf.pages.append(pikepdf.Page(page))
 
     return _pdf_bytes(build)

@@ -17,7 +17,7 @@ import numpy as np
 import pikepdf
 import pytest
 from click.testing import CliRunner, Result
-from tests.hostile.conftest import Genuine
+from tests.hostile._cases import World
 
 from docsec import imaging
 from docsec_cli.main import cli
@@ -31,7 +31,7 @@ def clean(r: Result) -> None:
 
 
 def verify(
-    g: Genuine,
+    g: World,
     *args: str,
     env: dict[str, str] | None = None,
     stdin: bytes | None = None,
@@ -48,7 +48,7 @@ def lines(r: Result) -> list[dict[str, object]]:
 
 
 @pytest.fixture
-def batch(genuine: Genuine, tmp_path: Path) -> list[Path]:
+def batch(genuine: World, tmp_path: Path) -> list[Path]:
     """Four inputs: two genuine seals, the victim, and a page without a seal."""
     a = shutil.copy(genuine.seal_png, tmp_path / "a.png")
     victim = shutil.copy(genuine.seal_png, tmp_path / "victim.png")
@@ -63,7 +63,7 @@ def batch(genuine: Genuine, tmp_path: Path) -> list[Path]:
     [("exit", "worker-failed", "2"), ("raise", "worker-failed", "1")],
 )
 def test_a_dead_worker_costs_only_its_input(
-    genuine: Genuine, batch: list[Path], fault: str, reason: str, jobs: str
+    genuine: World, batch: list[Path], fault: str, reason: str, jobs: str
 ) -> None:
     # The worker that takes victim.png really exits (os._exit) or raises.
     env = {"DOCSEC_TEST_WORKER_FAULT": f"{fault}:victim.png"}
@@ -83,7 +83,7 @@ def test_a_dead_worker_costs_only_its_input(
 
 
 def test_a_hung_worker_is_stopped_at_the_timeout(
-    genuine: Genuine, batch: list[Path], tmp_path: Path
+    genuine: World, batch: list[Path], tmp_path: Path
 ) -> None:
     forged = tmp_path / "forged.bin"
     bad = bytearray(genuine.seal_bytes)
@@ -103,7 +103,7 @@ def test_a_hung_worker_is_stopped_at_the_timeout(
 
 
 def test_special_files_get_a_line_each_never_a_hang(
-    genuine: Genuine, tmp_path: Path
+    genuine: World, tmp_path: Path
 ) -> None:
     fifo = tmp_path / "fifo.png"
     os.mkfifo(fifo)
@@ -118,7 +118,7 @@ def test_special_files_get_a_line_each_never_a_hang(
     assert "named pipe" in r.stdout
 
 
-def test_standard_input_is_read_and_bounded(genuine: Genuine) -> None:
+def test_standard_input_is_read_and_bounded(genuine: World) -> None:
     r = verify(genuine, "-", stdin=genuine.seal_png.read_bytes())
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("-: AUTHENTIC")
@@ -133,7 +133,7 @@ def test_standard_input_is_read_and_bounded(genuine: Genuine) -> None:
     assert "only once" in r.stderr
 
 
-def test_file_size_limit(genuine: Genuine, tmp_path: Path) -> None:
+def test_file_size_limit(genuine: World, tmp_path: Path) -> None:
     big = tmp_path / "big.png"
     big.write_bytes(genuine.seal_png.read_bytes() + bytes(2 * 1024 * 1024))
     r = verify(genuine, str(big), "--max-file-mb", "1")
@@ -149,7 +149,7 @@ def test_file_size_limit(genuine: Genuine, tmp_path: Path) -> None:
     ],
 )
 def test_broken_config_is_one_line(
-    genuine: Genuine, tmp_path: Path, content: bytes, message: str
+    genuine: World, tmp_path: Path, content: bytes, message: str
 ) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_bytes(content)
@@ -171,7 +171,7 @@ def test_config_that_is_a_pipe_is_refused(tmp_path: Path) -> None:
 
 
 def test_annotate_into_a_missing_folder_is_refused_up_front(
-    genuine: Genuine, tmp_path: Path
+    genuine: World, tmp_path: Path
 ) -> None:
     target = tmp_path / "missing" / "out.png"
     r = verify(genuine, str(genuine.seal_png), "--annotate", str(target))
@@ -180,7 +180,7 @@ def test_annotate_into_a_missing_folder_is_refused_up_front(
     assert r.stdout == ""
 
 
-def test_annotate_a_password_pdf(genuine: Genuine, tmp_path: Path) -> None:
+def test_annotate_a_password_pdf(genuine: World, tmp_path: Path) -> None:
     locked = tmp_path / "locked.pdf"
     with pikepdf.open(genuine.pdf) as doc:
         doc.save(locked, encryption=pikepdf.Encryption(user="secret", owner="o"))
@@ -193,7 +193,7 @@ def test_annotate_a_password_pdf(genuine: Genuine, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_annotate_a_pdf_page_and_stdin(genuine: Genuine, tmp_path: Path) -> None:
+def test_annotate_a_pdf_page_and_stdin(genuine: World, tmp_path: Path) -> None:
     out = tmp_path / "ann.png"
     r = verify(genuine, str(genuine.pdf), "--annotate", str(out))
     assert r.exit_code == 0, r.output
@@ -206,7 +206,7 @@ def test_annotate_a_pdf_page_and_stdin(genuine: Genuine, tmp_path: Path) -> None
     assert out2.is_file()
 
 
-def test_inspect_reads_pdfs_like_verify(genuine: Genuine, tmp_path: Path) -> None:
+def test_inspect_reads_pdfs_like_verify(genuine: World, tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["inspect", str(genuine.pdf), "--json"])
     clean(r)
     assert r.exit_code == 0, r.output
@@ -224,7 +224,7 @@ def test_inspect_reads_pdfs_like_verify(genuine: Genuine, tmp_path: Path) -> Non
     assert "named pipe" in r.stderr
 
 
-def test_library_warnings_go_to_the_log(genuine: Genuine, tmp_path: Path) -> None:
+def test_library_warnings_go_to_the_log(genuine: World, tmp_path: Path) -> None:
     # A TIFF whose XResolution tag has two values: Pillow warns in Python and
     # libtiff (through OpenCV) on stderr. Both land in the decoder's warnings.
     from PIL import Image
