@@ -67,7 +67,16 @@ def make_world(directory: Path) -> World:
         png, barcode.render_raster(barcode.encode(seal), module_px=4), dpi=600
     )
     pdf = directory / "issued.pdf"
-    pdf.write_bytes(issue(data, key=key, cert=cert))
+    # With the copy-detection pattern and the watermark, as docsec issues by default.
+    pdf.write_bytes(
+        issue(
+            data,
+            key=key,
+            cert=cert,
+            cdp_key=keys.load_secret_key(world.cdp_key),
+            watermark_key=keys.load_secret_key(world.watermark_key),
+        )
+    )
     return World(directory, world.trust_dir, seal, png, pdf)
 
 
@@ -141,9 +150,11 @@ def _device(world: World, directory: Path) -> Path:
 
 
 def _socket(world: World, directory: Path) -> Path:
-    # A bound AF_UNIX socket file (its path must be short); closed at once, the
-    # file stays until the directory is removed.
-    path = Path(tempfile.mkdtemp(prefix="dsh")) / "s.png"
+    # A bound AF_UNIX socket file; closed at once, the file stays. Its path must
+    # be short (108 bytes on Linux).
+    path = directory / "s.png"
+    if len(str(path)) > 100:
+        path = Path(tempfile.mkdtemp(prefix="dsh")) / "s.png"
     with socket.socket(socket.AF_UNIX) as s:
         s.bind(str(path))
     return path
