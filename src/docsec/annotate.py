@@ -144,7 +144,7 @@ def annotate_data(
     InputError
         If the data is not an image or PDF, or over a limit.
     """
-    if data.startswith(b"%PDF"):
+    if b"%PDF-" in data[:1024]:  # where PDF readers look for it
         from docsec import pdf as _pdf
 
         dpis = [loc.dpi for loc in result.locations if loc.dpi is not None]

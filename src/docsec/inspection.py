@@ -119,7 +119,7 @@ def inspect_file(
             raise InputError(f"{p.name} is too large to be seal bytes")
         described = describe_unverified(data)
         return InspectionReport(str(p), (described,), malformed="error" in described)
-    if data.startswith(b"%PDF"):
+    if b"%PDF-" in data[:1024]:  # where PDF readers look for it
         found = _pdf_symbols(data, max_pixels=max_pixels, max_memory=max_memory)
     else:
         loaded = imaging.decode_image(

@@ -1306,7 +1306,8 @@ def _kind(data: bytes, suffix: str) -> str:
         return "pdf"
     if suffix.lower() == ".bin" or data[0] == VDS_MAGIC:
         return "seal"
-    return "image"
+    # PDF readers find the header anywhere in the first KiB.
+    return "pdf" if b"%PDF-" in data[:1024] else "image"
 
 
 def _decode(data: bytes, policy: VerifyPolicy, name: str) -> imaging.LoadedImage:

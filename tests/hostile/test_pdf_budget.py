@@ -134,7 +134,11 @@ def test_verify_refuses_before_rendering() -> None:
     from docsec.verify import verify_bytes
 
     policy = VerifyPolicy.seal(make_pki().store())
+    huge = _build.pdf_with_page(14400, 14400)
     with pytest.raises(InputError, match="200 x 200 inches"):
-        verify_bytes(_build.pdf_with_page(14400, 14400), policy=policy)
+        verify_bytes(huge, policy=policy)
+    # PDF readers accept bytes before the header: so does the sniffing.
+    with pytest.raises(InputError, match="200 x 200 inches"):
+        verify_bytes(b"\0" * 20 + huge, policy=policy)
     with pytest.raises(InputError, match="encrypted with a password"):
         verify_bytes(_encrypted(), policy=policy)
