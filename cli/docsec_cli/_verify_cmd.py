@@ -269,6 +269,17 @@ def _check_annotate_target(target: Path, single: bool) -> None:
             raise CLIUsageError(
                 f"--annotate {target} is a folder; give a file name for one input"
             )
+        if target.suffix.lower() not in (
+            ".png",
+            ".jpg",
+            ".jpeg",
+            ".tif",
+            ".tiff",
+            ".bmp",
+        ):
+            raise CLIUsageError(
+                f"--annotate {target}: give a .png, .jpg, .tif or .bmp file name"
+            )
     else:
         folder = target
         try:

@@ -178,6 +178,20 @@ def test_annotate_into_a_missing_folder_is_refused_up_front(
     assert r.exit_code == 2
     assert "does not exist; create it first" in r.stderr
     assert r.stdout == ""
+    r = verify(genuine, str(genuine.seal_png), "--annotate", str(tmp_path / "a.gif"))
+    assert r.exit_code == 2
+    assert "give a .png" in r.stderr
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"")
+    r = verify(
+        genuine,
+        str(genuine.seal_png),
+        str(genuine.pdf),
+        "--annotate",
+        str(blocker / "sub"),
+    )
+    assert r.exit_code == 2
+    assert "cannot create the --annotate folder" in r.stderr
 
 
 def test_annotate_a_password_pdf(genuine: World, tmp_path: Path) -> None:
