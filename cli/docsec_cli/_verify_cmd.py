@@ -21,7 +21,7 @@ from docsec import _io
 from docsec.errors import DocsecError, InputError
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
-from docsec_cli import _render
+from docsec_cli import _logs, _render
 from docsec_cli._clock import parse_at
 from docsec_cli._errors import (
     EXIT_ERROR,
@@ -194,7 +194,7 @@ def _verify_worker(conn: Connection, policy_args: PolicyArgs, verbose: int) -> N
     """Worker process for batches: build the policy once, then verify inputs."""
     from docsec_cli._pool import worker_loop
 
-    _setup_logging(verbose)
+    _logs.configure(verbose)
 
     def setup() -> Callable[[tuple[Item, datetime | date | None]], object]:
         policy = build_policy(*policy_args)
@@ -218,19 +218,6 @@ def _verify_worker(conn: Connection, policy_args: PolicyArgs, verbose: int) -> N
         return "raised", f"the worker failed on this input ({type(exc).__name__})"
 
     worker_loop(conn, setup, on_error)
-
-
-def _setup_logging(verbose: int) -> None:
-    # As the CLI configures its own process: a spawned worker starts without it,
-    # and pyHanko logs every failed check of a tampered PDF with a traceback.
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(verbose, 2),
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).setLevel(quiet)
 
 
 def _write_annotation(

@@ -21,7 +21,7 @@ import click
 import docsec
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
-from docsec_cli import _render
+from docsec_cli import _logs, _render
 from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._config import effective, load_config
 from docsec_cli._errors import (
@@ -83,19 +83,7 @@ def _library_errors(fn: F) -> F:
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, config_file: Path | None) -> None:
     """Issue and verify certificates protected by a signed DataMatrix seal."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
-    # pyHanko logs every failed check of a tampered PDF as a WARNING with a
-    # traceback; the verdict already says it, so its log shows from -v on.
-    quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).setLevel(quiet)
-    # Python warnings from the libraries (Pillow, pikepdf, ...) go to the log,
-    # shown from -v on; they never interrupt the results on the terminal.
-    logging.captureWarnings(True)
-    logging.getLogger("py.warnings").setLevel(quiet)
+    _logs.configure(verbose)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     config = load_config(config_file)
