@@ -216,7 +216,7 @@ def main() -> int:
                     case.kind,
                     case.name,
                     case.build(world, directory),
-                    [],
+                    list(case.args),
                     case.ceiling_mb,
                 )
             )

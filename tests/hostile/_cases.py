@@ -96,6 +96,8 @@ class Case:
         Text the output must contain (a reason code or the error's words).
     ceiling_mb : int
         Peak RSS it may reach (MiB).
+    args : tuple of str
+        Options given to ``docsec verify`` besides the input and the trust store.
     """
 
     name: str
@@ -104,6 +106,7 @@ class Case:
     exit_code: int
     expect: str
     ceiling_mb: int
+    args: tuple[str, ...] = ()
 
 
 def _write(name: str, data: Callable[[], bytes]) -> Callable[[World, Path], Path]:
@@ -196,7 +199,8 @@ CASES: tuple[Case, ...] = (
     Case("pdf-image-20000", "pdf: image", _write("img20k.pdf", lambda: _build.pdf_with_image(20000, 20000)), 4, "20000x20000", _REFUSED),
     Case("pdf-image-100000-1bit", "pdf: image", _write("img100k.pdf", lambda: _build.pdf_with_image(100_000, 100_000, bits=1)), 4, "100000x100000", _REFUSED),
     Case("pdf-image-rgb-13000", "pdf: image", _write("rgb13k.pdf", lambda: _build.pdf_with_image(_S, _S, colour="/DeviceRGB")), 4, "memory budget", _REFUSED),
-    Case("pdf-image-13000-in-form", "pdf: image", _write("form13k.pdf", lambda: _build.pdf_with_image(_S, _S, in_form=True)), 4, "scanned-pdf", _REFUSED),
+    Case("pdf-image-13000-in-form", "pdf: image", _write("form13k.pdf", lambda: _build.pdf_with_image(_S, _S, in_form=True)), 4, "no-seal", _WORKED, ("--accept-scanned-pdf",)),
+    Case("pdf-image-13000-not-accepted", "pdf: image", _write("scan13k.pdf", lambda: _build.pdf_with_image(_S, _S, in_form=True)), 4, "scanned-pdf", _REFUSED),
     Case("pdf-annotation-image-20000", "pdf: image", _write("annot.pdf", lambda: _build.pdf_with_annotation_image(20000, 20000)), 4, "annotation image", _REFUSED),
     Case("pdf-2000-pages", "pdf: pages", _write("pages.pdf", lambda: _build.pdf_many_pages(2000)), 4, "2000 pages", _REFUSED),
     Case("png-truncated", "truncated", _truncated("png", 0.5, "cut.png"), 4, "not a readable image", _REFUSED),

@@ -28,7 +28,9 @@ def outcomes(
         directory = base / case.name
         directory.mkdir()
         path = case.build(genuine, directory)
-        argvs.append(["verify", str(path), "--trust", str(genuine.trust_dir)])
+        argvs.append(
+            ["verify", str(path), "--trust", str(genuine.trust_dir), *case.args]
+        )
     proc = subprocess.run(
         [sys.executable, "-m", "tests.hostile._cases"],
         input=json.dumps(argvs),
