@@ -462,9 +462,10 @@ def verify_cmd(
         if as_json:
             click.echo(_render.json_line(result.to_dict()))
         elif single:
-            click.echo(_render.human(result))
+            verbose = (click.get_current_context().obj or {}).get("verbose", 0)
+            click.echo(_render.human(result, verbose=verbose > 0))
         else:
-            click.echo(_render.verdict_line(result))
+            click.echo(_render.brief(result))
         if annotate_to is not None:
             stem = "stdin" if item.data is not None else item.path.stem
             target = annotate_to if single else annotate_to / f"{stem}.annotated.png"

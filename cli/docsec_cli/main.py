@@ -21,7 +21,7 @@ import click
 import docsec
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
-from docsec_cli import _logs, _render
+from docsec_cli import _i18n, _logs, _render
 from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._config import effective, load_config
 from docsec_cli._errors import (
@@ -80,9 +80,20 @@ def _library_errors(fn: F) -> F:
     "~/.config/docsec/config.toml if present). Flags beat environment variables, "
     "which beat the file.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(_i18n.LANGUAGES),
+    default=None,
+    help="Language of the human-readable output: ko (한국어) or en (default: "
+    "$DOCSEC_LANG, else the locale, LC_ALL / LC_MESSAGES / LANG). JSON, check "
+    "names and reason codes are the same in every language.",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, config_file: Path | None) -> None:
+def cli(
+    ctx: click.Context, verbose: int, config_file: Path | None, lang: str | None
+) -> None:
     """Issue and verify certificates protected by a signed DataMatrix seal."""
+    _i18n.set_language(lang)
     _logs.configure(verbose)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
