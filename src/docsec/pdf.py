@@ -1308,12 +1308,36 @@ class _Update:
         return int(value.idnum), int(value.generation)
 
     def fresh(self, key: _Key, what: str) -> None:
-        """Require ``key`` to be new since the issuer signed (not a rewrite)."""
+        """Require ``key`` to be new since the issuer signed (not a rewrite).
+
+        New means a number the signed revision never used, generation 0: pdfium
+        resolves references by object number alone, so an object that reuses a
+        signed number under another generation (``6 1 obj`` over ``6 0``) would
+        replace the signed object on the rendered page while pyHanko still
+        calls it new.
+        """
         introduced = self.xrefs.get_introducing_revision(self.generic.Reference(*key))
-        if introduced is None or int(introduced) <= self.signed:
+        if (
+            introduced is None
+            or int(introduced) <= self.signed
+            or key[1] != 0
+            or key[0] < self.signed_size()
+        ):
             raise _CoverageError(
                 "pdf-modified", f"{what} rewrites an object the issuer signed"
             )
+
+    def signed_size(self) -> int:
+        """Return the /Size of the revision the issuer signed (first unused number)."""
+        try:
+            size = self.cov.reader.get_historical_resolver(self.signed).trailer_view[
+                "/Size"
+            ]
+            return int(size)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _CoverageError(
+                "pdf-modified", "the signed revision's trailer has no usable /Size"
+            ) from exc
 
     def account(self, key: _Key) -> bool:
         """Mark ``key`` as explained if this update changed it; return whether it did."""
@@ -1333,6 +1357,13 @@ class _Update:
         ):
             raise _CoverageError(
                 "pdf-modified", "not a plain xref table of new and changed objects"
+            )
+        if any(generation != 0 for _, generation in self.changed):
+            # Validation data is written with generation 0; another generation of
+            # a signed object's number is what a reader resolving by number alone
+            # (pdfium) would show instead of the signed object.
+            raise _CoverageError(
+                "pdf-modified", "an update defines an object with a new generation"
             )
         self.layout()
         root_ref = self.old.root_ref

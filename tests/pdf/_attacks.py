@@ -147,8 +147,11 @@ def raw_update(
     *,
     eof: bool = True,
     trailer_extra: bytes = b"",
+    generations: dict[int, int] | None = None,
 ) -> bytes:
     """Append an incremental update made of ``objects`` (number -> value syntax).
+
+    ``generations`` gives an object another generation than 0.
 
     The trailer copies /Root, /Info and /ID from the file's last trailer and
     points /Prev at its xref. ``eof=False`` leaves out the final ``%%EOF``.
@@ -164,13 +167,14 @@ def raw_update(
     size = int(_last(data, rb"/Size\s+(\d+)").group(1))
     out = bytearray(data if data.endswith(b"\n") else data + b"\n")
     offsets = {}
+    gens = generations or {}
     for number, value in sorted(objects.items()):
         offsets[number] = len(out)
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, value)
+        out += b"%d %d obj\n%s\nendobj\n" % (number, gens.get(number, 0), value)
     xref = len(out)
     out += b"xref\n0 1\n0000000000 65535 f \n"
     for number, offset in sorted(offsets.items()):
-        out += b"%d 1\n%010d 00000 n \n" % (number, offset)
+        out += b"%d 1\n%010d %05d n \n" % (number, offset, gens.get(number, 0))
     size = max(size, *(n + 1 for n in objects))
     out += b"trailer\n<< %s /Size %d %s /Prev %d %s>>\nstartxref\n%d\n" % (
         keep,
@@ -420,11 +424,13 @@ def dss_update(
     extra: dict[int, bytes] | None = None,
     catalog: dict[str, generic.PdfObject] | None = None,
     cert_number: int | None = None,
+    cert_generation: int = 0,
 ) -> bytes:
     """Append a DSS update shaped like pyHanko's B-LT one, plus ``extra`` objects.
 
     The catalog gains ``/DSS`` (and the ``catalog`` entries); the DSS lists one
-    certificate stream, object ``cert_number`` (default: a new object).
+    certificate stream, object ``cert_number`` (default: a new object) with
+    generation ``cert_generation``.
     """
     r = reader(data)
     root_ref = r.trailer.raw_get("/Root")
@@ -436,11 +442,11 @@ def dss_update(
         root[generic.NameObject(key)] = value
     objects = {
         root_ref.idnum: serialise(root),
-        n + 1: b"<< /Certs [%d 0 R] >>" % cert_n,
+        n + 1: b"<< /Certs [%d %d R] >>" % (cert_n, cert_generation),
         cert_n: stream(cert_der),
     }
     objects.update(extra or {})
-    return raw_update(data, objects)
+    return raw_update(data, objects, generations={cert_n: cert_generation})
 
 
 # ------------------------------------------------------------------ scanned PDFs

@@ -458,6 +458,24 @@ def test_lta_dss_claiming_a_signed_object(world: World, issued: bytes) -> None:
     assert "pdf-modified" in reasons
 
 
+def test_lta_dss_redefining_a_signed_object_under_a_new_generation(
+    world: World, issued: bytes
+) -> None:
+    # Disguised LTA update (found by red-teaming): the page's content stream is
+    # redefined as "6 1 obj", a DER-shaped "certificate" of a DSS. pyHanko calls
+    # (6, 1) a new object; pdfium resolves references by number and renders it.
+    r = attacks.reader(issued)
+    content = r.root["/Pages"]["/Kids"][0].raw_get("/Contents").raw_get(0)
+    page = b"\nq 1 0 0 rg 40 300 520 300 re f Q\n" + b" " * 200
+    der = b"\x30\x82" + len(page).to_bytes(2, "big") + page
+    forged = attacks.dss_update(
+        issued, der, cert_number=content.idnum, cert_generation=1
+    )
+    r2 = _verify(world, forged)
+    assert r2.verdict is Verdict.NOT_AUTHENTIC, r2.reasons
+    assert "pdf-modified" in r2.reasons
+
+
 def test_lta_dss_with_metadata_change(world: World, issued: bytes) -> None:
     # Disguised LTA update: a DSS, and the /Info title rewritten with it.
     r = attacks.reader(issued)
