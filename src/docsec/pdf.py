@@ -1674,21 +1674,43 @@ _BYTE_RANGE = re.compile(
 
 
 def truncated(pdf_data: bytes) -> bool:
-    """Return True if a signature's byte range reaches past the end of the file.
+    """Return True if the file is a signed PDF cut short before its signed end.
 
     A download or a copy cut short ends before the bytes its signature covers:
     the file is incomplete, which says nothing about the document (ask for it
-    again), unlike a file changed after signing.
+    again), unlike a file changed after signing. Only a real signature counts: a
+    byte range ``[0 a b c]`` whose gap ``a..b`` is a hex string in the file (the
+    signature's /Contents), whose end ``b + c`` lies past the file's end, and
+    with no ``%%EOF`` after the gap (a cut file lost its final marker; bytes
+    appended to a complete file keep it, and are judged as changes), or only
+    the end-of-line marker after that ``%%EOF`` missing.
 
     Examples
     --------
-    >>> truncated(b"%PDF-1.7 /ByteRange [0 10 20 500] %%EOF")
-    True
-    >>> truncated(b"%PDF-1.7 no signature")
+    >>> head = b"%PDF-1.7 /ByteRange [0 44 50 900] /Contents <abcd> obj"
+    >>> truncated(head), truncated(head + b" %%EOF")
+    (True, False)
+    >>> truncated(b"%PDF-1.7 /ByteRange [0 1 2 99999999]")
     False
     """
     for m in _BYTE_RANGE.finditer(pdf_data):
-        if int(m.group(3)) + int(m.group(4)) > len(pdf_data):
+        start, gap_end, rest = int(m.group(2)), int(m.group(3)), int(m.group(4))
+        if int(m.group(1)) != 0 or not 0 < start < gap_end <= len(pdf_data):
+            continue
+        gap = pdf_data[start:gap_end]
+        is_hex = (
+            len(gap) >= 2
+            and gap[:1] == b"<"
+            and gap[-1:] == b">"
+            and all(ch in b"0123456789abcdefABCDEF" for ch in gap[1:-1])
+        )
+        missing = gap_end + rest - len(pdf_data)
+        if not is_hex or missing <= 0:
+            continue
+        tail = pdf_data[gap_end:]
+        # Cut inside the signed revision (its %%EOF is gone), or only its final
+        # end-of-line marker is missing after the %%EOF.
+        if b"%%EOF" not in tail or (missing <= 2 and tail.rstrip().endswith(b"%%EOF")):
             return True
     return False
 

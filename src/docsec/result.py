@@ -156,6 +156,9 @@ class SignedContent:
         Dates from the seal header.
     seal_bytes : bytes
         The verified seal, exactly as read.
+    signer_key : bytes
+        The DER SubjectPublicKeyInfo of the key that verified the seal's
+        signature (what a PDF's own signer is compared with).
     """
 
     profile: str
@@ -167,6 +170,7 @@ class SignedContent:
     issue_date: date | None
     signature_date: date | None
     seal_bytes: bytes = field(repr=False)
+    signer_key: bytes = field(default=b"", repr=False)
 
     def field_map(self) -> dict[str, str]:
         """Return the fields as a dict (a repeated name keeps its first value)."""

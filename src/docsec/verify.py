@@ -423,6 +423,7 @@ def _check_seal(
         issue_date=h.issue_date,
         signature_date=h.signature_date,
         seal_bytes=bytes(data),
+        signer_key=_spki(signer.public_bytes(_DER)) or b"",
     )
 
 
@@ -945,6 +946,13 @@ def verify_pdf(
         )
 
     _guard(run, "pdf_signature", signatures)
+    # Every PDF signature patches a literal /ByteRange into the file (it is never
+    # compressed), so a file without one was never signed: when pyHanko cannot
+    # read it (a scan saved by a tool with sloppy xref offsets), nothing signed
+    # was tampered with, and it is judged as any unsigned PDF.
+    never_signed = b"/ByteRange" not in data
+    if never_signed and not reports:
+        run.checks.clear()
     signed = [r for r in reports if r.kind == "signature"]
     if signed and not run.checks and not any(r.trusted for r in signed):
         # Signed, but by nobody the verifier trusts: a scanning service's signature
@@ -968,7 +976,9 @@ def verify_pdf(
         _guard(
             run,
             "pdf_signature",
-            lambda: removed.append(not reports and _pdf.had_signature(data)),
+            lambda: removed.append(
+                not reports and not never_signed and _pdf.had_signature(data)
+            ),
         )
         if removed == [True]:
             run.add(
@@ -1082,14 +1092,9 @@ def verify_pdf(
                 "no verified seal and PDF signature to compare",
             )
             return
-        seal_keys = {
-            _spki(c.public_bytes(_DER))
-            for c in policy.trust.find_signer(
-                content.signer_identifier,
-                content.certificate_reference,
-                extra=embedded,
-            )
-        }
+        # The key that verified the seal, never a certificate the PDF brings
+        # along: a forger's certificate may copy the office's name and serial.
+        seal_keys = {content.signer_key} if content.signer_key else set()
         pdf_keys = {_spki(r.signer_cert_der or b"") for r in signers}
         if None not in pdf_keys and pdf_keys <= seal_keys:
             run.add(

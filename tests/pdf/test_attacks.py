@@ -569,3 +569,48 @@ def test_genuine_pdf_cut_short_is_incomplete_not_forged(
     r = _verify(world, issued[:-cut])
     assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
     assert r.reasons == ("pdf-truncated",)
+
+
+def test_byte_range_text_appended_does_not_hide_the_change(
+    world: World, issued: bytes
+) -> None:
+    # Found by red-teaming: bytes that merely spell a byte range reaching past the
+    # end must not make a changed file look cut short (pdf-truncated).
+    forged = issued + b"%/ByteRange [0 1 2 99999999]\n1 0 0 rg\n"
+    r = _verify(world, forged)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert "pdf-truncated" not in r.reasons
+
+
+def test_forger_certificate_copying_the_office_name_and_serial(
+    world: World, issued: bytes
+) -> None:
+    # Found by red-teaming: the forger signs a forged page carrying the genuine
+    # seal with a self-made certificate that copies the office's subject and
+    # serial number. The seal's signer must be the key that verified the seal,
+    # never a certificate the PDF brings along: NOT AUTHENTIC signer-mismatch.
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    rogue = (
+        x509.CertificateBuilder()
+        .subject_name(world.cert.subject)
+        .issuer_name(world.cert.issuer)
+        .public_key(key.public_key())
+        .serial_number(world.cert.serial_number)
+        .not_valid_before(world.cert.not_valid_before_utc)
+        .not_valid_after(world.cert.not_valid_after_utc)
+        .sign(key, hashes.SHA256())
+    )
+    forged = {**sample(), "holder_name": "KIM Cheolsu"}
+    signed = forged_page_with_genuine_seal(
+        issued, forged, pdf.PdfSigningKey(key, rogue), document_number="GN2611270042"
+    )
+    r = _verify(world, signed)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert "signer-mismatch" in r.reasons
+    match = r.check("seal_pdf_signer_match")
+    assert match is not None
+    assert match.status is CheckStatus.FAIL

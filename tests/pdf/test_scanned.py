@@ -147,3 +147,16 @@ def test_cli_accept_scanned_pdf(world: World, issued: bytes, tmp_path: Path) -> 
 
     r = runner.invoke(cli, base, env={"DOCSEC_ACCEPT_SCANNED_PDF": "1"})
     assert r.exit_code == 0, r.output
+
+
+def test_scan_whose_xref_offsets_are_off(world: World, issued: bytes) -> None:
+    # Found by red-teaming: a scan saved by a tool whose xref offsets are off (here
+    # shifted by a comment line) is unreadable to pyHanko; PDF readers repair it.
+    # It was never signed (no /ByteRange), so it is a scan like any other, not a
+    # failed check: INCONCLUSIVE by default, verified as a scan when accepted.
+    scan = attacks.image_pdf(pdf.render_page(issued, dpi=300))
+    cut = scan.index(b"\n", 10)
+    shifted = scan[:cut] + b"\n%a comment that shifts every offset\n" + scan[cut:]
+    _scanned_by_default(world, shifted)
+    r = verify_pdf(shifted, policy=_accepting(world))
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
