@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import hashlib
 import logging
 import os
 import sys
@@ -99,16 +100,42 @@ class Item:
 
 
 def _error_result(
-    name: str, policy: VerifyPolicy, message: str, reason: str = "input-error"
+    item: Item,
+    policy: VerifyPolicy,
+    at: datetime | date | None,
+    message: str,
+    reason: str = "input-error",
 ) -> VerificationResult:
+    """Return the result of an input that could not be verified at all.
+
+    It carries the same audit fields as any result: the verification time ``at``
+    stands for, the trust store, and the input's SHA-256 when its bytes can be
+    read (a file that is missing or not a regular file has none).
+    """
+    from docsec.verify import verification_time
+
     return VerificationResult(
         checks=(),
         required=policy.required,
-        input=name,
+        input=item.name,
         policy=policy.name,
         error=message,
         error_reason=reason,
+        verified_at=verification_time(at),
+        input_sha256=_sha256_of(item, policy.max_bytes),
+        trust_store_id=policy.trust.fingerprint,
     )
+
+
+def _sha256_of(item: Item, max_bytes: int) -> str | None:
+    """Return the SHA-256 of an input's bytes, or None if they cannot be read."""
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest()
+    try:
+        data = _io.read_regular_file(item.path, max_bytes=max_bytes, allow_empty=True)
+    except InputError:
+        return None
+    return hashlib.sha256(data).hexdigest()
 
 
 def verify_one(
@@ -125,14 +152,15 @@ def verify_one(
     except DocsecError as exc:
         logger.debug("verification of %s failed", item.name, exc_info=True)
         return _error_result(
-            item.name, policy, _io.plain_message(exc)
+            item, policy, at, _io.plain_message(exc)
         ), EXIT_INCONCLUSIVE
     except Exception as exc:
         # A bug, not the input's fault: one line (the traceback at -vv), exit 1.
         logger.debug("unexpected error on %s", item.name, exc_info=True)
         return _error_result(
-            item.name,
+            item,
             policy,
+            at,
             f"unexpected {type(exc).__name__}: {_io.plain_message(exc)}",
         ), EXIT_ERROR
     return result, VERDICT_EXIT[result.verdict]
@@ -536,7 +564,7 @@ def _run_batch(
     following = 0
     try:
         for index, outcome in pool.run([(item, at) for item in items]):
-            done[index] = _outcome(items[index], outcome, policy)
+            done[index] = _outcome(items[index], outcome, policy, at)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -545,11 +573,11 @@ def _run_batch(
 
 
 def _outcome(
-    item: Item, outcome: object, policy: VerifyPolicy
+    item: Item, outcome: object, policy: VerifyPolicy, at: datetime | date | None
 ) -> tuple[VerificationResult, int]:
     if isinstance(outcome, Failure):
         return _error_result(
-            item.name, policy, outcome.message, outcome.reason
+            item, policy, at, outcome.message, outcome.reason
         ), EXIT_INCONCLUSIVE
     if (
         isinstance(outcome, tuple)
@@ -564,5 +592,5 @@ def _outcome(
         else "the worker gave no answer"
     )
     return _error_result(
-        item.name, policy, str(message), "worker-failed"
+        item, policy, at, str(message), "worker-failed"
     ), EXIT_INCONCLUSIVE
