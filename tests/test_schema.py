@@ -142,3 +142,20 @@ def test_schema_requires_version_2_and_the_audit_fields() -> None:
     for bad in ({"schema_version": 1}, {"input_sha256": "ABC"}):
         with pytest.raises(jsonschema.ValidationError):
             validate({**doc, **bad})
+
+
+def test_missing_input_has_no_hash(tmp_path: Path) -> None:
+    runner = CliRunner()
+    w = tmp_path / "w"
+    assert runner.invoke(cli, ["keys", "demo", str(w), "--at", AT]).exit_code == 0
+    gone = tmp_path / "gone.png"
+    r = runner.invoke(
+        cli,
+        ["verify", "--at", AT, str(gone), "--trust", str(w / "trust"), "--json"],
+    )
+    assert r.exit_code == 4
+    (doc,) = [json.loads(line) for line in r.stdout.splitlines()]
+    validate(doc)
+    assert doc["input_sha256"] is None
+    assert doc["reasons"] == ["no-such-file"]
+    assert str(gone) in doc["error"]
