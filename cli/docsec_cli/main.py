@@ -95,6 +95,10 @@ def cli(
     """Issue and verify certificates protected by a signed DataMatrix seal."""
     _i18n.set_language(lang)
     _logs.configure(verbose)
+    if os.environ.get("NO_COLOR"):
+        # https://no-color.org: any non-empty value turns ANSI styling off, also
+        # on a terminal (sub-commands inherit the context's colour setting).
+        ctx.color = False
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     config = load_config(config_file)

@@ -261,3 +261,24 @@ def test_report_cells_cannot_run_as_formulas() -> None:
     assert row[0] == '\'=HYPERLINK("http://x")'
     assert row[1] == ""  # no bytes, no hash
     assert row[2] == "inconclusive"
+
+
+@pytest.mark.parametrize(("env", "styled"), [({}, True), ({"NO_COLOR": "1"}, False)])
+def test_no_color(world: Path, inbox: Path, env: dict[str, str], styled: bool) -> None:
+    # color=True stands for a terminal, where verdicts are coloured.
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(inbox / "a-good.png"),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+        ],
+        color=True,
+        env=env,
+    )
+    assert r.exit_code == 0
+    assert ("\x1b[" in r.stdout) is styled
+    assert "AUTHENTIC" in r.stdout
