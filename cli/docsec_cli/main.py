@@ -117,9 +117,16 @@ def config_show(ctx: click.Context) -> None:
     """Print every setting, its value and where it comes from."""
     config = ctx.obj["config"]
     click.echo(f"config file: {config.path or '(none)'}")
-    for key, value, source in effective(config):
-        shown = "-" if value is None else value
-        click.echo(f"  {key:<12} {shown!s:<40} ({source})")
+    rows = [("setting", "value", "source")]
+    rows += [
+        (key, "-" if value is None else str(value), source)
+        for key, value, source in effective(config)
+    ]
+    # Widths from the longest cell of each column, so that no long key or path
+    # pushes its row's later columns out of line.
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for key, shown, source in rows:
+        click.echo(f"  {key:<{widths[0]}}  {shown:<{widths[1]}}  {source}")
 
 
 # ---------------------------------------------------------------- keys
