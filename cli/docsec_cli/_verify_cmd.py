@@ -620,6 +620,12 @@ def verify_cmd(
                 for item, (result, code) in zip(items, outcomes, strict=True):
                     emit(item, result, code)
                     bar.update(1)
+    except BaseException:
+        # A run that stops early (workers that cannot start, Ctrl-C) leaves the
+        # report's rows so far and an empty summary: never yesterday's.
+        if summary_file is not None:
+            summary_file.close()
+        raise
     finally:
         if report is not None:
             report.close()
