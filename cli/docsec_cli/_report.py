@@ -21,7 +21,14 @@ from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec_cli._errors import CLIUsageError
 
-__all__ = ["CSV_COLUMNS", "CsvReport", "Summary", "open_output", "write_summary"]
+__all__ = [
+    "CSV_COLUMNS",
+    "SUMMARY_VERSION",
+    "CsvReport",
+    "Summary",
+    "open_output",
+    "write_summary",
+]
 
 #: The report's columns, in order.
 CSV_COLUMNS = (
@@ -35,6 +42,8 @@ CSV_COLUMNS = (
     "signed_date",
     "verified_at",
 )
+#: Version of the summary's form (docs/verification-summary.schema.json).
+SUMMARY_VERSION = 1
 #: A spreadsheet treats a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -132,9 +141,10 @@ class Summary:
         options: dict[str, object],
         exit_code: int,
     ) -> dict[str, object]:
-        """Return the summary document (see the README, "Reports for audits")."""
+        """Return the summary (docs/verification-summary.schema.json)."""
         policy = self._policy
         return {
+            "summary_version": SUMMARY_VERSION,
             "docsec_version": __version__,
             "trust_store_id": policy.trust.fingerprint,
             "policy": {

@@ -10,6 +10,7 @@ import shutil
 from datetime import date, datetime, time
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
@@ -24,6 +25,9 @@ from docsec_cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "data" / "family-relation.json"
+SUMMARY_SCHEMA = json.loads(
+    (ROOT / "docs" / "verification-summary.schema.json").read_text(encoding="utf-8")
+)
 #: A date given alone is verified as of the end of that day, UTC.
 VERIFIED_AT = datetime.combine(date.fromisoformat(AT), time(23, 59, 59)).isoformat()
 
@@ -146,6 +150,10 @@ def test_folder_files_that_are_not_inputs_get_their_own_line(
 
     # The summary: counts, the failures, and what the run was made with.
     s = json.loads(summary.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(
+        SUMMARY_SCHEMA, format_checker=jsonschema.FormatChecker()
+    ).validate(s)
+    assert s["summary_version"] == 1
     assert s["docsec_version"] == __version__
     assert s["trust_store_id"] == store_id
     assert s["policy"]["name"] == "seal"
@@ -282,3 +290,7 @@ def test_no_color(world: Path, inbox: Path, env: dict[str, str], styled: bool) -
     assert r.exit_code == 0
     assert ("\x1b[" in r.stdout) is styled
     assert "AUTHENTIC" in r.stdout
+
+
+def test_summary_schema_is_valid() -> None:
+    jsonschema.Draft202012Validator.check_schema(SUMMARY_SCHEMA)
