@@ -41,8 +41,13 @@ def test_readme_lists_every_environment_variable() -> None:
         text = source.read_text(encoding="utf-8")
         read |= set(re.findall(r"environ\.get\(\s*\"([A-Z_]+)\"", text))
         read |= set(re.findall(r"^\w*ENV = \"([A-Z_]+)\"", text, re.MULTILINE))
-    assert {"DOCSEC_CONFIG", "DOCSEC_KEY_PASSPHRASE", "NO_COLOR"} <= read
-    table = set(re.findall(r"^\| `([A-Z_]+)` \|", README, re.MULTILINE))
+        # Variables read in a loop: `for var in ("DOCSEC_LANG", "LC_ALL", ...)`.
+        for names in re.findall(r"for \w+ in \(([^)]*)\):", text):
+            read |= set(re.findall(r"\"([A-Z][A-Z_]+)\"", names))
+    assert {"DOCSEC_CONFIG", "DOCSEC_KEY_PASSPHRASE", "NO_COLOR", "LANG"} <= read
+    table = set()
+    for cell in re.findall(r"^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|", README, re.MULTILINE):
+        table |= set(re.findall(r"`([A-Z_]+)`", cell))
     assert declared | read <= table, sorted((declared | read) - table)
 
 
