@@ -131,7 +131,7 @@ def test_to_dict_schema() -> None:
         policy="seal",
     )
     d = r.to_dict()
-    assert d["schema_version"] == SCHEMA_VERSION == 1
+    assert d["schema_version"] == SCHEMA_VERSION == 2
     assert d["verdict"] == "authentic"
     assert d["input"] == "x.png"
     assert d["fields"] == {"Name": "A", "Number": "1"}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import date, datetime, time
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from docsec import __version__
+from docsec.trust import TrustStore
 from docsec_cli.main import cli
 from tests.clock import AT
 
@@ -84,11 +88,20 @@ def test_cli_outputs_validate(tmp_path: Path) -> None:
     ]
     for d in docs:
         validate(d)
+    # The audit fields: the time the verification used (a date given alone is
+    # the end of that day, UTC), this docsec, the bytes read, the trust store.
+    used = datetime.combine(date.fromisoformat(AT), time(23, 59, 59))
+    store_id = TrustStore.load(w / "trust").fingerprint
+    for d, path in zip(docs, (out, out.with_suffix(".bin"), bad, junk), strict=True):
+        assert d["verified_at"] == used.isoformat() + "+00:00"
+        assert d["docsec_version"] == __version__
+        assert d["input_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert d["trust_store_id"] == store_id
 
 
 def test_schema_rejects_authentic_with_reasons() -> None:
     doc = {
-        "schema_version": 1,
+        "schema_version": 2,
         "input": None,
         "verdict": "authentic",
         "reasons": ["x"],
@@ -97,6 +110,52 @@ def test_schema_rejects_authentic_with_reasons() -> None:
         "checks": [],
         "fields": {},
         "issuer": None,
+        "verified_at": None,
+        "docsec_version": __version__,
+        "input_sha256": None,
+        "trust_store_id": None,
     }
     with pytest.raises(jsonschema.ValidationError):
         validate(doc)
+
+
+def test_schema_requires_version_2_and_the_audit_fields() -> None:
+    doc: dict[str, object] = {
+        "schema_version": 2,
+        "input": "x.png",
+        "verdict": "inconclusive",
+        "reasons": ["no-seal"],
+        "policy": "seal",
+        "required": ["barcode"],
+        "checks": [],
+        "fields": {},
+        "issuer": None,
+        "verified_at": "2026-01-02T23:59:59+00:00",
+        "docsec_version": __version__,
+        "input_sha256": "0" * 64,
+        "trust_store_id": "a" * 64,
+    }
+    validate(doc)
+    for key in ("verified_at", "docsec_version", "input_sha256", "trust_store_id"):
+        with pytest.raises(jsonschema.ValidationError):
+            validate({k: v for k, v in doc.items() if k != key})
+    for bad in ({"schema_version": 1}, {"input_sha256": "ABC"}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate({**doc, **bad})
+
+
+def test_missing_input_has_no_hash(tmp_path: Path) -> None:
+    runner = CliRunner()
+    w = tmp_path / "w"
+    assert runner.invoke(cli, ["keys", "demo", str(w), "--at", AT]).exit_code == 0
+    gone = tmp_path / "gone.png"
+    r = runner.invoke(
+        cli,
+        ["verify", "--at", AT, str(gone), "--trust", str(w / "trust"), "--json"],
+    )
+    assert r.exit_code == 4
+    (doc,) = [json.loads(line) for line in r.stdout.splitlines()]
+    validate(doc)
+    assert doc["input_sha256"] is None
+    assert doc["reasons"] == ["no-such-file"]
+    assert str(gone) in doc["error"]

@@ -823,3 +823,63 @@ def test_certificate_validation_fields_are_frozen(pki: Pki) -> None:
     assert isinstance(check, CertificateValidation)
     with pytest.raises(AttributeError):
         check.chain_ok = False  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- fingerprint
+
+
+def test_fingerprint_is_stable_and_tracks_anchors_and_crls(pki: Pki) -> None:
+    other_key = _key()
+    other = _root(other_key, name="KR Other Root")
+    crl = create_crl(
+        root_cert=pki.root,
+        root_key=pki.root_key,
+        revoked=(),
+        last_update=NOW - DAY,
+        next_update=NOW + 30 * DAY,
+    )
+    base = TrustStore.from_certificates([pki.root, other], [crl])
+    fp = base.fingerprint
+    assert len(fp) == 64
+    assert fp == fp.lower()
+    int(fp, 16)
+    # Order, duplicates and intermediates do not change what is trusted.
+    same = TrustStore.from_certificates([other, pki.root, other], [crl, crl])
+    assert same.fingerprint == fp
+    with_path = TrustStore.from_certificates([pki.root, other], [crl], [pki.issuer])
+    assert with_path.fingerprint == fp
+    # An anchor or a CRL more, less or re-issued does.
+    reissued = create_crl(
+        root_cert=pki.root,
+        root_key=pki.root_key,
+        revoked=[(pki.issuer.serial_number, NOW - DAY)],
+        last_update=NOW - DAY,
+        next_update=NOW + 30 * DAY,
+    )
+    others = {
+        TrustStore.from_certificates([pki.root], [crl]).fingerprint,
+        TrustStore.from_certificates([pki.root, other]).fingerprint,
+        TrustStore.from_certificates([pki.root, other], [reissued]).fingerprint,
+        TrustStore.from_certificates([pki.root, other], [crl, reissued]).fingerprint,
+    }
+    assert fp not in others
+    assert len(others) == 4
+    # An anchor's DER is not confused with a CRL's.
+    assert (
+        TrustStore.from_certificates([pki.root]).fingerprint
+        != TrustStore.from_certificates([pki.root, other]).fingerprint
+    )
+
+
+def test_fingerprint_of_a_loaded_folder(pki: Pki, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "root.pem").write_bytes(_pem(pki.root))
+    (tmp_path / "b" / "copy-of-root.der").write_bytes(
+        pki.root.public_bytes(Encoding.DER)
+    )
+    assert (
+        TrustStore.load(tmp_path / "a").fingerprint
+        == TrustStore.load(tmp_path / "b").fingerprint
+        == TrustStore.from_certificates([pki.root]).fingerprint
+    )

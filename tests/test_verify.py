@@ -332,3 +332,34 @@ def test_special_files_and_limits(
     )
     with pytest.raises(InputError, match="memory budget"):
         verify_file(tmp_path / "s.png", policy=lean)
+
+
+def test_results_record_time_input_hash_and_trust_store(
+    good: bytes, policy: VerifyPolicy, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from docsec.verify import verification_time
+
+    digest = hashlib.sha256(good).hexdigest()
+    end_of_day = datetime(2026, 3, 10, 23, 59, 59, tzinfo=UTC)
+    assert verification_time(AT) == end_of_day
+    r = verify_seal_bytes(good, policy=policy, at=AT)
+    assert (r.verified_at, r.input_sha256) == (end_of_day, digest)
+    assert r.trust_store_id == policy.trust.fingerprint
+    noon = datetime(2026, 3, 10, 12, 0)  # naive: taken as UTC
+    assert verify_bytes(good, policy=policy, at=noon).verified_at == noon.replace(
+        tzinfo=UTC
+    )
+    img = barcode.render_raster(barcode.encode(good), module_px=4)
+    page = np.full((800, 700), 255, np.uint8)
+    page[100 : 100 + img.shape[0], 200 : 200 + img.shape[1]] = img
+    png = tmp_path / "page.png"
+    imaging.write_image(png, page)
+    r = verify_file(png, policy=policy, at=AT)
+    assert r.verdict is Verdict.AUTHENTIC
+    assert r.input_sha256 == hashlib.sha256(png.read_bytes()).hexdigest()
+    assert r.trust_store_id == policy.trust.fingerprint
+    # Pixels in memory have no file bytes to hash.
+    r = verify_image(page, policy=policy, at=AT)
+    assert (r.verified_at, r.input_sha256) == (end_of_day, None)

@@ -13,9 +13,14 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["at_option", "issuing_time", "parse_at"]
+__all__ = ["at_option", "issuing_time", "now", "parse_at"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def now() -> datetime:
+    """Return the wall-clock time (UTC, aware): when a batch starts and ends."""
+    return datetime.now(UTC)
 
 
 def parse_at(value: str | None) -> datetime | date | None:
@@ -40,7 +45,7 @@ def issuing_time(value: str | None) -> datetime:
     """
     at = parse_at(value)
     if at is None:
-        return datetime.now(UTC)
+        return now()
     if isinstance(at, datetime):
         return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     return datetime(at.year, at.month, at.day, tzinfo=UTC)

@@ -35,6 +35,7 @@ SETTINGS: dict[str, tuple[str, str, str, type]] = {
     "policy": ("verify", "policy_name", "DOCSEC_POLICY", str),
     "cdp_keys": ("verify", "cdp_key_paths", "DOCSEC_CDP_KEY", list),
     "watermark_keys": ("verify", "watermark_key_paths", "DOCSEC_WATERMARK_KEY", list),
+    "exit_on": ("verify", "exit_on", "DOCSEC_EXIT_ON", str),
 }
 #: Settings that name files: relative paths are relative to the config file.
 _PATHS = frozenset({"trust", "cdp_keys", "watermark_keys"})

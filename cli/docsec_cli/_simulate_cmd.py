@@ -211,9 +211,12 @@ def _report(
         if isinstance(printer, sim.PrinterParams)
         else "unknown printer"
     )
+    # A message about the file written, like seal, issue and keys: stderr. Only
+    # --json's document is a result, for stdout.
     click.echo(
         f"{out_path}: {w}x{h} {kind}, {result.dpi:.0f} dpi "
-        f"({channel}, {device}, seed {seed})"
+        f"({channel}, {device}, seed {seed})",
+        err=True,
     )
 
 

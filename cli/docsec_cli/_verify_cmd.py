@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import hashlib
 import logging
 import os
 import sys
@@ -22,10 +23,11 @@ from docsec.errors import DocsecError, InputError
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec_cli import _logs, _render
-from docsec_cli._clock import parse_at
+from docsec_cli._clock import now, parse_at
 from docsec_cli._errors import (
     EXIT_ERROR,
     EXIT_INCONCLUSIVE,
+    EXIT_OK,
     VERDICT_EXIT,
     CLIError,
     CLIUsageError,
@@ -33,6 +35,7 @@ from docsec_cli._errors import (
     worst,
 )
 from docsec_cli._pool import Failure, SupervisedPool, WorkerStartError, fault_for
+from docsec_cli._report import CsvReport, Summary, open_output, write_summary
 
 logger = logging.getLogger("docsec_cli")
 
@@ -48,14 +51,29 @@ _MAX_LIST_BYTES = 16 * 1024 * 1024
 STDIN = "-"
 
 
-def expand_inputs(items: tuple[str, ...]) -> Iterator[Path]:
+#: Reason code of a file in a folder that docsec does not verify (by its suffix).
+UNSUPPORTED = "unsupported-input"
+#: Reason code of an input that does not exist.
+NO_SUCH_FILE = "no-such-file"
+
+
+def expand_inputs(items: tuple[str, ...]) -> Iterator[tuple[Path, bool]]:
     """Expand folders (recursively), glob patterns and ``@list.txt`` files.
 
+    Yields ``(path, supported)``. Nothing is dropped: a file in a folder whose
+    suffix docsec does not verify (``notes.txt``, ``photo.heic``, no suffix) is
+    yielded with ``supported=False``, to be reported as ``unsupported-input``.
     ``-`` (standard input) is passed through as ``Path("-")``.
+
+    Raises
+    ------
+    CLIUsageError
+        If a glob pattern matches nothing or a folder holds no file: that input
+        would otherwise vanish from the batch without a word.
     """
     for item in items:
         if item == "-":
-            yield Path("-")
+            yield Path("-"), True
             continue
         if item.startswith("@"):
             listing = Path(item[1:])
@@ -76,13 +94,22 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[Path]:
             continue
         p = Path(item)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SCAN_SUFFIXES:
-                    yield child
+            children = [c for c in sorted(p.rglob("*")) if not c.is_dir()]
+            if not children:
+                raise CLIUsageError(f"the folder {item} holds no file to verify")
+            for child in children:
+                yield child, child.suffix.lower() in SCAN_SUFFIXES
         elif not p.exists() and any(ch in item for ch in "*?["):
-            yield from (Path(m) for m in sorted(glob.glob(item, recursive=True)))
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                raise CLIUsageError(f"no file matches the pattern {item!r}")
+            for m in matches:
+                if Path(m).is_dir():
+                    yield from expand_inputs((m,))
+                else:
+                    yield Path(m), True
         else:
-            yield p
+            yield p, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +118,8 @@ class Item:
 
     name: str
     data: bytes | None = field(default=None, repr=False)
+    #: False for a file found in a folder whose kind docsec does not verify.
+    supported: bool = True
 
     @property
     def path(self) -> Path:
@@ -99,16 +128,42 @@ class Item:
 
 
 def _error_result(
-    name: str, policy: VerifyPolicy, message: str, reason: str = "input-error"
+    item: Item,
+    policy: VerifyPolicy,
+    at: datetime | date | None,
+    message: str,
+    reason: str = "input-error",
 ) -> VerificationResult:
+    """Return the result of an input that could not be verified at all.
+
+    It carries the same audit fields as any result: the verification time ``at``
+    stands for, the trust store, and the input's SHA-256 when its bytes can be
+    read (a file that is missing or not a regular file has none).
+    """
+    from docsec.verify import verification_time
+
     return VerificationResult(
         checks=(),
         required=policy.required,
-        input=name,
+        input=item.name,
         policy=policy.name,
         error=message,
         error_reason=reason,
+        verified_at=verification_time(at),
+        input_sha256=_sha256_of(item, policy.max_bytes),
+        trust_store_id=policy.trust.fingerprint,
     )
+
+
+def _sha256_of(item: Item, max_bytes: int) -> str | None:
+    """Return the SHA-256 of an input's bytes, or None if they cannot be read."""
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest()
+    try:
+        data = _io.read_regular_file(item.path, max_bytes=max_bytes, allow_empty=True)
+    except InputError:
+        return None
+    return hashlib.sha256(data).hexdigest()
 
 
 def verify_one(
@@ -117,6 +172,19 @@ def verify_one(
     """Verify one input; never raises: a bad input gets its own error result."""
     from docsec.verify import verify_bytes, verify_file
 
+    if not item.supported:
+        return _error_result(
+            item,
+            policy,
+            at,
+            f"not a kind of file docsec verifies (suffix {item.path.suffix or 'none'}"
+            f"; it reads {', '.join(sorted(SCAN_SUFFIXES))}): not checked",
+            UNSUPPORTED,
+        ), EXIT_INCONCLUSIVE
+    if item.data is None and not item.path.exists():
+        return _error_result(
+            item, policy, at, f"no such file: {item.name}", NO_SUCH_FILE
+        ), EXIT_INCONCLUSIVE
     try:
         if item.data is not None:
             result = verify_bytes(item.data, policy=policy, at=at, input_name=item.name)
@@ -125,14 +193,15 @@ def verify_one(
     except DocsecError as exc:
         logger.debug("verification of %s failed", item.name, exc_info=True)
         return _error_result(
-            item.name, policy, _io.plain_message(exc)
+            item, policy, at, _io.plain_message(exc)
         ), EXIT_INCONCLUSIVE
     except Exception as exc:
         # A bug, not the input's fault: one line (the traceback at -vv), exit 1.
         logger.debug("unexpected error on %s", item.name, exc_info=True)
         return _error_result(
-            item.name,
+            item,
             policy,
+            at,
             f"unexpected {type(exc).__name__}: {_io.plain_message(exc)}",
         ), EXIT_ERROR
     return result, VERDICT_EXIT[result.verdict]
@@ -140,6 +209,8 @@ def verify_one(
 
 #: Policies the CLI offers by name.
 POLICIES = ("seal", "counter")
+#: Choices of --exit-on.
+EXIT_ON = ("any", "not-authentic")
 
 
 #: What a worker needs to build the same policy as the parent (picklable).
@@ -397,6 +468,47 @@ def _check_annotate_target(target: Path, single: bool) -> None:
     help="Write the image with the found regions and the verdict drawn on it "
     "(a file for one input, a folder for several).",
 )
+@click.option(
+    "--report",
+    "report_path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a CSV file with one row per input (file, sha256, verdict, reasons, "
+    "document number, holder, issuer, signed date, verified at); UTF-8 with a BOM, "
+    "which Excel reads.",
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JSON file with counts per verdict and reason, the inputs that "
+    "were not authentic, the docsec version, trust-store fingerprint, policy, and "
+    "start and end time.",
+)
+@click.option(
+    "--exit-on",
+    type=click.Choice(EXIT_ON),
+    default="any",
+    show_default=True,
+    envvar="DOCSEC_EXIT_ON",
+    show_envvar=True,
+    help="any: exit 0 only if every input is authentic; else 3 if one is not "
+    "authentic, else 4. not-authentic: exit 3 if an input is not authentic, else 0 "
+    "(inconclusive inputs do not fail the run: take them from --report or "
+    "--summary). Errors (1) win either way.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    help="Show the progress bar on stderr for several inputs.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar, policy line or summary on stderr (errors still go there).",
+)
 @click.pass_context
 def verify_cmd(
     ctx: click.Context,
@@ -414,16 +526,24 @@ def verify_cmd(
     max_file_mb: int | None,
     timeout: float,
     annotate_to: Path | None,
+    report_path: Path | None,
+    summary_path: Path | None,
+    exit_on: str,
+    progress: bool,
+    quiet: bool,
 ) -> None:
     """Verify scans, photos, PDFs or seal bytes; exit 0 only if every input is authentic.
 
     FILES may be files, folders (searched recursively), glob patterns, @LIST (a
     text file naming one input per line) or - (standard input). Only regular files
     are read. With several inputs each is verified in a worker process: one that
-    crashes or runs past --timeout costs only its own input. Exit codes: 0
-    authentic, 1 error, 2 usage, 3 not authentic, 4 inconclusive; with several
-    inputs the worst wins.
+    crashes or runs past --timeout costs only its own input. A file in a folder
+    that docsec does not verify gets its own INCONCLUSIVE line
+    (unsupported-input); a pattern that matches nothing is a usage error. Exit
+    codes: 0 authentic, 1 error, 2 usage, 3 not authentic, 4 inconclusive; with
+    several inputs the worst wins (see --exit-on).
     """
+    started = now()
     at = parse_at(at_text)
     policy_args: PolicyArgs = (
         str(trust_dir),
@@ -446,7 +566,14 @@ def verify_cmd(
     single = len(items) == 1
     if annotate_to is not None:
         _check_annotate_target(annotate_to, single)
-    if not as_json:  # the JSON names the policy itself; stderr stays quiet
+    report = summary = summary_file = None
+    if report_path is not None:
+        # utf-8-sig: the byte-order mark makes Excel read the file as UTF-8.
+        report = CsvReport(open_output(report_path, "--report", encoding="utf-8-sig"))
+    if summary_path is not None:
+        summary_file = open_output(summary_path, "--summary", encoding="utf-8")
+        summary = Summary(policy, started)
+    if not as_json and not quiet:  # the JSON names the policy; stderr stays quiet
         click.echo(
             f"policy: {policy.name} (requires: {', '.join(sorted(policy.required))}); "
             f"trust store: {trust_dir}",
@@ -459,6 +586,10 @@ def verify_cmd(
     def emit(item: Item, result: VerificationResult, code: int) -> None:
         codes.append(code)
         tally[result.error_reason if result.error else result.verdict.value] += 1
+        if report is not None:
+            report.add(result)
+        if summary is not None:
+            summary.add(result)
         if as_json:
             click.echo(_render.json_line(result.to_dict()))
         elif single:
@@ -471,42 +602,86 @@ def verify_cmd(
             target = annotate_to if single else annotate_to / f"{stem}.annotated.png"
             _write_annotation(result, item, target, policy)
 
-    with click.progressbar(
-        length=len(items), label="verifying", file=sys.stderr, hidden=single
-    ) as bar:
-        if single:
-            result, code = verify_one(items[0], policy, at)
-            emit(items[0], result, code)
-        else:
-            verbose = int((ctx.find_root().obj or {}).get("verbose", 0))
-            outcomes = _run_batch(
-                items, policy, at, policy_args, jobs, timeout, verbose
-            )
-            for item, (result, code) in zip(items, outcomes, strict=True):
-                emit(item, result, code)
-                bar.update(1)
-    if not single:
-        labels = {
-            **{v.value: v.value.replace("_", " ") for v in Verdict},
-            "input-error": "unreadable",
-            "worker-failed": "worker failed",
-            "timeout": "timed out",
+    try:
+        with click.progressbar(
+            length=len(items),
+            label="verifying",
+            file=sys.stderr,
+            hidden=single or quiet or not progress,
+        ) as bar:
+            if single:
+                result, code = verify_one(items[0], policy, at)
+                emit(items[0], result, code)
+            else:
+                verbose = int((ctx.find_root().obj or {}).get("verbose", 0))
+                outcomes = _run_batch(
+                    items, policy, at, policy_args, jobs, timeout, verbose
+                )
+                for item, (result, code) in zip(items, outcomes, strict=True):
+                    emit(item, result, code)
+                    bar.update(1)
+    except BaseException:
+        # A run that stops early (workers that cannot start, Ctrl-C) leaves the
+        # report's rows so far and an empty summary: never yesterday's.
+        if summary_file is not None:
+            summary_file.close()
+        raise
+    finally:
+        if report is not None:
+            report.close()
+    exit_code = batch_exit(codes, exit_on)
+    if summary is not None and summary_file is not None:
+        options: dict[str, object] = {
+            "require_crl": require_crl,
+            "crl_grace_hours": crl_grace_hours,
+            "exit_on": exit_on,
         }
-        summary = ", ".join(
-            f"{tally[k]} {label}" for k, label in labels.items() if tally[k]
+        write_summary(
+            summary_file,
+            summary.to_dict(
+                finished=now(), at=at_text, options=options, exit_code=exit_code
+            ),
         )
-        click.echo(f"{len(items)} inputs: {summary}", err=True)
-    click.get_current_context().exit(worst(codes))
+    if not single and not quiet:
+        click.echo(f"{len(items)} inputs: {_tally_text(tally)}", err=True)
+    click.get_current_context().exit(exit_code)
 
 
-def _items(paths: list[Path], policy: VerifyPolicy) -> list[Item]:
+def batch_exit(codes: list[int], exit_on: str) -> int:
+    """Return the exit code of a run from its inputs' codes.
+
+    ``any``: the worst code wins (STYLE.md: error 1, then 3, then 4, then 0).
+    ``not-authentic``: inconclusive inputs (4) count as 0, so 3 means "some input
+    is not authentic" and 0 "none is"; errors (1) still win.
+    """
+    if exit_on == "not-authentic":
+        codes = [EXIT_OK if c == EXIT_INCONCLUSIVE else c for c in codes]
+    return worst(codes)
+
+
+def _tally_text(tally: Counter[str]) -> str:
+    """Return "2 authentic, 1 unreadable, ...": every key counted, none dropped."""
+    labels = {
+        **{v.value: v.value.replace("_", " ") for v in Verdict},
+        "input-error": "unreadable",
+        "worker-failed": "worker failed",
+        "timeout": "timed out",
+        UNSUPPORTED: "unsupported",
+        NO_SUCH_FILE: "missing",
+    }
+    keys = [k for k in labels if tally[k]]
+    keys += sorted(k for k in tally if k not in labels and tally[k])
+    return ", ".join(f"{tally[k]} {labels.get(k, k)}" for k in keys)
+
+
+def _items(paths: list[tuple[Path, bool]], policy: VerifyPolicy) -> list[Item]:
     """Turn the expanded inputs into items, reading standard input once if named."""
-    if sum(1 for p in paths if str(p) == STDIN) > 1:
+    if sum(1 for p, _ in paths if str(p) == STDIN) > 1:
         raise CLIUsageError("standard input (-) can be given only once")
     items = []
-    for p in paths:
+    for p, supported in paths:
         if str(p) != STDIN:
-            items.append(Item(str(p)))
+            items.append(Item(str(p), supported=supported))
             continue
         try:
             data = _io.read_stream(sys.stdin.buffer, max_bytes=policy.max_bytes)
@@ -536,7 +711,7 @@ def _run_batch(
     following = 0
     try:
         for index, outcome in pool.run([(item, at) for item in items]):
-            done[index] = _outcome(items[index], outcome, policy)
+            done[index] = _outcome(items[index], outcome, policy, at)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -545,11 +720,11 @@ def _run_batch(
 
 
 def _outcome(
-    item: Item, outcome: object, policy: VerifyPolicy
+    item: Item, outcome: object, policy: VerifyPolicy, at: datetime | date | None
 ) -> tuple[VerificationResult, int]:
     if isinstance(outcome, Failure):
         return _error_result(
-            item.name, policy, outcome.message, outcome.reason
+            item, policy, at, outcome.message, outcome.reason
         ), EXIT_INCONCLUSIVE
     if (
         isinstance(outcome, tuple)
@@ -564,5 +739,5 @@ def _outcome(
         else "the worker gave no answer"
     )
     return _error_result(
-        item.name, policy, str(message), "worker-failed"
+        item, policy, at, str(message), "worker-failed"
     ), EXIT_INCONCLUSIVE

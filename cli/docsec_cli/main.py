@@ -95,6 +95,10 @@ def cli(
     """Issue and verify certificates protected by a signed DataMatrix seal."""
     _i18n.set_language(lang)
     _logs.configure(verbose)
+    if os.environ.get("NO_COLOR"):
+        # https://no-color.org: any non-empty value turns ANSI styling off, also
+        # on a terminal (sub-commands inherit the context's colour setting).
+        ctx.color = False
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     config = load_config(config_file)
@@ -113,9 +117,16 @@ def config_show(ctx: click.Context) -> None:
     """Print every setting, its value and where it comes from."""
     config = ctx.obj["config"]
     click.echo(f"config file: {config.path or '(none)'}")
-    for key, value, source in effective(config):
-        shown = "-" if value is None else value
-        click.echo(f"  {key:<12} {shown!s:<40} ({source})")
+    rows = [("setting", "value", "source")]
+    rows += [
+        (key, "-" if value is None else str(value), source)
+        for key, value, source in effective(config)
+    ]
+    # Widths from the longest cell of each column, so that no long key or path
+    # pushes its row's later columns out of line.
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for key, shown, source in rows:
+        click.echo(f"  {key:<{widths[0]}}  {shown:<{widths[1]}}  {source}")
 
 
 # ---------------------------------------------------------------- keys

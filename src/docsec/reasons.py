@@ -63,6 +63,20 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "Check the file; send a scan as PNG, JPEG, TIFF or PDF within the size limits.",
     ),
     (
+        "unsupported-input",
+        _IN,
+        "A file in a folder that docsec does not verify (not a scan, photo, PDF or "
+        "seal file by its name); it was not checked.",
+        "If it is a certificate, save it as PNG, JPEG, TIFF or PDF and verify it "
+        "again; otherwise remove it from the folder.",
+    ),
+    (
+        "no-such-file",
+        _IN,
+        "There is no file with the name given.",
+        "Check the file name and its folder, and verify again.",
+    ),
+    (
         "worker-failed",
         _IN,
         "The process verifying this input stopped (for example out of memory); the "

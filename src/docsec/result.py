@@ -18,9 +18,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import NoReturn
 
+from docsec._version import __version__
 from docsec.errors import NotAuthentic
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 #: Version of the JSON form produced by :meth:`VerificationResult.to_dict`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Verdict(enum.StrEnum):
@@ -209,6 +210,14 @@ class VerificationResult:
     #: Reason code given for :attr:`error` (e.g. ``"timeout"`` when a batch gave up
     #: on the input); the default says the input itself could not be used.
     error_reason: str = "input-error"
+    #: The verification time the checks used (the ``at=`` given, or the moment the
+    #: verifier read the clock when none was given), aware, UTC.
+    verified_at: datetime | None = None
+    #: SHA-256 (lower-case hex) of the input's bytes exactly as verified, when the
+    #: verification started from bytes or a file (not from an array of pixels).
+    input_sha256: str | None = None
+    #: :attr:`docsec.trust.TrustStore.fingerprint` of the policy's trust store.
+    trust_store_id: str | None = None
 
     def check(self, name: str) -> CheckResult | None:
         """Return the check called ``name``, or ``None`` if it did not run."""
@@ -274,7 +283,11 @@ class VerificationResult:
         raise TypeError("use .ok or .verdict, not the truth value of a result")
 
     def to_dict(self) -> dict[str, object]:
-        """Return the versioned JSON form (``schema_version`` 1)."""
+        """Return the versioned JSON form (``schema_version`` 2).
+
+        Version 2 added the audit fields ``verified_at``, ``docsec_version``,
+        ``input_sha256`` and ``trust_store_id`` (``null`` when not known).
+        """
         fields: Mapping[str, str] = {}
         issuer: dict[str, object] | None = None
         if self.content is not None:
@@ -300,6 +313,12 @@ class VerificationResult:
             "checks": [c.to_dict() for c in self.checks],
             "fields": dict(fields),
             "issuer": issuer,
+            "verified_at": None
+            if self.verified_at is None
+            else self.verified_at.isoformat(),
+            "docsec_version": __version__,
+            "input_sha256": self.input_sha256,
+            "trust_store_id": self.trust_store_id,
         }
         if self.locations:
             out["locations"] = [loc.to_dict() for loc in self.locations]

@@ -887,6 +887,7 @@ class TrustStore:
         "_anchors",
         "_crl_grace",
         "_crls",
+        "_fingerprint",
         "_intermediates",
         "_references",
     )
@@ -924,6 +925,7 @@ class TrustStore:
                 )
             registered.append((ident.strip().upper(), ref_norm, cert))
         self._references = tuple(registered)
+        self._fingerprint: str | None = None
 
     @classmethod
     def from_certificates(
@@ -1021,6 +1023,30 @@ class TrustStore:
     def crl_grace(self) -> timedelta:
         """How long after its nextUpdate a CRL is still used."""
         return self._crl_grace
+
+    @property
+    def fingerprint(self) -> str:
+        """Identify what this store trusts: a SHA-256 over its anchors and CRLs.
+
+        64 lower-case hex digits, the same for the same anchors and CRLs whatever
+        the order or the files they came from, and different when an anchor or a
+        CRL is added, removed or replaced (a re-issued CRL changes it). Reports
+        record it so an auditor can tell which trust store a verdict came from.
+        Intermediates and registered references do not enter: they are path
+        material, trusted only through an anchor.
+        """
+        if self._fingerprint is None:
+            h = hashlib.sha256(b"docsec trust store v1\0")
+            crls = [c.public_bytes(Encoding.DER) for c in self._crls]
+            for tag, items in (
+                (b"A", sorted(self._anchor_ders)),
+                (b"C", sorted(set(crls))),
+            ):
+                h.update(tag + len(items).to_bytes(4, "big"))
+                for der in items:
+                    h.update(len(der).to_bytes(4, "big") + der)
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
 
     def __repr__(self) -> str:
         extra = f", intermediates={len(self._intermediates)}" * bool(

@@ -7,6 +7,8 @@ error's class name, never a crash and never a pass.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_PDF_BYTES",
     "SCANNED_PDF_MESSAGE",
     "VDS_MAGIC",
+    "verification_time",
     "verify_bytes",
     "verify_file",
     "verify_image",
@@ -88,7 +91,13 @@ def _check_arguments(
         raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
 
 
-def _as_datetime(at: datetime | date | None) -> datetime:
+def verification_time(at: datetime | date | None) -> datetime:
+    """Return the moment a verification ``at=`` stands for (aware, UTC).
+
+    ``None`` means now (the one place the verifier reads the clock), a naive
+    datetime is taken as UTC, and a bare date means 23:59:59 UTC of that day.
+    Results record it as :attr:`~docsec.result.VerificationResult.verified_at`.
+    """
     if at is None:
         return _now()
     if isinstance(at, datetime):
@@ -172,13 +181,17 @@ def verify_seal_bytes(
     """
     _check_arguments(policy, at, data=data)
     run = _Run([])
-    content = _check_seal(run, data, policy=policy, at=_as_datetime(at))
+    when = verification_time(at)
+    content = _check_seal(run, data, policy=policy, at=when)
     return VerificationResult(
         checks=tuple(run.checks),
         required=policy.required,
         content=content,
         input=input_name,
         policy=policy.name,
+        verified_at=when,
+        input_sha256=_sha256(data),
+        trust_store_id=policy.trust.fingerprint,
     )
 
 
@@ -467,7 +480,8 @@ def verify_image(
     # crop and work image at a third of a colour page's size.
     image = imaging.to_gray(image)
     run = _Run([])
-    content = _seal_from_image(run, image, policy=policy, at=_as_datetime(at))
+    when = verification_time(at)
+    content = _seal_from_image(run, image, policy=policy, at=when)
     return VerificationResult(
         checks=tuple(run.checks),
         required=policy.required | run.required,
@@ -475,6 +489,8 @@ def verify_image(
         input=input_name,
         policy=policy.name,
         locations=tuple(run.locations),
+        verified_at=when,
+        trust_store_id=policy.trust.fingerprint,
     )
 
 
@@ -920,7 +936,7 @@ def verify_pdf(
         max_pixels=policy.max_pixels,
         max_memory=policy.max_memory,
     )
-    when = _as_datetime(at)
+    when = verification_time(at)
     run = _Run([])
     if _pdf.truncated(data):
         run.add(
@@ -989,7 +1005,10 @@ def verify_pdf(
             )
         elif removed == [False]:
             if policy.accept_scanned_pdf:
-                return _scanned_pdf(data, policy=policy, at=at, input_name=input_name)
+                return dataclasses.replace(
+                    _scanned_pdf(data, policy=policy, at=at, input_name=input_name),
+                    input_sha256=_sha256(data),
+                )
             run.add(
                 "pdf_signature",
                 CheckStatus.INCONCLUSIVE,
@@ -1001,6 +1020,9 @@ def verify_pdf(
                 required=policy.required | PDF_CHECKS,
                 input=input_name,
                 policy=policy.name,
+                verified_at=when,
+                input_sha256=_sha256(data),
+                trust_store_id=policy.trust.fingerprint,
             )
     if signed:
 
@@ -1143,6 +1165,9 @@ def verify_pdf(
         input=input_name,
         policy=policy.name if policy.required >= PDF_CHECKS else policy.name + "+pdf",
         locations=tuple(run.locations),
+        verified_at=when,
+        input_sha256=_sha256(data),
+        trust_store_id=policy.trust.fingerprint,
     )
 
 
@@ -1216,16 +1241,16 @@ def _scanned_pdf(
         inner = verify_image(image, policy=policy, at=at, input_name=input_name)
         checks, required = inner.checks, inner.required
         content, locations = inner.content, inner.locations
+        when = inner.verified_at or verification_time(at)
         how = f"its {dpi:.0f}-dpi image was verified as a scan"
     else:
         run = _Run([])
         found: list[SignedContent | None] = []
+        when = verification_time(at)
         _guard(
             run,
             "barcode",
-            lambda: found.append(
-                _seal_from_pages(run, data, policy=policy, at=_as_datetime(at))
-            ),
+            lambda: found.append(_seal_from_pages(run, data, policy=policy, at=when)),
         )
         checks, required = tuple(run.checks), policy.required | run.required
         content = found[0] if found else None
@@ -1245,6 +1270,8 @@ def _scanned_pdf(
         input=input_name,
         policy=policy.name,
         locations=locations,
+        verified_at=when,
+        trust_store_id=policy.trust.fingerprint,
     )
 
 
@@ -1269,9 +1296,11 @@ def verify_file(
     p = Path(path)
     data = _io.read_regular_file(p, max_bytes=policy.max_bytes)
     if _kind(data, p.suffix) == "image":
+        digest = _sha256(data)
         loaded = _decode(data, policy, p.name)
         del data  # the file's bytes are not needed while the pixels are checked
-        return verify_image(loaded.image, policy=policy, at=at, input_name=str(p))
+        result = verify_image(loaded.image, policy=policy, at=at, input_name=str(p))
+        return dataclasses.replace(result, input_sha256=digest)
     return verify_bytes(data, policy=policy, at=at, input_name=str(p), suffix=p.suffix)
 
 
@@ -1311,7 +1340,12 @@ def verify_bytes(
             raise InputError(f"{short} is too large to be seal bytes")
         return verify_seal_bytes(data, policy=policy, at=at, input_name=input_name)
     loaded = _decode(data, policy, short)
-    return verify_image(loaded.image, policy=policy, at=at, input_name=input_name)
+    result = verify_image(loaded.image, policy=policy, at=at, input_name=input_name)
+    return dataclasses.replace(result, input_sha256=_sha256(data))
+
+
+def _sha256(data: bytes | bytearray | memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 #: Largest raw seal file: a DataMatrix holds at most 1556 bytes.

@@ -201,7 +201,7 @@ def test_verify_json_schema(world: Path, sealed: Path) -> None:
     assert r.exit_code == 0
     assert r.stderr == ""
     doc = json.loads(r.stdout)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["verdict"] == "authentic"
     assert doc["input"] == str(sealed)
     assert doc["reasons"] == []

@@ -155,3 +155,30 @@ def test_config_file_supplies_keys(setup: tuple[Path, Path, Path]) -> None:
     r = CliRunner(env=env).invoke(cli, ["--config", str(bad), "config", "show"])
     assert r.exit_code == 2
     assert "list of file paths" in r.stderr
+
+
+def test_config_show_columns_line_up(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        'trust = "a/very/long/path/to/the/trust/folder/of/this/counter"\n'
+        'exit_on = "not-authentic"\n',
+        encoding="utf-8",
+    )
+    env = {"DOCSEC_TRUST": None, "DOCSEC_JOBS": "3", "DOCSEC_EXIT_ON": None}
+    r = CliRunner(env=env).invoke(cli, ["--config", str(cfg), "config", "show"])
+    assert r.exit_code == 0
+    assert r.stderr == ""
+    lines = r.stdout.splitlines()[1:]
+    assert lines[0].split() == ["setting", "value", "source"]
+    value_col = lines[0].index("value")
+    source_col = lines[0].index("source")
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert set(rows) >= {"trust", "accept_scanned_pdf", "jobs", "exit_on"}
+    for line in lines[1:]:
+        assert line[value_col - 2 : value_col] == "  "
+        assert line[value_col] != " "
+        assert line[source_col - 2 : source_col] == "  "
+        assert line[source_col] != " "
+    assert rows["jobs"][source_col:] == "environment $DOCSEC_JOBS"
+    assert rows["exit_on"][value_col:].startswith("not-authentic ")
+    assert rows["accept_scanned_pdf"][source_col:] == "not set"

@@ -33,12 +33,14 @@ NOT_REASONS = {
     "print-scan",
     "latin-1",
     "utf-8",
+    "utf-8-sig",
     "utf-16-be",
     "zxing-cpp",
     "soft-fail",
     "open-ended",
     "certificate-digest",
     "init-failed",
+    "not-authentic",  # docsec verify --exit-on not-authentic
     # seal-codec quirks of other issuers (docs/seal-format.md)
     "certificate-reference-length-read-as-decimal",
     "issuing-country-shorter-than-3-characters",

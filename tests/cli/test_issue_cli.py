@@ -72,7 +72,7 @@ def test_issue_then_verify_json(world: Path, tmp_path: Path) -> None:
     assert v.exit_code == 0, v.stdout
     assert v.stderr == ""
     doc = json.loads(v.stdout)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["verdict"] == "authentic"
     assert doc["input"] == str(out)
     assert doc["fields"]["DOCUMENT_NUMBER"] == "GN2611270042"

@@ -89,6 +89,8 @@ def test_cli_on_samples_exit_codes_and_no_traceback() -> None:
     )
     assert "Traceback" not in out.stderr, out.stderr
     docs = {Path(d["input"]).name: d for d in map(json.loads, out.stdout.splitlines())}
+    # The folder's README is not dropped silently: it gets its own line.
+    assert docs.pop("README.md")["reasons"] == ["unsupported-input"]
     assert sorted(docs) == sorted(STATED)
     for name, (verdict, _, _) in STATED.items():
         assert docs[name]["verdict"] == verdict, name

@@ -36,8 +36,8 @@ def test_print_scan_writes_png_with_scan_dpi(
     out = tmp_path / "scan.png"
     res = run("print-scan", page_file, out, "--seed", "1", "--scanner-dpi", scan_dpi)
     assert res.exit_code == 0, res.output
-    assert res.stderr == ""
-    assert res.stdout.startswith(f"{out}: {shape[1]}x{shape[0]} gray, {scan_dpi} dpi")
+    assert res.stdout == ""  # a message, not a result: stderr, like seal and issue
+    assert res.stderr.startswith(f"{out}: {shape[1]}x{shape[0]} gray, {scan_dpi} dpi")
     loaded = imaging.read_image(out)
     assert loaded.image.shape == shape
     assert loaded.dpi == (float(scan_dpi), float(scan_dpi))
@@ -67,6 +67,7 @@ def test_phone_and_json(page_file, tmp_path) -> None:
     out = tmp_path / "photo.jpg"
     res = run("phone", page_file, out, "--seed", "3", "--ppi", "250", "--json")
     assert res.exit_code == 0, res.output
+    assert res.stderr == ""
     doc = json.loads(res.stdout)
     assert doc["schema_version"] == 1
     assert doc["channel"] == "phone"
