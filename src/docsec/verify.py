@@ -853,16 +853,19 @@ _MAX_PDF_PAGES = 10
 
 
 def _spki(der: bytes) -> bytes | None:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
+    """Return a certificate's SubjectPublicKeyInfo as written (DER), or None.
+
+    Read with asn1crypto, so that curves cryptography lacks (brainpoolP224r1 in
+    foreign seals) still compare; both sides of a comparison go through here.
+    """
+    from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 
     try:
-        cert = x509.load_der_x509_certificate(der)
-        return cert.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    except (ValueError, TypeError):
+        cert = asn1_x509.Certificate.load(der)
+        spki: bytes = cert["tbs_certificate"]["subject_public_key_info"].dump()
+    except (ValueError, TypeError, KeyError):
         return None
+    return spki
 
 
 #: What a verifier is told about a PDF without the issuer's signature.
