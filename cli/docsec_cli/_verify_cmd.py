@@ -104,8 +104,39 @@ def build_policy(
     watermark_key_paths: tuple[str, ...] = (),
     crl_grace_hours: int = 0,
     accept_scanned_pdf: bool = False,
+    registry_url: str | None = None,
+    require_registry: bool = False,
 ) -> VerifyPolicy:
-    """Build the named policy from the trust folder and the key files."""
+    """Build the named policy from the trust folder, the key files and the registry."""
+    policy = _base_policy(
+        trust_dir,
+        name,
+        require_crl,
+        cdp_key_paths,
+        watermark_key_paths,
+        crl_grace_hours,
+        accept_scanned_pdf,
+    )
+    if registry_url is None:
+        if require_registry:
+            raise CLIUsageError("--require-registry needs --registry")
+        return policy
+    from docsec.registry import open_status_source
+
+    return policy.with_registry(
+        open_status_source(registry_url), required=require_registry
+    )
+
+
+def _base_policy(
+    trust_dir: str,
+    name: str,
+    require_crl: bool,
+    cdp_key_paths: tuple[str, ...],
+    watermark_key_paths: tuple[str, ...],
+    crl_grace_hours: int,
+    accept_scanned_pdf: bool,
+) -> VerifyPolicy:
     from docsec.keys import load_secret_key
     from docsec.trust import TrustStore
 
@@ -145,6 +176,8 @@ def _worker_init(
     watermark_key_paths: tuple[str, ...],
     crl_grace_hours: int,
     accept_scanned_pdf: bool,
+    registry_url: str | None = None,
+    require_registry: bool = False,
 ) -> None:
     _WORKER["policy"] = build_policy(
         trust_dir,
@@ -154,6 +187,8 @@ def _worker_init(
         watermark_key_paths,
         crl_grace_hours,
         accept_scanned_pdf,
+        registry_url,
+        require_registry,
     )
 
 
@@ -259,6 +294,22 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     "in a new PDF; only the signed fields shown reveal it.",
 )
 @click.option(
+    "--registry",
+    "registry_url",
+    default=None,
+    envvar="DOCSEC_REGISTRY",
+    show_envvar=True,
+    help="Document registry: a database URL (sqlite:///..., postgresql://...) or "
+    "the verification service's address (http(s)://...). Adds the 'registry' "
+    "check: a revoked or superseded document is NOT AUTHENTIC.",
+)
+@click.option(
+    "--require-registry",
+    is_flag=True,
+    help="The registry must confirm the document is active (an unreachable "
+    "registry then makes the verdict INCONCLUSIVE).",
+)
+@click.option(
     "--jobs",
     "-j",
     default=1,
@@ -287,6 +338,8 @@ def verify_cmd(
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
     accept_scanned_pdf: bool,
+    registry_url: str | None,
+    require_registry: bool,
     jobs: int,
     annotate_to: Path | None,
 ) -> None:
@@ -306,6 +359,8 @@ def verify_cmd(
             watermark_key_paths,
             crl_grace_hours,
             accept_scanned_pdf,
+            registry_url,
+            require_registry,
         )
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
@@ -364,6 +419,8 @@ def verify_cmd(
                     watermark_key_paths,
                     crl_grace_hours,
                     accept_scanned_pdf,
+                    registry_url,
+                    require_registry,
                 ),
             ) as pool:
                 for path, (result, code) in zip(

@@ -127,3 +127,94 @@ def test_cli_import_does_not_load_the_database_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def _issue_registered(world: Path, tmp_path: Path, db: str) -> tuple[str, Path]:
+    out = tmp_path / "doc.pdf"
+    r = CliRunner().invoke(
+        cli,
+        [
+            "issue",
+            "--data",
+            str(unnumbered(tmp_path)),
+            "--key",
+            str(world / "issuer-key.pem"),
+            "--cert",
+            str(world / "issuer-cert.pem"),
+            "--out",
+            str(out),
+            "--registry",
+            db,
+            "--no-cdp",
+            "--no-watermark",
+            "--at",
+            AT,
+        ],
+    )
+    assert r.exit_code == 0, r.stderr
+    return r.stdout.split()[0], out
+
+
+def _verify(world: Path, pdf: Path, *args: str) -> tuple[int, dict[str, object]]:
+    r = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(pdf),
+            "--trust",
+            str(world / "trust"),
+            "--at",
+            AT,
+            "--json",
+            *args,
+        ],
+    )
+    return r.exit_code, json.loads(r.stdout)
+
+
+def _registry_check(obj: dict[str, object]) -> dict[str, object]:
+    checks = obj["checks"]
+    assert isinstance(checks, list)
+    found = [c for c in checks if c["name"] == "registry"]
+    assert len(found) == 1, checks
+    check: dict[str, object] = found[0]
+    return check
+
+
+def test_verify_with_registry(world: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'reg.sqlite3'}"
+    assert CliRunner().invoke(cli, ["registry", "init", "--db", db]).exit_code == 0
+    number, pdf = _issue_registered(world, tmp_path, db)
+
+    code, obj = _verify(world, pdf, "--registry", db)
+    assert (code, obj["verdict"]) == (0, "authentic")
+    assert _registry_check(obj)["status"] == "pass"
+
+    # Unreachable registry: inconclusive check, verdict unchanged unless required.
+    down = "http://127.0.0.1:9"
+    code, obj = _verify(world, pdf, "--registry", down)
+    assert (code, obj["verdict"]) == (0, "authentic")
+    assert _registry_check(obj)["status"] == "inconclusive"
+    code, obj = _verify(world, pdf, "--registry", down, "--require-registry")
+    assert (code, obj["verdict"]) == (4, "inconclusive")
+    assert obj["reasons"] == ["registry-unavailable"]
+
+    r = CliRunner().invoke(
+        cli, ["registry", "revoke", number, "--reason", "lost", "--db", db, "--at", AT]
+    )
+    assert r.exit_code == 0, r.stderr
+    code, obj = _verify(world, pdf, "--registry", db)
+    assert (code, obj["verdict"]) == (3, "not_authentic")
+    assert obj["reasons"] == ["document-revoked"]
+    # Without --registry the paper alone still verifies: the seal cannot know.
+    code, obj = _verify(world, pdf)
+    assert code == 0
+
+
+def test_require_registry_needs_registry(world: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(
+        cli,
+        ["verify", str(FAMILY), "--trust", str(world / "trust"), "--require-registry"],
+    )
+    assert r.exit_code == 2
+    assert "--require-registry needs --registry" in r.stderr

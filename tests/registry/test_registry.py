@@ -200,3 +200,25 @@ def test_data_must_not_carry_number_or_code(registry: Registry, pki: Pki) -> Non
             actor="t",
         )
     assert registry.ready()
+
+
+def test_verification_reports_registry_status(registry: Registry, pki: Pki) -> None:
+    from docsec.policy import VerifyPolicy
+    from docsec.verify import verify_pdf
+
+    a = issue_registered(
+        registry, data(), key=pki.key, cert=pki.cert, now=NOW, actor="t"
+    )
+    b = issue_registered(
+        registry, data(), key=pki.key, cert=pki.cert, now=NOW, actor="t"
+    )
+    policy = VerifyPolicy.pdf(pki.store()).with_registry(registry, required=True)
+    at = NOW + timedelta(days=1)
+    first = verify_pdf(a.pdf, policy=policy, at=at)
+    assert first.verdict.value == "authentic", first.reasons
+    registry.supersede(a.number, by=b.number, actor="t", now=at)
+    again = verify_pdf(a.pdf, policy=policy, at=at)
+    assert again.reasons == ("document-superseded",)
+    check = again.check("registry")
+    assert check is not None
+    assert b.number in check.detail
