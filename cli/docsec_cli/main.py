@@ -874,6 +874,7 @@ def _register_optional() -> None:
     from docsec_cli._copydetect_cmd import copydetect
     from docsec_cli._pki_cmd import crl_group, keys_secret, trust_group
     from docsec_cli._registry_cmd import registry_group
+    from docsec_cli._serve_cmd import serve_cmd
     from docsec_cli._simulate_cmd import simulate
     from docsec_cli._verify_cmd import verify_cmd
     from docsec_cli._watermark_cmd import watermark
@@ -886,6 +887,7 @@ def _register_optional() -> None:
     cli.add_command(watermark)
     cli.add_command(verify_cmd)
     cli.add_command(registry_group)
+    cli.add_command(serve_cmd)
 
 
 _register_optional()
