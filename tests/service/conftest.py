@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,8 +36,13 @@ def unnumbered() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    root = tmp_path_factory.mktemp("service")
-    pki = make_pki()
+    """Documents issued on the fixed NOW (for services given that clock)."""
+    return build_world(tmp_path_factory.mktemp("service"), NOW)
+
+
+def build_world(root: Path, now: datetime) -> World:
+    """Keys, trust folder, a registry and four documents issued at ``now``."""
+    pki = make_pki(valid_from=min(now - timedelta(days=1), NOW))
     trust = pki.write(root / "trust")
     key_file = root / "issuer.key"
     key_file.write_bytes(
@@ -60,12 +65,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
                 unnumbered(),
                 key=pki.key,
                 cert=pki.cert,
-                now=NOW,
+                now=now,
                 actor="fixture",
                 verify_url="http://127.0.0.1:8080",
             )
         )
-    w.issuer_token = reg.create_token(Role.ISSUER, label="t", now=NOW)
-    w.auditor_token = reg.create_token(Role.AUDITOR, label="t", now=NOW)
+    w.issuer_token = reg.create_token(Role.ISSUER, label="t", now=now)
+    w.auditor_token = reg.create_token(Role.AUDITOR, label="t", now=now)
     reg.close()
     return w
