@@ -93,6 +93,13 @@ from docsec_cli._registry_cmd import DEFAULT_DB
     help="Status look-ups per client and minute, per worker.",
 )
 @click.option(
+    "--write-per-minute",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="Issues and revocations per client and minute, per worker.",
+)
+@click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
     show_default=True,
@@ -113,6 +120,7 @@ def serve_cmd(
     max_upload_mb: int,
     verify_per_minute: int,
     lookup_per_minute: int,
+    write_per_minute: int,
     forwarded_allow_ips: str,
 ) -> None:
     """Serve the verification page and API (docs: README, "Verification service")."""
@@ -135,6 +143,7 @@ def serve_cmd(
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         verify_per_minute=verify_per_minute,
         lookup_per_minute=lookup_per_minute,
+        write_per_minute=write_per_minute,
     )
     try:
         # Built once here so that a bad trust folder or database fails at once,

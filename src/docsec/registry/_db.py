@@ -88,20 +88,17 @@ def _utc(now: datetime) -> datetime:
     return now.astimezone(UTC)
 
 
-def _status(doc: Document) -> DocumentStatus:
-    issued = _aware(doc.issued_at)
-    if issued is None:  # pragma: no cover - NOT NULL column
-        raise RegistryUnavailable("document without an issue time")
-    return DocumentStatus(
-        number=doc.number,
-        state=DocumentState(doc.status),
-        kind=doc.kind,
-        issuer=doc.issuer,
-        issued_at=issued,
-        reason=doc.status_reason,
-        changed_at=_aware(doc.status_changed_at),
-        superseded_by=doc.superseded_by,
-    )
+_STATUS_COLUMNS = (
+    Document.number,
+    Document.status,
+    Document.kind,
+    Document.issuer,
+    Document.issued_at,
+    Document.status_reason,
+    Document.status_changed_at,
+    Document.superseded_by,
+    Document.code_digest,
+)
 
 
 class Registry:
@@ -241,19 +238,30 @@ class Registry:
 
     def lookup(self, number: str, code: str | None) -> DocumentStatus | None:
         """Return a document's status; with ``code``, only if the code matches."""
+        # Core, not the ORM: this is the service's hot path.
         with self._read() as conn:
-            row = (
-                Session(conn)
-                .scalars(select(Document).where(Document.number == number))
-                .first()
-            )
+            row = conn.execute(
+                select(*_STATUS_COLUMNS).where(Document.number == number)
+            ).first()
         if row is None:
             return None
         if code is not None and not codes_equal(
             row.code_digest, _sha256(normalise_code(code))
         ):
             return None
-        return _status(row)
+        issued = _aware(row.issued_at)
+        if issued is None:  # pragma: no cover - NOT NULL column
+            raise RegistryUnavailable("document without an issue time")
+        return DocumentStatus(
+            number=row.number,
+            state=DocumentState(row.status),
+            kind=row.kind,
+            issuer=row.issuer,
+            issued_at=issued,
+            reason=row.status_reason,
+            changed_at=_aware(row.status_changed_at),
+            superseded_by=row.superseded_by,
+        )
 
     def status(self, number: str) -> DocumentStatus | None:
         """Return a document's status (for the registry's own operators)."""

@@ -522,9 +522,7 @@ def certificate_features(
     code = normalised.get("verification_code")
     if code is not None:
         if not isinstance(code, str) or not _VERIFICATION_CODE.fullmatch(code):
-            raise InputError(
-                "verification_code: expected 6-12 characters 0-9 and A-Z"
-            )
+            raise InputError("verification_code: expected 6-12 characters 0-9 and A-Z")
         features.append(Feature(_TAG_VERIFICATION_CODE, c40_encode(code)))
     _check_lengths(profile, features)
     return profile, issue_date, tuple(features)
