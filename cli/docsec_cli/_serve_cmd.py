@@ -11,6 +11,31 @@ from docsec_cli._errors import CLIUsageError, to_cli_error
 from docsec_cli._registry_cmd import DEFAULT_DB
 
 
+def _log_config(access_log: bool) -> dict[str, object]:
+    """Return uvicorn's logging set-up: docsec's JSON access log and warnings, stderr."""
+    handler = {"handlers": ["stderr"], "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(message)s"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "docsec.service.access": {
+                **handler,
+                "level": "INFO" if access_log else "WARNING",
+            },
+            "docsec": {**handler, "level": "WARNING"},
+            "uvicorn": {**handler, "level": "WARNING"},
+        },
+    }
+
+
 @click.command("serve")
 @click.option(
     "--db",
@@ -100,6 +125,13 @@ from docsec_cli._registry_cmd import DEFAULT_DB
     help="Issues and revocations per client and minute, per worker.",
 )
 @click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="One JSON line per request on stderr (method, route, status, bytes, ms; "
+    "no client address, no query, no document number).",
+)
+@click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
     show_default=True,
@@ -121,6 +153,7 @@ def serve_cmd(
     verify_per_minute: int,
     lookup_per_minute: int,
     write_per_minute: int,
+    access_log: bool,
     forwarded_allow_ips: str,
 ) -> None:
     """Serve the verification page and API (docs: README, "Verification service")."""
@@ -167,5 +200,5 @@ def serve_cmd(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
-        log_level="warning",
+        log_config=_log_config(access_log),
     )

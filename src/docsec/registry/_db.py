@@ -122,8 +122,14 @@ class Registry:
                 engine = create_engine(url, connect_args={"timeout": 30})
                 _sqlite_setup(engine)
             elif url.startswith("postgresql+psycopg"):
+                # No pre-ping (a second round trip on every checkout): connections
+                # are recycled instead, and a dead one fails one request, which the
+                # caller sees as RegistryUnavailable.
                 engine = create_engine(
-                    url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                    url,
+                    pool_size=pool_size,
+                    max_overflow=pool_size,
+                    pool_recycle=300,
                 )
             else:
                 raise ConfigurationError(

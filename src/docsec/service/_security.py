@@ -235,17 +235,22 @@ class AccessLog:
         try:
             await self.app(scope, receive, observing_send)
         finally:
-            route: Any = scope.get("route")
-            template = getattr(route, "path", None) or "(unmatched)"
-            access_logger.info(
-                "%s",
-                json.dumps(
-                    {
-                        "method": scope.get("method"),
-                        "route": template,
-                        "status": status,
-                        "bytes": size,
-                        "ms": round((time.perf_counter() - start) * 1000, 1),
-                    }
-                ),
-            )
+            if access_logger.isEnabledFor(logging.INFO):
+                self._log(scope, status, size, start)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, size: int, start: float) -> None:
+        route: Any = scope.get("route")
+        template = getattr(route, "path", None) or "(unmatched)"
+        access_logger.info(
+            "%s",
+            json.dumps(
+                {
+                    "method": scope.get("method"),
+                    "route": template,
+                    "status": status,
+                    "bytes": size,
+                    "ms": round((time.perf_counter() - start) * 1000, 1),
+                }
+            ),
+        )
