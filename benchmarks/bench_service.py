@@ -458,9 +458,11 @@ def main() -> None:
             f"- target: look-up p95 at 50 clients on PostgreSQL {p95:.1f} ms (<= 20 ms): "
             f"{'met' if p95 <= 20 else 'NOT met'}"
         )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"- {os.cpu_count()} CPUs; load client and server share them; "
-        f"{'quick run' if quick else 'full run'}; medians of nothing: every request counted"
+        f"- {os.cpu_count()} CPUs shared by the load client, the server and the "
+        f"database (and other users: load average {load} at the end); "
+        f"{'quick run' if quick else 'full run'}; percentiles over every request"
     )
 
 
