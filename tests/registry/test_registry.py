@@ -222,3 +222,43 @@ def test_verification_reports_registry_status(registry: Registry, pki: Pki) -> N
     check = again.check("registry")
     assert check is not None
     assert b.number in check.detail
+
+
+def test_verification_code_in_the_seal_is_checked(pki: Pki) -> None:
+    from docsec.issuing import issue_seal
+
+    day = NOW.date()
+    for bad in ("abc", "ABCDE", "A" * 13, 12345678):
+        with pytest.raises(InputError, match="verification_code"):
+            issue_seal(
+                {**sample_data(), "verification_code": bad},
+                key=pki.key,
+                cert=pki.cert,
+                signature_date=day,
+            )
+    sealed = issue_seal(
+        {**sample_data(), "verification_code": "7KQ2M9XD4P"},
+        key=pki.key,
+        cert=pki.cert,
+        signature_date=day,
+    )
+    fields = _seal.decode_certificate(_seal.parse_unverified(sealed))
+    assert fields.verification_code == "7KQ2M9XD4P"
+    plain = issue_seal(sample_data(), key=pki.key, cert=pki.cert, signature_date=day)
+    assert (
+        _seal.decode_certificate(_seal.parse_unverified(plain)).verification_code
+        is None
+    )
+
+
+def test_verify_url_needs_a_code(pki: Pki) -> None:
+    from docsec.issuing import issue
+
+    with pytest.raises(InputError, match="verify_url needs a verification_code"):
+        issue(
+            sample_data(),
+            key=pki.key,
+            cert=pki.cert,
+            signature_date=NOW.date(),
+            verify_url="https://x",
+        )
