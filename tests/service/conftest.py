@@ -40,8 +40,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     return build_world(tmp_path_factory.mktemp("service"), NOW)
 
 
-def build_world(root: Path, now: datetime) -> World:
-    """Keys, trust folder, a registry and four documents issued at ``now``."""
+def build_world(root: Path, now: datetime, db: str | None = None) -> World:
+    """Keys, trust folder, a registry (``db``, else SQLite) and four documents."""
     pki = make_pki(valid_from=min(now - timedelta(days=1), NOW))
     trust = pki.write(root / "trust")
     key_file = root / "issuer.key"
@@ -54,7 +54,7 @@ def build_world(root: Path, now: datetime) -> World:
     )
     cert_file = root / "issuer.pem"
     cert_file.write_bytes(pki.cert.public_bytes(serialization.Encoding.PEM))
-    db = f"sqlite:///{root / 'registry.sqlite3'}"
+    db = db or f"sqlite:///{root / 'registry.sqlite3'}"
     reg = Registry(db)
     reg.init()
     w = World(pki, trust, db, key_file, cert_file)

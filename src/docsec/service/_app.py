@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -574,9 +575,16 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
         Route("/api/v1/issue", api_issue, methods=["POST"]),
         Route("/api/v1/openapi.json", api_openapi, methods=["GET"]),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        svc.registry.close()  # the worker stops: return its database connections
+
     app = Starlette(
         routes=routes,
         exception_handlers={404: not_found, 405: not_found, Exception: server_error},
+        lifespan=lifespan,
     )
     # Outermost first: log, then headers on everything (413 included), then limits.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
