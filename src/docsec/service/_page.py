@@ -87,7 +87,6 @@ _REASONS: dict[str, tuple[str, str]] = {
         "발급 대장에 없는 문서입니다.",
         "The registry does not know this document.",
     ),
-    "no-barcode": ("바코드를 찾지 못했습니다.", "No barcode was found."),
     "scanned-pdf": (
         "발급 기관의 전자서명이 없는 PDF입니다.",
         "The PDF does not carry the issuer's digital signature.",
