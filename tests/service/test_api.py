@@ -267,3 +267,15 @@ def test_access_log_has_no_personal_data(
     assert '"route": "/api/v1/documents/{number}"' in lines[-1]
     assert all(doc.number not in ln and doc.code not in ln for ln in lines)
     assert all("testclient" not in ln for ln in lines)
+
+
+def test_pixel_limit(world: World) -> None:
+    import cv2
+    import numpy as np
+
+    ok, png = cv2.imencode(".png", np.full((200, 200), 255, np.uint8))
+    assert ok
+    with make_client(world, max_pixels=10_000) as c:
+        r = c.post("/api/v1/verify", files={"file": ("big.png", png.tobytes())})
+        assert r.status_code == 422
+        assert "pixels" in r.json()["detail"]
