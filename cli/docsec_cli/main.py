@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -613,12 +613,13 @@ def issue_cmd(
         raise CLIUsageError("--registry works with --data, not --batch")
     if verify_url is not None and registry_url is None:
         raise CLIUsageError("--verify-url needs --registry (it prints the code)")
+    when = issuing_time(at_text)  # the command's one reading of the clock
     options: dict[str, Any] = {
         "page": page,
         "level": level,
         "tsa_url": tsa_url,
         "module_mm": module_mm,
-        "signature_date": issuing_time(at_text).date(),
+        "signature_date": when.date(),
     }
     if seal_x is not None and seal_y is not None:
         options["seal_origin_mm"] = (seal_x, seal_y)
@@ -656,6 +657,7 @@ def issue_cmd(
             options,
             verify_url,
             actor,
+            when,
         )
         return
     if data_path is not None:
@@ -694,12 +696,12 @@ def _issue_registered(
     options: dict[str, Any],
     verify_url: str | None,
     actor: str | None,
+    now: datetime,
 ) -> None:
     from docsec.registry import issue_registered
     from docsec_cli._registry_cmd import default_actor, open_registry
 
-    day = options.pop("signature_date")
-    now = datetime.combine(day, datetime.min.time()).replace(tzinfo=UTC)
+    options = {k: v for k, v in options.items() if k != "signature_date"}
     reg = open_registry(registry_url)
     try:
         rec = issue_registered(

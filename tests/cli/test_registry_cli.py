@@ -218,3 +218,24 @@ def test_require_registry_needs_registry(world: Path, tmp_path: Path) -> None:
     )
     assert r.exit_code == 2
     assert "--require-registry needs --registry" in r.stderr
+
+
+def test_serve_usage_errors(world: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(
+        cli,
+        [
+            "serve",
+            "--trust",
+            str(world / "trust"),
+            "--issuer-key",
+            str(world / "issuer-key.pem"),
+        ],
+    )
+    assert r.exit_code == 2
+    assert "--issuer-key and --issuer-cert" in r.stderr
+    r = CliRunner().invoke(
+        cli, ["serve", "--trust", str(world / "trust"), "--db", "mysql://x/y"]
+    )
+    assert r.exit_code != 0
+    assert "Traceback" not in r.stderr
+    assert "sqlite" in r.stderr
