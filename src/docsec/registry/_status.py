@@ -162,6 +162,7 @@ class HttpStatusSource:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 body = response.read(65536)
         except urllib.error.HTTPError as exc:
+            exc.close()
             if exc.code == 404:
                 return None
             raise RegistryUnavailable(f"the registry answered HTTP {exc.code}") from exc
