@@ -147,6 +147,30 @@ def registry_revoke(
     click.echo(f"{status.number}: REVOKED ({reason})")
 
 
+@registry_group.command("supersede")
+@click.argument("number")
+@click.option("--by", "by", required=True, help="Number of the replacing document.")
+@click.option("--actor", default=None, help="Who acts [default: cli:$USER].")
+@db_option()
+@at_option("the time of the change")
+def registry_supersede(
+    number: str, by: str, actor: str | None, db_url: str, at_text: str | None
+) -> None:
+    """Mark document NUMBER as replaced (document-superseded when verified)."""
+    from docsec.errors import DocsecError
+
+    reg = open_registry(db_url)
+    try:
+        status = reg.supersede(
+            number, by=by, actor=actor or default_actor(), now=issuing_time(at_text)
+        )
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    finally:
+        reg.close()
+    click.echo(f"{status.number}: SUPERSEDED by {by}")
+
+
 @registry_group.group("token")
 def token_group() -> None:
     """Manage the verification service's API tokens."""

@@ -210,6 +210,23 @@ def test_verify_with_registry(world: Path, tmp_path: Path) -> None:
     code, obj = _verify(world, pdf)
     assert code == 0
 
+    for name in ("second", "third"):
+        (tmp_path / name).mkdir()
+    second, pdf2 = _issue_registered(world, tmp_path / "second", db)
+    third, _ = _issue_registered(world, tmp_path / "third", db)
+    r = CliRunner().invoke(
+        cli, ["registry", "supersede", second, "--by", third, "--db", db, "--at", AT]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert f"SUPERSEDED by {third}" in r.stdout
+    code, obj = _verify(world, pdf2, "--registry", db)
+    assert (code, obj["reasons"]) == (3, ["document-superseded"])
+    r = CliRunner().invoke(
+        cli, ["registry", "supersede", third, "--by", "NOSUCH1", "--db", db]
+    )
+    assert r.exit_code != 0
+    assert "no document NOSUCH1" in r.stderr
+
 
 def test_require_registry_needs_registry(world: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(
