@@ -88,6 +88,7 @@ bench: bench-deps
 	$(PY) benchmarks/bench_watermark.py --quick
 	$(PY) benchmarks/bench_pdf.py --quick
 	$(PY) benchmarks/bench_verify.py --quick --batch 20
+	$(PY) benchmarks/bench_hostile.py --quick
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_DIR)-clock .pytest_cache .mypy_cache .ruff_cache

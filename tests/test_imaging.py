@@ -6,6 +6,7 @@ import io
 import zlib
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -179,3 +180,89 @@ def test_any_array_checks_or_raises_input_error(arr: np.ndarray) -> None:
     except InputError:
         return
     assert arr.dtype == np.uint8
+
+
+# ------------------------------------------------------------- decoding budget
+
+
+def test_sixteen_bit_maps_full_range_to_uint8() -> None:
+    values = np.array([[0, 257, 32896, 65535]], np.uint16).repeat(3, axis=0)
+    ok, png16 = cv2.imencode(".png", values)
+    assert ok
+    out = imaging.decode_image(png16.tobytes()).image
+    assert out.dtype == np.uint8
+    assert out.shape == (3, 4)
+    # OpenCV drops the low byte, Pillow rounds: within one grey level of v/257.
+    assert np.abs(out.astype(int) - np.rint(values / 257.0)).max() <= 1
+    assert out[0].tolist()[0] == 0
+    assert out[0].tolist()[3] == 255
+
+
+@pytest.mark.parametrize("gray", [False, True])
+def test_transparency_is_flattened_onto_white(gray: bool) -> None:
+    rgba = np.zeros((4, 6, 4), np.uint8)
+    rgba[:, :3, 3] = 255  # left half opaque black, right half fully transparent
+    buf = io.BytesIO()
+    Image.fromarray(rgba, mode="RGBA").save(buf, format="PNG")
+    out = imaging.decode_image(buf.getvalue(), gray=gray).image
+    assert out.shape == ((4, 6) if gray else (4, 6, 3))
+    assert int(out[:, :3].max()) == 0
+    assert int(out[:, 3:].min()) == 255
+
+
+def test_gray_decodes_colour_to_luminance() -> None:
+    bgr = np.zeros((8, 8, 3), np.uint8)
+    bgr[..., 1] = 200  # pure green
+    data = imaging.encode_image(bgr)
+    out = imaging.decode_image(data, gray=True).image
+    assert out.shape == (8, 8)
+    assert abs(int(out[0, 0]) - round(0.587 * 200)) <= 1
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"),
+    [("L", "PNG"), ("RGB", "JPEG"), ("RGBA", "PNG"), ("I;16", "TIFF"), ("P", "PNG")],
+)
+def test_memory_budget_refuses_before_decoding(mode: str, fmt: str) -> None:
+    buf = io.BytesIO()
+    Image.new(mode, (1000, 1000)).save(buf, format=fmt)
+    data = buf.getvalue()
+    imaging.decode_image(data, max_memory=64 * 2**20)
+    with pytest.raises(InputError, match="memory budget") as info:
+        imaging.decode_image(data, max_memory=len(data) + 500_000, name="big.x")
+    assert "big.x" in str(info.value)
+
+
+def test_progressive_jpeg_budget_counts_coefficients() -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (1000, 1000)).save(buf, format="JPEG", progressive=True)
+    # 2 x 1 Mpx of gray output fits, 6 MB of DCT coefficients on top does not.
+    with pytest.raises(InputError, match="memory budget"):
+        imaging.decode_image(buf.getvalue(), gray=True, max_memory=5_000_000)
+    imaging.decode_image(buf.getvalue(), gray=True, max_memory=10_000_000)
+
+
+def test_decoder_warnings_are_captured_not_printed(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    rng = np.random.default_rng(3)
+    good = imaging.encode_image(
+        rng.integers(0, 256, (64, 64), dtype=np.uint8), format="JPEG"
+    )
+    # Cut the entropy-coded data short but keep the end marker: libjpeg decodes
+    # what is there, fills the rest and prints a warning on its own stderr.
+    damaged = good[: len(good) // 2] + b"\xff\xd9"
+    loaded = imaging.decode_image(damaged)
+    assert any("Corrupt JPEG data" in w for w in loaded.warnings)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_messages_carry_no_object_reprs() -> None:
+    with pytest.raises(InputError) as info:
+        imaging.decode_image(b"\x89PNG\r\n\x1a\n" + b"\0" * 40, name="x.png")
+    assert "0x" not in str(info.value)
+    assert "x.png" in str(info.value)
+    with pytest.raises(InputError) as info:
+        imaging.decode_image(b"definitely not an image", name="y.png")
+    assert "object at" not in str(info.value)

@@ -29,6 +29,8 @@ def test_seal_policy() -> None:
         ({"required": frozenset()}, "at least one"),
         ({"required": frozenset({"nonsense"})}, "unknown check"),
         ({"required": SEAL_CHECKS, "max_pixels": 0}, "max_pixels"),
+        ({"required": SEAL_CHECKS, "max_bytes": 0}, "max_bytes"),
+        ({"required": SEAL_CHECKS, "max_memory": -1}, "max_memory"),
         ({"required": SEAL_CHECKS, "barcode_timeout": 0}, "barcode_timeout"),
         ({"required": SEAL_CHECKS, "barcode_timeout": 601}, "barcode_timeout"),
     ],

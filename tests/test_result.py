@@ -195,3 +195,10 @@ def test_locations_in_json() -> None:
         {"name": "seal", "points": [[1.0, 2.0], [3.0, 2.0], [3.0, 4.0], [1.0, 4.0]]}
     ]
     assert "locations" not in _r(P("barcode")).to_dict()
+
+
+def test_error_reason_names_why_there_is_no_verdict() -> None:
+    r = _r(error="no answer after 3 s", error_reason="timeout")
+    assert r.verdict is Verdict.INCONCLUSIVE
+    assert r.reasons == ("timeout",)
+    assert r.to_dict()["reasons"] == ["timeout"]

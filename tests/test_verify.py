@@ -14,7 +14,7 @@ from docsec import barcode, imaging
 from docsec.errors import InputError
 from docsec.policy import VerifyPolicy
 from docsec.result import CheckStatus, Verdict
-from docsec.verify import verify_file, verify_image, verify_seal_bytes
+from docsec.verify import verify_bytes, verify_file, verify_image, verify_seal_bytes
 from tests.pki import make_pki, seal_for
 
 AT = date(2026, 3, 10)
@@ -295,3 +295,40 @@ def test_verify_file_kinds(tmp_path: Path, good: bytes, policy: VerifyPolicy) ->
     (tmp_path / "junk.jpg").write_bytes(b"\xff\xd8\xff garbage")
     with pytest.raises(InputError):
         verify_file(tmp_path / "junk.jpg", policy=policy)
+
+
+def test_verify_bytes_sniffs_the_kind(good: bytes, policy: VerifyPolicy) -> None:
+    assert verify_bytes(good, policy=policy, at=AT, input_name="-").ok
+    img = barcode.render_raster(barcode.encode(good), module_px=3)
+    colour = imaging.encode_image(imaging.to_bgr(img), format="PNG", dpi=300)
+    r = verify_bytes(colour, policy=policy, at=AT, input_name="-")
+    assert r.ok
+    assert r.input == "-"
+    with pytest.raises(InputError, match="empty"):
+        verify_bytes(b"", policy=policy)
+
+
+def test_special_files_and_limits(
+    tmp_path: Path, good: bytes, policy: VerifyPolicy
+) -> None:
+    import os
+
+    fifo = tmp_path / "scan.png"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="named pipe"):
+        verify_file(fifo, policy=policy)
+    with pytest.raises(InputError, match="character device"):
+        verify_file("/dev/zero", policy=policy)
+    img = barcode.render_raster(barcode.encode(good), module_px=3)
+    imaging.write_image(tmp_path / "s.png", img, dpi=300)
+    size = (tmp_path / "s.png").stat().st_size
+    tight = VerifyPolicy(
+        trust=policy.trust, required=policy.required, max_bytes=size - 1
+    )
+    with pytest.raises(InputError, match="above the limit"):
+        verify_file(tmp_path / "s.png", policy=tight)
+    lean = VerifyPolicy(
+        trust=policy.trust, required=policy.required, max_memory=img.size
+    )
+    with pytest.raises(InputError, match="memory budget"):
+        verify_file(tmp_path / "s.png", policy=lean)

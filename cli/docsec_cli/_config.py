@@ -14,7 +14,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsec import _io
+from docsec.errors import InputError
 from docsec_cli._errors import CLIUsageError
+
+#: Largest config file read (a real one is a few hundred bytes).
+_MAX_CONFIG_BYTES = 1024 * 1024
 
 #: Config-file key -> (command, option parameter name, environment variable, type).
 SETTINGS: dict[str, tuple[str, str, str, type]] = {
@@ -76,9 +81,17 @@ def load_config(explicit: Path | None) -> LoadedConfig:
     if path is None:
         return LoadedConfig(None, {})
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CLIUsageError(f"cannot read the config file {path}: {exc}") from exc
+        data = _io.read_regular_file(
+            path, max_bytes=_MAX_CONFIG_BYTES, allow_empty=True
+        )
+        raw = tomllib.loads(data.decode("utf-8"))
+    except InputError as exc:
+        raise CLIUsageError(f"cannot use the config file: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CLIUsageError(
+            f"config file {path} is not UTF-8 text (byte {exc.start}); save it as "
+            "UTF-8 TOML"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise CLIUsageError(f"config file {path} is not valid TOML: {exc}") from exc
     unknown = sorted(set(raw) - set(SETTINGS))

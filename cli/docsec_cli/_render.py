@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import click
 
 from docsec.inspection import InspectionReport
+from docsec.reasons import describe
 from docsec.result import CheckStatus, Verdict, VerificationResult
+from docsec_cli._i18n import current, tr
 
-_VERDICT_TEXT = {
+VERDICT_TEXT = {
     Verdict.AUTHENTIC: "AUTHENTIC",
     Verdict.NOT_AUTHENTIC: "NOT AUTHENTIC",
     Verdict.INCONCLUSIVE: "INCONCLUSIVE",
@@ -25,6 +28,38 @@ _STATUS_MARK = {
     CheckStatus.INCONCLUSIVE: "?",
     CheckStatus.ABSENT: "-",
 }
+VERDICT_SAYS = {
+    Verdict.AUTHENTIC: "Every check the policy requires passed.",
+    Verdict.NOT_AUTHENTIC: "There is evidence against this document.",
+    Verdict.INCONCLUSIVE: "This verifier could not decide; see what to do below.",
+}
+
+#: Signed fields shown to a person, in the paper's order, with the paper's labels
+#: (the certificate template's, src/docsec/_template.py). Other fields of foreign
+#: seals follow under their own names.
+PAPER_FIELDS = (
+    ("DOCUMENT_TITLE", "Document"),
+    ("DOCUMENT_NUMBER", "Document no."),
+    ("HOLDER_NAME", "Name"),
+    ("BIRTH_DATE", "Date of birth"),
+    ("ISSUING_OFFICE", "Issuing office"),
+    ("ISSUE_DATE", "Date of issue"),
+    ("VALIDITY", "Valid (from/until)"),
+)
+#: Fields for machines (layout, digests, key ids): shown only with -v.
+_TECHNICAL = frozenset(
+    {
+        "PROFILE_ID",
+        "CONTENT_DIGEST",
+        "MODULE_SIZE_UM",
+        "CDP_REGION",
+        "CDP_KEY_ID",
+        "WATERMARK_REGION",
+        "WATERMARK_KEY_ID",
+        "TEXT_REGIONS",
+        "VERIFICATION_CODE_DIGEST",
+    }
+)
 
 
 def json_line(obj: object) -> str:
@@ -32,35 +67,117 @@ def json_line(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=False)
 
 
-def verdict_line(result: VerificationResult) -> str:
-    """One line: input, verdict and the main reasons."""
-    v = result.verdict
-    text = click.style(_VERDICT_TEXT[v], fg=_VERDICT_COLOUR[v], bold=True)
+def _verdict_word(v: Verdict) -> str:
+    word = tr(VERDICT_TEXT[v])
+    if current() != "en":  # the clerk's language, with the word logs and banks use
+        word = f"{word} ({VERDICT_TEXT[v]})"
+    return click.style(word, fg=_VERDICT_COLOUR[v], bold=True)
+
+
+def verdict_line(result: VerificationResult, *, with_error: bool = True) -> str:
+    """One line: input, verdict, the reason codes and, if any, the input's error."""
     reasons = f"  ({', '.join(result.reasons)})" if result.reasons else ""
-    return f"{result.input or '-'}: {text}{reasons}"
+    error = f": {result.error}" if with_error and result.error else ""
+    return f"{result.input or '-'}: {_verdict_word(result.verdict)}{reasons}{error}"
 
 
-def human(result: VerificationResult) -> str:
-    """Render the clerk's screen: verdict, issuer, signed fields, then every check."""
+def _reason_lines(result: VerificationResult) -> list[str]:
+    lines: list[str] = []
+    for code in result.reasons:
+        entry = describe(code)
+        lines.append(f"  - {tr(entry.meaning)} [{code}]")
+        lines.append(f"    {tr('What to do')}: {tr(entry.action)}")
+    return lines
+
+
+def signed_fields(
+    result: VerificationResult, *, verbose: bool = False
+) -> list[tuple[str, str]]:
+    """Return the verified signed fields to show, labelled as on the paper.
+
+    Empty when the seal's signature did not verify: nothing unverified is shown.
+    """
+    c = result.content
+    if c is None:
+        return []
+    given = c.field_map()
+    out = [(tr(label), given[name]) for name, label in PAPER_FIELDS if name in given]
+    shown = {name for name, _ in PAPER_FIELDS}
+    for name, value in c.fields:
+        if name in shown or (name in _TECHNICAL and not verbose):
+            continue
+        shown.add(name)
+        out.append((name, value))
+    return out
+
+
+def _field_block(result: VerificationResult, *, verbose: bool) -> list[str]:
+    fields = signed_fields(result, verbose=verbose)
+    if not fields:
+        return []
+    lines = [f"  {tr('Signed data (compare it with the paper)')}:"]
+    width = max(_cells(label) for label, _ in fields)
+    lines.extend(f"    {_pad(label, width)}  {value}" for label, value in fields)
+    return lines
+
+
+def _cells(text: str) -> int:
+    # Hangul and other wide characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cells(text))
+
+
+def brief(result: VerificationResult) -> str:
+    """Render one input of a batch: the verdict line and the signed data."""
     lines = [verdict_line(result)]
-    if result.error is not None:
-        lines.append(f"  error: {result.error}")
+    lines.extend(_field_block(result, verbose=False))
+    return "\n".join(lines)
+
+
+def human(result: VerificationResult, *, verbose: bool = False) -> str:
+    """Render the clerk's screen: verdict, why, what to do, and the signed data.
+
+    With ``verbose`` also the issuer details, technical fields and every check.
+    """
+    lines = [verdict_line(result), f"  {tr(VERDICT_SAYS[result.verdict])}"]
+    if result.error is not None and not result.reasons:
+        lines.append(f"  {tr('error')}: {result.error}")
+    lines.extend(_reason_lines(result))
+    notes = dict.fromkeys(
+        code
+        for chk in result.checks
+        for code in chk.reasons
+        if code not in result.reasons and describe(code).effect == "note"
+    )
+    if notes:
+        lines.append(f"  {tr('Not checked')}:")
+        lines.extend(f"  - {tr(describe(code).meaning)} [{code}]" for code in notes)
     c = result.content
     if c is not None:
-        lines.append(f"  issuer:    {c.issuer}")
+        lines.append(f"  {tr('Issued by')}: {c.issuer}")
+        if verbose:
+            lines.append(
+                f"    signer {c.signer_identifier}, certificate "
+                f"{c.certificate_reference}, country {c.issuing_country.strip()}, "
+                f"signed {c.signature_date.isoformat() if c.signature_date else '?'}, "
+                f"profile {c.profile}"
+            )
+        lines.extend(_field_block(result, verbose=verbose))
+    elif any(
+        c.name == "barcode" and c.status is CheckStatus.PASS for c in result.checks
+    ):
+        # A seal was read but not verified: point to what it claims.
         lines.append(
-            f"             signer {c.signer_identifier}, certificate "
-            f"{c.certificate_reference}, country {c.issuing_country.strip()}, "
-            f"signed {c.signature_date.isoformat() if c.signature_date else '?'}"
+            f"  {tr('No verified data to show. To see what the seal claims (unverified), run')}: "
+            f"docsec inspect {result.input or 'FILE'}"
         )
-        lines.append(f"  document:  {c.profile}")
-        lines.append("  signed fields (compare them with the paper):")
-        width = max((len(name) for name, _ in c.fields), default=0)
-        for name, value in c.fields:
-            lines.append(f"    {name.ljust(width)}  {value}")
-    elif result.verdict is not Verdict.AUTHENTIC:
-        lines.append("  no verified content to show")
-    lines.append(f"  checks (policy {result.policy!r}):")
+    if not verbose:
+        lines.append(f"  ({tr('docsec -v verify shows every check')})")
+        return "\n".join(lines)
+    lines.append(f"  {tr('Checks')} ({tr('policy')} {result.policy!r}):")
     for chk in result.checks:
         mark = _STATUS_MARK[chk.status]
         req = "*" if chk.name in result.required else " "
@@ -72,8 +189,15 @@ def human(result: VerificationResult) -> str:
         lines.append(f"    {mark:>4} {req}{chk.name}: {chk.detail}{score}")
     missing = sorted(result.required - {chk.name for chk in result.checks})
     for name in missing:
-        lines.append(f"    {'-':>4} *{name}: not run")
-    lines.append("  (* = required by the policy)")
+        lines.append(f"    {'-':>4} *{name}: {tr('not run')}")
+    lines.append(
+        "  ("
+        + tr(
+            "pass = passed, FAIL = failed, ? = could not decide, - = not done; "
+            "* = required by the policy"
+        )
+        + ")"
+    )
     return "\n".join(lines)
 
 

@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import logging
 import os
 import sys
+import time
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import click
 
-from docsec.errors import DocsecError
+from docsec import _io
+from docsec.errors import DocsecError, InputError
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
-from docsec_cli import _render
+from docsec_cli import _logs, _render
 from docsec_cli._clock import parse_at
 from docsec_cli._errors import (
     EXIT_ERROR,
     EXIT_INCONCLUSIVE,
     VERDICT_EXIT,
+    CLIError,
     CLIUsageError,
     to_cli_error,
     worst,
 )
+from docsec_cli._pool import Failure, SupervisedPool, WorkerStartError, fault_for
 
 logger = logging.getLogger("docsec_cli")
 
@@ -36,16 +42,32 @@ SCAN_SUFFIXES = frozenset(
 )
 
 
+#: Largest ``@list.txt`` file read.
+_MAX_LIST_BYTES = 16 * 1024 * 1024
+#: Name under which standard input is verified.
+STDIN = "-"
+
+
 def expand_inputs(items: tuple[str, ...]) -> Iterator[Path]:
-    """Expand folders (recursively), glob patterns and ``@list.txt`` files."""
+    """Expand folders (recursively), glob patterns and ``@list.txt`` files.
+
+    ``-`` (standard input) is passed through as ``Path("-")``.
+    """
     for item in items:
+        if item == "-":
+            yield Path("-")
+            continue
         if item.startswith("@"):
             listing = Path(item[1:])
             try:
-                lines = listing.read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
+                raw = _io.read_regular_file(listing, max_bytes=_MAX_LIST_BYTES)
+                lines = raw.decode("utf-8").splitlines()
+            except InputError as exc:
+                raise CLIUsageError(f"cannot use the list file: {exc}") from exc
+            except UnicodeDecodeError as exc:
                 raise CLIUsageError(
-                    f"cannot read the list file {listing}: {exc}"
+                    f"the list file {listing} is not UTF-8 text (byte {exc.start}); "
+                    "write one input per line"
                 ) from exc
             entries = tuple(
                 ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")
@@ -63,37 +85,76 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[Path]:
             yield p
 
 
-def _error_result(path: Path, policy: VerifyPolicy, message: str) -> VerificationResult:
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input: a file, or standard input read up front (``data``)."""
+
+    name: str
+    data: bytes | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> Path:
+        """Return the input as a path (``-`` for standard input)."""
+        return Path(self.name)
+
+
+def _error_result(
+    name: str, policy: VerifyPolicy, message: str, reason: str = "input-error"
+) -> VerificationResult:
     return VerificationResult(
         checks=(),
         required=policy.required,
-        input=str(path),
+        input=name,
         policy=policy.name,
         error=message,
+        error_reason=reason,
     )
 
 
 def verify_one(
-    path: Path, policy: VerifyPolicy, at: datetime | date | None
+    item: Item, policy: VerifyPolicy, at: datetime | date | None
 ) -> tuple[VerificationResult, int]:
     """Verify one input; never raises: a bad input gets its own error result."""
-    from docsec.verify import verify_file
+    from docsec.verify import verify_bytes, verify_file
 
     try:
-        result = verify_file(path, policy=policy, at=at)
+        if item.data is not None:
+            result = verify_bytes(item.data, policy=policy, at=at, input_name=item.name)
+        else:
+            result = verify_file(item.path, policy=policy, at=at)
     except DocsecError as exc:
-        logger.debug("verification of %s failed", path, exc_info=True)
-        return _error_result(path, policy, str(exc)), EXIT_INCONCLUSIVE
-    except Exception as exc:
-        logger.debug("unexpected error on %s", path, exc_info=True)
+        logger.debug("verification of %s failed", item.name, exc_info=True)
         return _error_result(
-            path, policy, f"unexpected {type(exc).__name__}: {exc}"
+            item.name, policy, _io.plain_message(exc)
+        ), EXIT_INCONCLUSIVE
+    except Exception as exc:
+        # A bug, not the input's fault: one line (the traceback at -vv), exit 1.
+        logger.debug("unexpected error on %s", item.name, exc_info=True)
+        return _error_result(
+            item.name,
+            policy,
+            f"unexpected {type(exc).__name__}: {_io.plain_message(exc)}",
         ), EXIT_ERROR
     return result, VERDICT_EXIT[result.verdict]
 
 
 #: Policies the CLI offers by name.
 POLICIES = ("seal", "counter")
+
+
+#: What a worker needs to build the same policy as the parent (picklable).
+PolicyArgs = tuple[
+    str,
+    str,
+    bool,
+    tuple[str, ...],
+    tuple[str, ...],
+    int,
+    bool,
+    int | None,
+    str | None,
+    bool,
+]
 
 
 def build_policy(
@@ -104,6 +165,7 @@ def build_policy(
     watermark_key_paths: tuple[str, ...] = (),
     crl_grace_hours: int = 0,
     accept_scanned_pdf: bool = False,
+    max_bytes: int | None = None,
     registry_url: str | None = None,
     require_registry: bool = False,
 ) -> VerifyPolicy:
@@ -116,6 +178,7 @@ def build_policy(
         watermark_key_paths,
         crl_grace_hours,
         accept_scanned_pdf,
+        max_bytes,
     )
     if registry_url is None:
         if require_registry:
@@ -136,6 +199,7 @@ def _base_policy(
     watermark_key_paths: tuple[str, ...],
     crl_grace_hours: int,
     accept_scanned_pdf: bool,
+    max_bytes: int | None,
 ) -> VerifyPolicy:
     from docsec.keys import load_secret_key
     from docsec.trust import TrustStore
@@ -148,70 +212,115 @@ def _base_policy(
             raise CLIUsageError(
                 "the counter policy needs the issuer's copy-detection key (--cdp-key)"
             )
-        return VerifyPolicy.counter(
+        policy = VerifyPolicy.counter(
             store,
             cdp_keys=cdp_keys,
             require_revocation=require_crl,
             watermark_keys=watermark_keys,
             accept_scanned_pdf=accept_scanned_pdf,
         )
-    return VerifyPolicy.seal(
-        store,
-        require_revocation=require_crl,
-        cdp_keys=cdp_keys,
-        watermark_keys=watermark_keys,
-        accept_scanned_pdf=accept_scanned_pdf,
-    )
+    else:
+        policy = VerifyPolicy.seal(
+            store,
+            require_revocation=require_crl,
+            cdp_keys=cdp_keys,
+            watermark_keys=watermark_keys,
+            accept_scanned_pdf=accept_scanned_pdf,
+        )
+    if max_bytes is not None:
+        policy = dataclasses.replace(policy, max_bytes=max_bytes)
+    return policy
 
 
-# Worker-process state for --jobs: the policy is built once per process.
-_WORKER: dict[str, object] = {}
+def _verify_worker(conn: Connection, policy_args: PolicyArgs, verbose: int) -> None:
+    """Worker process for batches: build the policy once, then verify inputs."""
+    from docsec_cli._pool import worker_loop
+
+    _logs.configure(verbose)
+
+    def setup() -> Callable[[tuple[Item, datetime | date | None]], object]:
+        policy = build_policy(*policy_args)
+
+        def work(job: tuple[Item, datetime | date | None]) -> object:
+            item, at = job
+            fault = fault_for(item.path.name)
+            if fault == "exit":
+                os._exit(70)
+            if fault == "hang":
+                time.sleep(3600)
+            if fault == "raise":
+                raise RuntimeError("injected fault")
+            return verify_one(item, policy, at)
+
+        return work
+
+    def on_error(
+        job: tuple[Item, datetime | date | None], exc: BaseException
+    ) -> object:
+        return "raised", f"the worker failed on this input ({type(exc).__name__})"
+
+    worker_loop(conn, setup, on_error)
 
 
-def _worker_init(
-    trust_dir: str,
-    name: str,
-    require_crl: bool,
-    cdp_key_paths: tuple[str, ...],
-    watermark_key_paths: tuple[str, ...],
-    crl_grace_hours: int,
-    accept_scanned_pdf: bool,
-    registry_url: str | None = None,
-    require_registry: bool = False,
+def _write_annotation(
+    result: VerificationResult, item: Item, target: Path, policy: VerifyPolicy
 ) -> None:
-    _WORKER["policy"] = build_policy(
-        trust_dir,
-        name,
-        require_crl,
-        cdp_key_paths,
-        watermark_key_paths,
-        crl_grace_hours,
-        accept_scanned_pdf,
-        registry_url,
-        require_registry,
-    )
-
-
-def _worker_verify(
-    path: Path, at: datetime | date | None
-) -> tuple[VerificationResult, int]:
-    policy = _WORKER["policy"]
-    if not isinstance(policy, VerifyPolicy):  # pragma: no cover - init always runs
-        raise TypeError("worker not initialised")
-    return verify_one(path, policy, at)
-
-
-def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     from docsec import imaging
-    from docsec.annotate import annotate_file
+    from docsec.annotate import annotate_data, annotate_file
 
+    limits = {"max_pixels": policy.max_pixels, "max_memory": policy.max_memory}
     try:
-        picture = annotate_file(path, result)
+        if item.data is not None:
+            picture = annotate_data(item.data, result, name=item.name, **limits)
+        else:
+            picture = annotate_file(
+                item.path, result, max_bytes=policy.max_bytes, **limits
+            )
         imaging.write_image(target, picture)
     except DocsecError as exc:
-        click.echo(f"cannot annotate {path}: {exc}", err=True)
+        click.echo(f"cannot annotate {item.name}: {_io.plain_message(exc)}", err=True)
+        return
+    except OSError as exc:
+        click.echo(
+            f"cannot write the annotated image {target}: {exc.strerror or exc} "
+            "(check that its folder exists and is writable)",
+            err=True,
+        )
         return
     click.echo(f"annotated image written to {target}", err=True)
+
+
+def _check_annotate_target(target: Path, single: bool) -> None:
+    """Refuse an unusable --annotate target before any input is verified."""
+    if single:
+        folder = target.parent
+        if target.is_dir():
+            raise CLIUsageError(
+                f"--annotate {target} is a folder; give a file name for one input"
+            )
+        if target.suffix.lower() not in (
+            ".png",
+            ".jpg",
+            ".jpeg",
+            ".tif",
+            ".tiff",
+            ".bmp",
+        ):
+            raise CLIUsageError(
+                f"--annotate {target}: give a .png, .jpg, .tif or .bmp file name"
+            )
+    else:
+        folder = target
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CLIUsageError(
+                f"cannot create the --annotate folder {target}: {exc.strerror or exc}"
+            ) from exc
+    if not folder.is_dir():
+        raise CLIUsageError(
+            f"the folder {folder} for --annotate does not exist; create it first"
+        )
 
 
 @click.command("verify")
@@ -320,6 +429,25 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     help="Parallel worker processes for many inputs.",
 )
 @click.option(
+    "--max-file-mb",
+    default=None,
+    envvar="DOCSEC_MAX_FILE_MB",
+    show_envvar=True,
+    type=click.IntRange(1, 4096),
+    help="Refuse input files (and standard input) larger than this many MiB "
+    "[default: 256; PDFs at most 64].",
+)
+@click.option(
+    "--timeout",
+    default=120.0,
+    envvar="DOCSEC_TIMEOUT",
+    show_envvar=True,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="With several inputs, seconds one input may take: its worker is then "
+    "stopped and the input is INCONCLUSIVE (timeout); the others go on.",
+)
+@click.option(
     "--annotate",
     "annotate_to",
     default=None,
@@ -327,7 +455,9 @@ def _annotate(result: VerificationResult, path: Path, target: Path) -> None:
     help="Write the image with the found regions and the verdict drawn on it "
     "(a file for one input, a folder for several).",
 )
+@click.pass_context
 def verify_cmd(
+    ctx: click.Context,
     files: tuple[str, ...],
     trust_dir: Path,
     at_text: str | None,
@@ -341,35 +471,43 @@ def verify_cmd(
     registry_url: str | None,
     require_registry: bool,
     jobs: int,
+    max_file_mb: int | None,
+    timeout: float,
     annotate_to: Path | None,
 ) -> None:
     """Verify scans, photos, PDFs or seal bytes; exit 0 only if every input is authentic.
 
-    FILES may be files, folders (searched recursively), glob patterns or @LIST
-    (a text file naming one input per line). Exit codes: 0 authentic, 1 error,
-    2 usage, 3 not authentic, 4 inconclusive; with several inputs the worst wins.
+    FILES may be files, folders (searched recursively), glob patterns, @LIST (a
+    text file naming one input per line) or - (standard input). Only regular files
+    are read. With several inputs each is verified in a worker process: one that
+    crashes or runs past --timeout costs only its own input. Exit codes: 0
+    authentic, 1 error, 2 usage, 3 not authentic, 4 inconclusive; with several
+    inputs the worst wins.
     """
     at = parse_at(at_text)
+    policy_args: PolicyArgs = (
+        str(trust_dir),
+        policy_name,
+        require_crl,
+        cdp_key_paths,
+        watermark_key_paths,
+        crl_grace_hours,
+        accept_scanned_pdf,
+        None if max_file_mb is None else max_file_mb * 1024 * 1024,
+        registry_url,
+        require_registry,
+    )
     try:
-        policy = build_policy(
-            str(trust_dir),
-            policy_name,
-            require_crl,
-            cdp_key_paths,
-            watermark_key_paths,
-            crl_grace_hours,
-            accept_scanned_pdf,
-            registry_url,
-            require_registry,
-        )
+        policy = build_policy(*policy_args)
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
-    inputs = list(expand_inputs(files))
-    if not inputs:
+    paths = list(expand_inputs(files))
+    if not paths:
         raise CLIUsageError("no input files found")
-    single = len(inputs) == 1
-    if annotate_to is not None and not single:
-        annotate_to.mkdir(parents=True, exist_ok=True)
+    items = _items(paths, policy)
+    single = len(items) == 1
+    if annotate_to is not None:
+        _check_annotate_target(annotate_to, single)
     if not as_json:  # the JSON names the policy itself; stderr stays quiet
         click.echo(
             f"policy: {policy.name} (requires: {', '.join(sorted(policy.required))}); "
@@ -378,65 +516,115 @@ def verify_cmd(
         )
 
     codes: list[int] = []
-    verdicts: Counter[str] = Counter()
+    tally: Counter[str] = Counter()
 
-    def emit(path: Path, result: VerificationResult, code: int) -> None:
+    def emit(item: Item, result: VerificationResult, code: int) -> None:
         codes.append(code)
-        verdicts["error" if result.error else result.verdict.value] += 1
+        tally[result.error_reason if result.error else result.verdict.value] += 1
         if as_json:
             click.echo(_render.json_line(result.to_dict()))
         elif single:
-            click.echo(_render.human(result))
+            verbose = (click.get_current_context().obj or {}).get("verbose", 0)
+            click.echo(_render.human(result, verbose=verbose > 0))
         else:
-            click.echo(_render.verdict_line(result))
+            click.echo(_render.brief(result))
         if annotate_to is not None:
-            target = (
-                annotate_to if single else annotate_to / f"{path.stem}.annotated.png"
-            )
-            _annotate(result, path, target)
+            stem = "stdin" if item.data is not None else item.path.stem
+            target = annotate_to if single else annotate_to / f"{stem}.annotated.png"
+            _write_annotation(result, item, target, policy)
 
-    show_progress = not single
     with click.progressbar(
-        length=len(inputs),
-        label="verifying",
-        file=sys.stderr,
-        hidden=not show_progress,
+        length=len(items), label="verifying", file=sys.stderr, hidden=single
     ) as bar:
-        if jobs == 1 or single:
-            for path in inputs:
-                result, code = verify_one(path, policy, at)
-                emit(path, result, code)
-                bar.update(1)
+        if single:
+            result, code = verify_one(items[0], policy, at)
+            emit(items[0], result, code)
         else:
-            with ProcessPoolExecutor(
-                max_workers=min(jobs, len(inputs), os.cpu_count() or 1),
-                initializer=_worker_init,
-                initargs=(
-                    str(trust_dir),
-                    policy_name,
-                    require_crl,
-                    cdp_key_paths,
-                    watermark_key_paths,
-                    crl_grace_hours,
-                    accept_scanned_pdf,
-                    registry_url,
-                    require_registry,
-                ),
-            ) as pool:
-                for path, (result, code) in zip(
-                    inputs,
-                    pool.map(_worker_verify, inputs, [at] * len(inputs)),
-                    strict=True,
-                ):
-                    emit(path, result, code)
-                    bar.update(1)
+            verbose = int((ctx.find_root().obj or {}).get("verbose", 0))
+            outcomes = _run_batch(
+                items, policy, at, policy_args, jobs, timeout, verbose
+            )
+            for item, (result, code) in zip(items, outcomes, strict=True):
+                emit(item, result, code)
+                bar.update(1)
     if not single:
+        labels = {
+            **{v.value: v.value.replace("_", " ") for v in Verdict},
+            "input-error": "unreadable",
+            "worker-failed": "worker failed",
+            "timeout": "timed out",
+        }
         summary = ", ".join(
-            f"{verdicts[k]} {k.replace('_', ' ')}"
-            for k in (v.value for v in Verdict)
-            if verdicts[k]
+            f"{tally[k]} {label}" for k, label in labels.items() if tally[k]
         )
-        if verdicts["error"]:
-            summary += f", {verdicts['error']} unreadable"
-        click.echo(f"{len(inputs)} inputs: {summary}", err=True)
+        click.echo(f"{len(items)} inputs: {summary}", err=True)
     click.get_current_context().exit(worst(codes))
+
+
+def _items(paths: list[Path], policy: VerifyPolicy) -> list[Item]:
+    """Turn the expanded inputs into items, reading standard input once if named."""
+    if sum(1 for p in paths if str(p) == STDIN) > 1:
+        raise CLIUsageError("standard input (-) can be given only once")
+    items = []
+    for p in paths:
+        if str(p) != STDIN:
+            items.append(Item(str(p)))
+            continue
+        try:
+            data = _io.read_stream(sys.stdin.buffer, max_bytes=policy.max_bytes)
+        except InputError as exc:
+            raise CLIUsageError(f"standard input: {exc}") from exc
+        items.append(Item(STDIN, data))
+    return items
+
+
+def _run_batch(
+    items: list[Item],
+    policy: VerifyPolicy,
+    at: datetime | date | None,
+    policy_args: PolicyArgs,
+    jobs: int,
+    timeout: float,
+    verbose: int,
+) -> Iterator[tuple[VerificationResult, int]]:
+    """Verify many inputs in supervised workers; yield the answers in input order."""
+    pool: SupervisedPool[tuple[Item, datetime | date | None], object] = SupervisedPool(
+        _verify_worker,
+        (policy_args, verbose),
+        workers=min(jobs, len(items)),
+        timeout=timeout,
+    )
+    done: dict[int, tuple[VerificationResult, int]] = {}
+    following = 0
+    try:
+        for index, outcome in pool.run([(item, at) for item in items]):
+            done[index] = _outcome(items[index], outcome, policy)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+    except WorkerStartError as exc:
+        raise CLIError(f"cannot start the verification workers: {exc}") from exc
+
+
+def _outcome(
+    item: Item, outcome: object, policy: VerifyPolicy
+) -> tuple[VerificationResult, int]:
+    if isinstance(outcome, Failure):
+        return _error_result(
+            item.name, policy, outcome.message, outcome.reason
+        ), EXIT_INCONCLUSIVE
+    if (
+        isinstance(outcome, tuple)
+        and len(outcome) == 2
+        and isinstance(outcome[0], VerificationResult)
+        and isinstance(outcome[1], int)
+    ):
+        return outcome[0], outcome[1]
+    message = (
+        outcome[1]
+        if isinstance(outcome, tuple) and len(outcome) == 2
+        else "the worker gave no answer"
+    )
+    return _error_result(
+        item.name, policy, str(message), "worker-failed"
+    ), EXIT_INCONCLUSIVE

@@ -21,12 +21,14 @@ import click
 import docsec
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
-from docsec_cli import _render
+from docsec_cli import _i18n, _logs, _render
 from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._config import effective, load_config
 from docsec_cli._errors import (
     EXIT_ERROR,
     EXIT_INCONCLUSIVE,
+    EXIT_NOT_AUTHENTIC,
+    EXIT_OK,
     CLIError,
     CLIUsageError,
     to_cli_error,
@@ -78,18 +80,21 @@ def _library_errors(fn: F) -> F:
     "~/.config/docsec/config.toml if present). Flags beat environment variables, "
     "which beat the file.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(_i18n.LANGUAGES),
+    default=None,
+    help="Language of the human-readable output: ko (한국어) or en (default: "
+    "$DOCSEC_LANG, else the locale, LC_ALL / LC_MESSAGES / LANG). JSON, check "
+    "names and reason codes are the same in every language.",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, config_file: Path | None) -> None:
+def cli(
+    ctx: click.Context, verbose: int, config_file: Path | None, lang: str | None
+) -> None:
     """Issue and verify certificates protected by a signed DataMatrix seal."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
-    # pyHanko logs every failed check of a tampered PDF as a WARNING with a
-    # traceback; the verdict already says it, so its log shows from -v on.
-    quiet = logging.CRITICAL if verbose == 0 else logging.NOTSET
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).setLevel(quiet)
+    _i18n.set_language(lang)
+    _logs.configure(verbose)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     config = load_config(config_file)
@@ -839,7 +844,11 @@ def _load_json(path: Path) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_library_errors
 def inspect_cmd(file: Path, as_json: bool) -> None:
-    """Show what a seal says, WITHOUT verifying it (labelled UNVERIFIED)."""
+    """Show what a seal says, WITHOUT verifying it (labelled UNVERIFIED).
+
+    FILE is read as `docsec verify` reads it (images, PDFs, raw seal bytes). Exit
+    codes: 0 a seal was found and parses, 3 a seal is malformed, 4 none found.
+    """
     from docsec.inspection import inspect_file
 
     report = inspect_file(file)
@@ -847,7 +856,12 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
         click.echo(_render.json_line(report.to_dict()))
     else:
         click.echo(_render.unverified(report))
-    click.get_current_context().exit(0 if report.seals else EXIT_INCONCLUSIVE)
+    if report.malformed:
+        click.echo(f"{file}: a seal there is malformed (see its error above)", err=True)
+        code = EXIT_NOT_AUTHENTIC
+    else:
+        code = EXIT_OK if report.valid_seals else EXIT_INCONCLUSIVE
+    click.get_current_context().exit(code)
 
 
 # ---------------------------------------------------------------- demo

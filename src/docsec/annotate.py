@@ -11,12 +11,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from docsec import imaging
+from docsec import _io, imaging
 from docsec._types import BGRImage, Image
 from docsec.errors import InputError
 from docsec.result import Verdict, VerificationResult
 
-__all__ = ["annotate", "annotate_file"]
+__all__ = ["annotate", "annotate_data", "annotate_file"]
 
 # BGR colours: green, red, amber.
 _VERDICT_COLOUR = {
@@ -52,13 +52,18 @@ def annotate(
     (H', W', 3) uint8 ndarray, BGR
         Annotated copy, downscaled so that its longer side is at most 4000 px.
     """
-    out = imaging.to_bgr(image).copy()
-    scale = min(1.0, _MAX_SIDE / max(out.shape[:2]))
+    imaging.check_image(image)
+    scale = min(1.0, _MAX_SIDE / max(image.shape[:2]))
     if scale < 1.0:
-        out = np.asarray(
-            cv2.resize(out, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA),
+        # Reduced before it becomes colour: a 1200-dpi gray page would otherwise
+        # be copied twice at three bytes per pixel.
+        image = np.asarray(
+            cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA),
             dtype=np.uint8,
         )
+    out = imaging.to_bgr(image)
+    if out is image:
+        out = out.copy()
     thick = max(2, round(max(out.shape[:2]) / 600))
     for loc in result.locations:
         if loc.dpi != dpi:
@@ -99,8 +104,18 @@ def annotate(
     return out
 
 
-def annotate_file(path: str | Path, result: VerificationResult) -> BGRImage:
+def annotate_file(
+    path: str | Path,
+    result: VerificationResult,
+    *,
+    max_bytes: int = imaging.DEFAULT_MAX_BYTES,
+    max_pixels: int = imaging.DEFAULT_MAX_PIXELS,
+    max_memory: int = imaging.DEFAULT_MAX_MEMORY,
+) -> BGRImage:
     """Load the image a result refers to (scan, or PDF page as rendered) and annotate it.
+
+    The file is read as :func:`docsec.verify.verify_file` reads it: a regular
+    file within ``max_bytes``, decoded or rendered within the limits.
 
     Raises
     ------
@@ -108,24 +123,53 @@ def annotate_file(path: str | Path, result: VerificationResult) -> BGRImage:
         If the file cannot be read or rendered.
     """
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(5)
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
-    if head.startswith(b"%PDF"):
+    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    return annotate_data(
+        data, result, name=p.name, max_pixels=max_pixels, max_memory=max_memory
+    )
+
+
+def annotate_data(
+    data: bytes,
+    result: VerificationResult,
+    *,
+    name: str = "input",
+    max_pixels: int = imaging.DEFAULT_MAX_PIXELS,
+    max_memory: int = imaging.DEFAULT_MAX_MEMORY,
+) -> BGRImage:
+    """Annotate the image held in a file's bytes (e.g. standard input).
+
+    Raises
+    ------
+    InputError
+        If the data is not an image or PDF, or over a limit.
+    """
+    if b"%PDF-" in data[:1024]:  # where PDF readers look for it
         from docsec import pdf as _pdf
 
-        data = p.read_bytes()
         dpis = [loc.dpi for loc in result.locations if loc.dpi is not None]
-        if dpis:
-            return annotate(_pdf.render_page(data, dpi=dpis[0]), result, dpi=dpis[0])
-        scanned = _pdf.scanned_page_image(data)
-        if scanned is not None:
-            return annotate(scanned[0], result)
-        return annotate(_pdf.render_page(data, dpi=100.0), result, dpi=100.0)
-    if head[:1] == b"\xdc" or p.suffix.lower() == ".bin":
-        raise InputError(
-            f"{p.name} holds seal bytes, not an image: nothing to annotate"
+        dpi = dpis[0] if dpis else 100.0
+        _pdf.check_budget(
+            data, pages=1, dpi=dpi, max_pixels=max_pixels, max_memory=max_memory
         )
-    return annotate(imaging.read_image(p).image, result)
+        if not dpis:
+            scanned = _pdf.scanned_page_image(
+                data, max_pixels=max_pixels, max_memory=max_memory
+            )
+            if scanned is not None:
+                return annotate(scanned[0], result)
+        page = _pdf.render_page(data, dpi=dpi, max_pixels=max_pixels)
+        return annotate(page, result, dpi=dpi)
+    if data[:1] == b"\xdc" or name.lower().endswith(".bin"):
+        raise InputError(f"{name} holds seal bytes, not an image: nothing to annotate")
+    try:
+        loaded = imaging.decode_image(
+            data, max_pixels=max_pixels, max_memory=max_memory, name=name
+        )
+    except InputError:
+        # In gray the decoding needs a third of the memory; the regions and the
+        # verdict are drawn in colour either way.
+        loaded = imaging.decode_image(
+            data, max_pixels=max_pixels, max_memory=max_memory, gray=True, name=name
+        )
+    return annotate(loaded.image, result)

@@ -18,11 +18,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
 
+from docsec import _io
 from docsec._types import BGRImage, FloatArray, GrayImage, Image
 from docsec.errors import InputError
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_MEMORY",
     "DEFAULT_MAX_PIXELS",
     "LoadedImage",
     "check_image",
@@ -42,7 +46,11 @@ logger = logging.getLogger(__name__)
 #: decompression bomb is far larger). Callers may raise it explicitly.
 DEFAULT_MAX_PIXELS = 200_000_000
 #: Refuse files above this many bytes before decoding anything.
-DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+#: Refuse images whose decoding would need more memory than this, estimated from
+#: the header (file bytes, decoder buffers, output). With the ~150 MB a verifying
+#: process needs for its code, one verification stays under 600 MB.
+DEFAULT_MAX_MEMORY = 400 * 1024 * 1024
 _SUFFIX_FORMAT = {
     ".png": "PNG",
     ".jpg": "JPEG",
@@ -65,11 +73,15 @@ class LoadedImage:
         ``(x_dpi, y_dpi)`` from the file's metadata, or ``None`` when it declares none.
     format : str
         The container format as Pillow names it (``"PNG"``, ``"JPEG"``, ...).
+    warnings : tuple of str
+        What the decoders warned about (e.g. libjpeg's "Corrupt JPEG data"), in
+        the order said; also logged at DEBUG, never printed.
     """
 
     image: Image
     dpi: tuple[float, float] | None
     format: str
+    warnings: tuple[str, ...] = ()
 
 
 def check_image(image: object, *, name: str = "image", min_size: int = 1) -> Image:
@@ -161,36 +173,194 @@ def to_uint8(values: FloatArray) -> Image:
     return out
 
 
-def _pil_to_array(pil: PILImage.Image) -> Image:
-    mode = pil.mode
-    if mode in ("1", "L", "P", "LA", "I;16", "I;16B", "I;16L", "I", "F"):
-        if mode == "P":
-            pil = pil.convert("RGB")
-            return from_rgb(np.asarray(pil))
-        if mode in ("I;16", "I;16B", "I;16L", "I"):
-            arr16 = np.asarray(pil, dtype=np.float64)
-            scale = 255.0 / 65535.0 if arr16.max(initial=0) > 255 else 1.0
-            return to_uint8(arr16 * scale)
-        if mode == "F":
-            raise InputError("floating-point images are not supported; save as 8-bit")
-        return np.ascontiguousarray(np.asarray(pil.convert("L"), dtype=np.uint8))
-    if mode == "CMYK" or mode in ("RGBA", "RGBX", "YCbCr", "LAB", "HSV", "RGB", "PA"):
-        if mode in ("RGBA", "PA"):
-            # Flatten transparency onto white paper, as a viewer shows it.
-            rgba = pil.convert("RGBA")
-            white = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
-            pil = PILImage.alpha_composite(white, rgba)
-        return from_rgb(np.asarray(pil.convert("RGB")))
-    raise InputError(f"unsupported image mode {mode!r}")
+# ------------------------------------------------------------------- decoding
+#
+# Decoding is planned from the header before any pixel is decoded: the pixel
+# limit, then an estimate of the decoder's peak memory (the file bytes, the
+# decoder's own buffers and the output) against ``max_memory``. Pixels go straight
+# to uint8 gray or BGR: OpenCV converts row by row inside libpng/libjpeg/libtiff
+# (16-bit, palette and colour to gray included); Pillow, for what OpenCV does not
+# read (transparency, CMYK, 32-bit, other formats), decodes in its own mode and
+# is converted in strips of rows, so no full-page float or RGBA copy ever exists.
+# (Measured before: a 360 KB 16-bit PNG of 13000 x 13000 took 5.6 GB through
+# float64 copies; now 0.3 GB.)
+
+#: Formats and Pillow modes that OpenCV decodes directly to uint8.
+_OPENCV_FORMATS = frozenset({"PNG", "JPEG", "BMP", "TIFF", "WEBP"})
+_OPENCV_MODES = frozenset({"1", "L", "P", "RGB", "I;16", "I;16B", "I;16L", "I;16N"})
+#: Pillow modes returned as gray (``(H, W)``); every other mode becomes BGR.
+_GRAY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N"})
+_WIDE_GRAY_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
+_ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
+_PIL_MODES = (
+    _GRAY_MODES
+    | _ALPHA_MODES
+    | frozenset({"P", "RGB", "RGBX", "CMYK", "YCbCr", "LAB", "HSV"})
+)
+#: Bytes per pixel of Pillow's in-memory image per mode (Pillow keeps every
+#: multi-band mode, RGB included, in 4 bytes per pixel).
+_PIL_PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}
+#: Rows converted per strip are chosen so that one strip's temporaries stay small.
+_STRIP_BYTES = 8 * 1024 * 1024
+#: OpenCV's Python binding copies the decoded image into a new numpy array, so a
+#: decode holds the output twice for a moment (measured: 329 MB for a 161 MB image).
+_OPENCV_COPIES = 2
+#: libtiff's and OpenCV's buffers for one strip or tile, in multiples of its
+#: uncompressed size (measured: a one-strip 13000 x 13000 gray TIFF needs 3x).
+_TIFF_STRIP_COPIES = 3
+
+
+def _wants_opencv(pil: PILImage.Image) -> bool:
+    return (
+        pil.format in _OPENCV_FORMATS
+        and pil.mode in _OPENCV_MODES
+        and "transparency" not in pil.info
+    )
+
+
+def _out_channels(pil: PILImage.Image, gray: bool) -> int:
+    return 1 if gray or pil.mode in _GRAY_MODES else 3
+
+
+def _tiff_strip_bytes(pil: PILImage.Image, pixels: int) -> int:
+    """Return the uncompressed size of a TIFF's largest strip or tile (from tags)."""
+    tags: dict[int, object] = dict(getattr(pil, "tag_v2", {}))
+    width, height = pil.size
+    try:
+        bits = max(_tag_ints(tags.get(258, 8)))
+        samples = max(_tag_ints(tags.get(277, 1)))
+        if 322 in tags and 323 in tags:
+            area = max(_tag_ints(tags[322])) * max(_tag_ints(tags[323]))
+        else:
+            area = width * min(max(_tag_ints(tags.get(278, height))), height)
+    except (TypeError, ValueError):
+        area, bits, samples = pixels, 16, 4
+    return min(area, pixels) * max(1, samples) * max(1, bits) // 8
+
+
+def _tag_ints(value: object) -> list[int]:
+    items = value if isinstance(value, tuple) else (value,)
+    out = [int(v) for v in items if isinstance(v, int | float)]
+    if not out:
+        raise ValueError("not a number")
+    return out
+
+
+def _opencv_estimate(pil: PILImage.Image, gray: bool) -> int:
+    width, height = pil.size
+    pixels = width * height
+    need = _OPENCV_COPIES * pixels * _out_channels(pil, gray)
+    if pil.format == "JPEG" and (
+        pil.info.get("progressive") or pil.info.get("progression")
+    ):
+        # A progressive JPEG keeps every DCT coefficient (2 bytes) of every
+        # component until the last scan (measured: 486 MB for 13000 x 13000 RGB).
+        need += pixels * len(pil.getbands()) * 2
+    elif pil.format == "TIFF":
+        need += _TIFF_STRIP_COPIES * _tiff_strip_bytes(pil, pixels)
+    elif pil.format == "WEBP":
+        need += pixels * 4
+    return need
+
+
+def _pillow_estimate(pil: PILImage.Image, gray: bool) -> int:
+    width, height = pil.size
+    pixels = width * height
+    native = pixels * _PIL_PIXEL_BYTES.get(pil.mode, 4)
+    need = native + pixels * _out_channels(pil, gray)
+    if pil.format == "TIFF":
+        need += _tiff_strip_bytes(pil, pixels)
+    return need
+
+
+def _check_memory(
+    name: str, pil: PILImage.Image, need: int, max_memory: int, how: str
+) -> None:
+    if need > max_memory:
+        width, height = pil.size
+        raise InputError(
+            f"{name} ({pil.format} {pil.mode}, {width}x{height} pixels) would need "
+            f"about {need / 2**20:.0f} MiB to decode{how}, above the memory budget "
+            f"of {max_memory / 2**20:.0f} MiB; send a smaller or 8-bit gray/RGB "
+            "image without transparency"
+        )
+
+
+def _opencv_decode(data: bytes, gray_out: bool, said: list[str]) -> Image | None:
+    """Decode with OpenCV, or return None; what libpng/libjpeg print goes to ``said``."""
+    flag = cv2.IMREAD_GRAYSCALE if gray_out else cv2.IMREAD_COLOR
+    with _io.captured_stderr() as printed:
+        try:
+            decoded = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+        except cv2.error:
+            decoded = None
+    said.extend(printed)
+    if decoded is None or decoded.dtype != np.uint8 or decoded.size == 0:
+        return None
+    return np.asarray(decoded, dtype=np.uint8)
+
+
+def _pil_strip(part: PILImage.Image, channels: int) -> Image:
+    """Convert a strip of rows in any supported Pillow mode to uint8 gray or BGR."""
+    mode = part.mode
+    if mode in _WIDE_GRAY_MODES:
+        # 16- and 32-bit gray: the full 16-bit range maps onto 0..255, rounded.
+        wide = np.clip(np.asarray(part).astype(np.int64), 0, 65535)
+        narrow: Image = ((wide * 255 + 32767) // 65535).astype(np.uint8)
+        return narrow
+    if mode in _ALPHA_MODES or "transparency" in part.info:
+        # Flatten transparency onto white paper, as a viewer shows it.
+        rgba = part.convert("RGBA")
+        white = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
+        part = PILImage.alpha_composite(white, rgba).convert("RGB")
+    if channels == 1:
+        return np.asarray(part.convert("L"), dtype=np.uint8)
+    rgb = np.asarray(part.convert("RGB"), dtype=np.uint8)
+    return rgb[:, :, ::-1]
+
+
+def _pillow_decode(pil: PILImage.Image, gray_out: bool, name: str) -> Image:
+    if pil.mode.startswith("F"):
+        raise InputError(
+            f"{name}: floating-point images are not supported; save as 8-bit"
+        )
+    if pil.mode not in _PIL_MODES:
+        raise InputError(f"{name}: unsupported image mode {pil.mode}")
+    try:
+        pil.load()
+        width, height = pil.size
+        channels = _out_channels(pil, gray_out)
+        out = np.empty((height, width, channels), np.uint8)
+        step = max(1, _STRIP_BYTES // max(1, width * 4))
+        for r0 in range(0, height, step):
+            r1 = min(height, r0 + step)
+            strip = _pil_strip(pil.crop((0, r0, width, r1)), channels)
+            out[r0:r1] = strip.reshape(r1 - r0, width, channels)
+    except InputError:
+        raise
+    except Exception as exc:
+        # Pillow's format plugins raise assorted types on malformed data (OSError,
+        # ValueError, SyntaxError, struct.error, zlib.error, KeyError, ...): each
+        # means the same thing here, an image docsec cannot read.
+        raise InputError(
+            f"{name} is not a readable image: {_io.plain_message(exc)}"
+        ) from exc
+    return out[:, :, 0] if channels == 1 else out
 
 
 def decode_image(
     data: bytes,
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_memory: int = DEFAULT_MAX_MEMORY,
+    gray: bool = False,
     name: str = "image",
 ) -> LoadedImage:
     """Decode image bytes (PNG, JPEG, TIFF, BMP, WebP, ...) into the array contract.
+
+    Size and memory are checked from the header before anything is decoded, and
+    pixels are decoded straight to uint8 (16-bit, palette and transparent images
+    included; transparency is flattened onto white).
 
     Parameters
     ----------
@@ -198,13 +368,20 @@ def decode_image(
         The encoded file.
     max_pixels : int
         Refuse images with more pixels than this, before decoding (decompression bombs).
+    max_memory : int
+        Refuse images whose decoding would need more bytes than this (the file,
+        the decoder's buffers and the output, estimated from the header).
+    gray : bool
+        Decode to ``(H, W)`` gray whatever the file holds (verification needs only
+        luminance, and a third of the memory).
     name : str
         Name of the input used in error messages.
 
     Returns
     -------
     LoadedImage
-        Pixels (gray if the file is gray, else BGR) and the declared dpi.
+        Pixels (gray if the file is gray or ``gray`` is set, else BGR) and the
+        declared dpi; ``warnings`` holds what the decoders complained about.
 
     Raises
     ------
@@ -213,16 +390,32 @@ def decode_image(
     """
     if not data:
         raise InputError(f"{name} is empty")
-    if len(data) > DEFAULT_MAX_BYTES:
-        raise InputError(f"{name} is larger than {DEFAULT_MAX_BYTES} bytes")
+    budget = max(0, max_memory - len(data))
+    said: list[str] = []
     try:
-        with warnings.catch_warnings():
-            # docsec applies its own pixel limit below, before decoding; Pillow's
-            # warning for large images would only duplicate it.
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             pil = PILImage.open(io.BytesIO(data))
-    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
-        raise InputError(f"{name} is not a readable image: {exc}") from exc
+    except PILImage.DecompressionBombError as exc:
+        raise InputError(
+            f"{name} is too large to decode: {_io.plain_message(exc)}"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise InputError(
+            f"{name} is not a readable image (docsec reads PNG, JPEG, TIFF, BMP, "
+            "WebP, PDF and raw seal bytes)"
+        ) from exc
+    except Exception as exc:
+        # As in _pillow_decode: a malformed header raises assorted types.
+        raise InputError(
+            f"{name} is not a readable image: {_io.plain_message(exc)}"
+        ) from exc
+    # Pillow's own large-image warning only duplicates the limits checked here.
+    said += [
+        str(w.message)
+        for w in caught
+        if not issubclass(w.category, PILImage.DecompressionBombWarning)
+    ]
     with pil:
         width, height = pil.size
         if width * height > max_pixels:
@@ -232,34 +425,25 @@ def decode_image(
             )
         fmt = pil.format or "unknown"
         dpi = _dpi_of(pil)
-        array = _fast_decode(data, pil.mode, fmt)
+        array: Image | None = None
+        truncated_jpeg = fmt == "JPEG" and not data.rstrip(b"\0").endswith(b"\xff\xd9")
+        if _wants_opencv(pil) and not truncated_jpeg:
+            # libjpeg fills a truncated file with grey and only warns; Pillow
+            # raises, so such files go to Pillow.
+            _check_memory(name, pil, _opencv_estimate(pil, gray), budget, "")
+            array = _opencv_decode(data, _out_channels(pil, gray) == 1, said)
         if array is None:
-            try:
-                pil.load()
-            except (OSError, ValueError, SyntaxError) as exc:
-                raise InputError(f"{name} is not a readable image: {exc}") from exc
-            array = _pil_to_array(pil)
+            _check_memory(
+                name, pil, _pillow_estimate(pil, gray), budget, " with Pillow"
+            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                array = _pillow_decode(pil, gray, name)
+            said += [str(w.message) for w in caught]
+    for line in said:
+        logger.debug("%s: decoder warning: %s", name, line)
     check_image(array, name=name)
-    return LoadedImage(image=array, dpi=dpi, format=fmt)
-
-
-# OpenCV decodes plain 8-bit gray and RGB files about 1.5x faster than Pillow
-# (measured: 0.33 s vs 0.48 s for an A4 page at 600 dpi); Pillow still reads the
-# header (size limit, dpi) and decodes every other mode.
-_FAST_FORMATS = frozenset({"PNG", "JPEG", "BMP", "TIFF", "WEBP"})
-
-
-def _fast_decode(data: bytes, mode: str, fmt: str) -> Image | None:
-    if fmt not in _FAST_FORMATS or mode not in ("L", "RGB"):
-        return None
-    if fmt == "JPEG" and not data.rstrip(b"\0").endswith(b"\xff\xd9"):
-        # libjpeg fills a truncated file with grey and only warns; Pillow raises.
-        return None
-    flag = cv2.IMREAD_GRAYSCALE if mode == "L" else cv2.IMREAD_COLOR
-    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
-    if decoded is None or decoded.dtype != np.uint8:
-        return None
-    return np.asarray(decoded, dtype=np.uint8)
+    return LoadedImage(image=array, dpi=dpi, format=fmt, warnings=tuple(said))
 
 
 def _dpi_of(pil: PILImage.Image) -> tuple[float, float] | None:
@@ -282,8 +466,14 @@ def read_image(
     path: str | os.PathLike[str],
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_memory: int = DEFAULT_MAX_MEMORY,
+    gray: bool = False,
 ) -> LoadedImage:
     """Read an image file into the array contract.
+
+    Only regular files are read (a named pipe or a device is refused, never
+    waited on), at most ``max_bytes`` of them.
 
     Parameters
     ----------
@@ -291,6 +481,12 @@ def read_image(
         PNG, JPEG, TIFF, BMP or WebP file.
     max_pixels : int
         Pixel limit checked from the header, before the pixels are decoded.
+    max_bytes : int
+        Largest file read.
+    max_memory : int
+        Memory budget of the decoding, as in :func:`decode_image`.
+    gray : bool
+        Decode to gray, as in :func:`decode_image`.
 
     Returns
     -------
@@ -299,17 +495,14 @@ def read_image(
     Raises
     ------
     InputError
-        If the file is missing, unreadable, not an image, truncated or too large.
+        If the file is missing, not a regular file, unreadable, not an image,
+        truncated or too large.
     """
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > DEFAULT_MAX_BYTES:
-            raise InputError(f"{p.name} is larger than {DEFAULT_MAX_BYTES} bytes")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
-    return decode_image(data, max_pixels=max_pixels, name=p.name)
+    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    return decode_image(
+        data, max_pixels=max_pixels, max_memory=max_memory, gray=gray, name=p.name
+    )
 
 
 def encode_image(

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from docsec import _io, imaging
 from docsec import barcode as _barcode
-from docsec import imaging
 from docsec import seal as _seal
+from docsec._types import GrayImage
 from docsec.errors import InputError, PayloadError
 
 __all__ = ["InspectionReport", "describe_unverified", "inspect_file"]
@@ -69,10 +70,19 @@ class InspectionReport:
         The file inspected.
     seals : tuple of dict
         One :func:`describe_unverified` entry per seal or barcode found.
+    malformed : bool
+        Something claimed to be a seal (raw seal bytes, or a barcode starting
+        with the VDS magic byte) and does not parse as one.
     """
 
     input: str
     seals: tuple[dict[str, object], ...]
+    malformed: bool = False
+
+    @property
+    def valid_seals(self) -> int:
+        """Return how many entries parse as seals (still UNVERIFIED)."""
+        return sum(1 for s in self.seals if "error" not in s)
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form (``verified`` is always ``False``)."""
@@ -80,9 +90,18 @@ class InspectionReport:
 
 
 def inspect_file(
-    path: str | Path, *, max_pixels: int = imaging.DEFAULT_MAX_PIXELS
+    path: str | Path,
+    *,
+    max_pixels: int = imaging.DEFAULT_MAX_PIXELS,
+    max_bytes: int = imaging.DEFAULT_MAX_BYTES,
+    max_memory: int = imaging.DEFAULT_MAX_MEMORY,
 ) -> InspectionReport:
-    """Read seal bytes or find seals in an image and describe them, unverified.
+    """Read seal bytes, or find seals in an image or PDF, and describe them, unverified.
+
+    The file is read as :func:`docsec.verify.verify_file` reads it: only a regular
+    file within ``max_bytes``; an image decoded within the limits; a PDF checked
+    against them before its pages are rendered (the single image of a scanned page
+    at its own resolution, else the first pages at 200 then 400 dpi).
 
     Returns
     -------
@@ -91,20 +110,67 @@ def inspect_file(
     Raises
     ------
     InputError
-        If the file cannot be read.
+        If the file cannot be read, or is over a limit.
     """
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(1)
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
-    if p.suffix.lower() == ".bin" or head == b"\xdc":
-        data = p.read_bytes()
+    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    if p.suffix.lower() == ".bin" or data[:1] == b"\xdc":
         if len(data) > _MAX_SEAL_FILE:
             raise InputError(f"{p.name} is too large to be seal bytes")
-        found = [data]
+        described = describe_unverified(data)
+        return InspectionReport(str(p), (described,), malformed="error" in described)
+    if b"%PDF-" in data[:1024]:  # where PDF readers look for it
+        found = _pdf_symbols(data, max_pixels=max_pixels, max_memory=max_memory)
     else:
-        loaded = imaging.read_image(p, max_pixels=max_pixels)
-        found = list(dict.fromkeys(s.data for s in _barcode.read(loaded.image)))
-    return InspectionReport(str(p), tuple(describe_unverified(d) for d in found))
+        loaded = imaging.decode_image(
+            data, max_pixels=max_pixels, max_memory=max_memory, gray=True, name=p.name
+        )
+        del data
+        found = _symbols(loaded.image)
+    entries = tuple(describe_unverified(d) for d in found)
+    malformed = any(
+        d[:1] == b"\xdc" and "error" in e for d, e in zip(found, entries, strict=True)
+    )
+    return InspectionReport(str(p), entries, malformed=malformed)
+
+
+def _symbols(image: GrayImage) -> list[bytes]:
+    return list(dict.fromkeys(s.data for s in _barcode.read(image)))
+
+
+def _pdf_symbols(data: bytes, *, max_pixels: int, max_memory: int) -> list[bytes]:
+    """Find barcodes on a PDF's pages as verification does, within the limits."""
+    from docsec import pdf as _pdf
+    from docsec.verify import _MAX_PDF_PAGES, _RENDER_DPI
+
+    count = _pdf.check_budget(
+        data,
+        pages=_MAX_PDF_PAGES,
+        dpi=_RENDER_DPI[0],
+        max_pixels=max_pixels,
+        max_memory=max_memory,
+    )
+    try:
+        scanned = _pdf.scanned_page_image(
+            data, max_pixels=max_pixels, max_memory=max_memory
+        )
+    except InputError:
+        scanned = None
+    if scanned is not None:
+        found = _symbols(scanned[0])
+        if found:
+            return found
+    for dpi in _RENDER_DPI:
+        for index in range(min(count, _MAX_PDF_PAGES)):
+            try:
+                page = _pdf.render_page(
+                    data, dpi=dpi, page=index, max_pixels=max_pixels
+                )
+            except InputError:
+                if dpi == _RENDER_DPI[0]:
+                    raise
+                continue
+            found = _symbols(page)
+            if found:
+                return found
+    return []

@@ -41,8 +41,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from docsec import _ecverify
-from docsec.errors import KeyMaterialError
+from docsec import _ecverify, _io
+from docsec.errors import InputError, KeyMaterialError
 
 __all__ = [
     "PrivateKey",
@@ -234,9 +234,13 @@ def _read_key_input(path_or_bytes: _PathLike | bytes) -> bytes:
     if isinstance(path_or_bytes, bytes):
         return path_or_bytes
     try:
-        return Path(path_or_bytes).read_bytes()
-    except OSError as exc:
-        raise KeyMaterialError(f"cannot read key file {path_or_bytes}: {exc}") from exc
+        # A key file is never large; a pipe or device named by mistake must not
+        # block the verifier or fill its memory.
+        return _io.read_regular_file(
+            path_or_bytes, max_bytes=1024 * 1024, allow_empty=True
+        )
+    except InputError as exc:
+        raise KeyMaterialError(f"cannot read key file: {exc}") from exc
 
 
 def load_private_key(

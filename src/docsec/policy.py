@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docsec.errors import ConfigurationError
-from docsec.imaging import DEFAULT_MAX_PIXELS
+from docsec.imaging import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY, DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,7 +62,14 @@ class VerifyPolicy:
     name : str
         Shown in reports, so a reader knows which rules were applied.
     max_pixels : int
-        Images above this many pixels are refused (decompression bombs).
+        Images above this many pixels are refused (decompression bombs), and PDF
+        pages whose rendering would be larger; checked before decoding.
+    max_bytes : int
+        Files larger than this are refused before they are read in full.
+    max_memory : int
+        Inputs whose decoding or rendering would need more memory than this
+        (estimated from headers: image size, bit depth and channels; PDF page
+        boxes and the images inside) are refused before any pixel is decoded.
     barcode_timeout : float
         Seconds the barcode search may take per image.
     cdp_keys : tuple of SecretKey
@@ -94,6 +101,8 @@ class VerifyPolicy:
     required: frozenset[str]
     name: str = "custom"
     max_pixels: int = DEFAULT_MAX_PIXELS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_memory: int = DEFAULT_MAX_MEMORY
     barcode_timeout: float = 3.0
     cdp_keys: tuple[SecretKey, ...] = ()
     watermark_keys: tuple[SecretKey, ...] = ()
@@ -133,8 +142,9 @@ class VerifyPolicy:
             raise ConfigurationError(
                 f"unknown check name(s) {sorted(unknown)}; known: {sorted(KNOWN_CHECKS)}"
             )
-        if self.max_pixels < 1:
-            raise ConfigurationError("max_pixels must be positive")
+        for limit in ("max_pixels", "max_bytes", "max_memory"):
+            if getattr(self, limit) < 1:
+                raise ConfigurationError(f"{limit} must be positive")
         if not 0 < self.barcode_timeout <= 600:
             raise ConfigurationError("barcode_timeout must be in (0, 600] seconds")
         for k in self.cdp_keys:

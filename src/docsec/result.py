@@ -202,6 +202,9 @@ class VerificationResult:
     policy: str = ""
     error: str | None = None
     locations: tuple[Location, ...] = ()
+    #: Reason code given for :attr:`error` (e.g. ``"timeout"`` when a batch gave up
+    #: on the input); the default says the input itself could not be used.
+    error_reason: str = "input-error"
 
     def check(self, name: str) -> CheckResult | None:
         """Return the check called ``name``, or ``None`` if it did not run."""
@@ -241,7 +244,7 @@ class VerificationResult:
                 if c.status is CheckStatus.FAIL:
                     out.extend(c.reasons or (f"{c.name}-failed",))
         elif self.error is not None:
-            out.append("input-error")
+            out.append(self.error_reason)
         elif verdict is Verdict.INCONCLUSIVE:
             if not self.required:
                 out.append("no-required-checks")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from docsec import _io, imaging
 from docsec import barcode as _barcode
-from docsec import imaging
 from docsec import seal as _seal
 from docsec import trust as _trust
 from docsec._types import Image
@@ -33,20 +33,23 @@ from docsec.result import (
     VerificationResult,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from cryptography import x509
+
+    from docsec.registry import StatusSource
+
 __all__ = [
     "MAX_PDF_BYTES",
     "SCANNED_PDF_MESSAGE",
     "VDS_MAGIC",
+    "verify_bytes",
     "verify_file",
     "verify_image",
     "verify_pdf",
     "verify_seal_bytes",
 ]
-
-if TYPE_CHECKING:
-    from cryptography import x509
-
-    from docsec.registry import StatusSource
 
 logger = logging.getLogger(__name__)
 
@@ -518,6 +521,9 @@ def verify_image(
             f"image has {image.shape[1]}x{image.shape[0]} pixels, above the "
             f"policy's limit of {policy.max_pixels}"
         )
+    # Every check reads luminance only; one gray copy up front keeps each later
+    # crop and work image at a third of a colour page's size.
+    image = imaging.to_gray(image)
     run = _Run([])
     content = _seal_from_image(run, image, policy=policy, at=_as_datetime(at))
     return VerificationResult(
@@ -627,7 +633,6 @@ def _content_area(
     the area (in page coordinates, mapped through the seal's corners) are set to
     the area's median grey.
     """
-    import cv2
     import numpy as np
 
     region = fields.watermark_region
@@ -647,15 +652,54 @@ def _content_area(
     if x1 - x0 < side or y1 - y0 < side:
         return None
     crop = np.ascontiguousarray(image[y0:y1, x0:x1])
-    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    cv2.fillPoly(mask, [np.rint(pts - (x0, y0)).astype(np.int32)], 255)
-    inside = mask > 0
-    if int(np.count_nonzero(inside)) < side * side:
+    # The mask is drawn strip by strip (a full-size mask and its boolean copies
+    # took 400 MB more on a 1200-dpi page; strips differ from it only by single
+    # pixels along the boundary); the median comes from a histogram of the inside
+    # pixels, which gives np.median's value.
+    poly = np.rint(pts - (x0, y0)).astype(np.int32)
+    channels = 1 if crop.ndim == 2 else crop.shape[2]
+    hist = np.zeros((channels, 256), np.int64)
+    for r0, r1, inside in _mask_strips(poly, crop.shape[:2]):
+        part = crop[r0:r1].reshape(r1 - r0, crop.shape[1], channels)
+        for ch in range(channels):
+            hist[ch] += np.bincount(part[..., ch][inside], minlength=256)
+    if int(hist[0].sum()) < side * side:
         return None
-    fill = np.median(crop[inside], axis=0)
-    crop[~inside] = np.rint(fill).astype(np.uint8)
+    fill = np.rint([_histogram_median(h) for h in hist]).astype(np.uint8)
+    for r0, r1, inside in _mask_strips(poly, crop.shape[:2]):
+        crop[r0:r1][~inside] = fill if channels > 1 else fill[0]
     out: Image = crop
     return out
+
+
+#: Rows per strip when masking the content area.
+_MASK_ROWS = 512
+
+
+def _mask_strips(
+    poly: npt.NDArray[np.int32], shape: tuple[int, int]
+) -> Iterator[tuple[int, int, npt.NDArray[np.bool_]]]:
+    """Yield ``(r0, r1, inside)`` for strips of rows of a filled polygon's mask."""
+    import cv2
+    import numpy as np
+
+    rows, cols = shape
+    for r0 in range(0, rows, _MASK_ROWS):
+        r1 = min(rows, r0 + _MASK_ROWS)
+        mask = np.zeros((r1 - r0, cols), np.uint8)
+        cv2.fillPoly(mask, [poly - np.array([0, r0], np.int32)], 255)
+        yield r0, r1, mask > 0
+
+
+def _histogram_median(hist: npt.NDArray[np.int64]) -> float:
+    """Return the median of the values counted in a 256-bin histogram (as np.median)."""
+    import numpy as np
+
+    n = int(hist.sum())
+    cum = np.cumsum(hist)
+    lower = int(np.searchsorted(cum, (n - 1) // 2 + 1))
+    upper = int(np.searchsorted(cum, n // 2 + 1))
+    return (lower + upper) / 2.0
 
 
 def _symbol_px_per_module(symbol: _barcode.DecodedSymbol) -> float:
@@ -846,6 +890,8 @@ MAX_PDF_BYTES = 64 * 1024 * 1024
 # Page render resolutions tried in turn: 200 dpi gives ~3.9 px per 0.5 mm module,
 # which zxing-cpp reads; 400 dpi is the fallback for smaller modules.
 _RENDER_DPI = (200.0, 400.0)
+#: Pages of a PDF searched for the seal (from the first).
+_MAX_PDF_PAGES = 10
 
 
 def _spki(der: bytes) -> bytes | None:
@@ -923,6 +969,15 @@ def verify_pdf(
 
     if not _pdf.is_pdf(data):
         raise InputError("not a PDF (no %PDF- header)")
+    # Pages, page sizes and the images they draw are checked before any library
+    # renders or decodes them (or parses a huge page tree).
+    _pdf.check_budget(
+        data,
+        pages=_MAX_PDF_PAGES,
+        dpi=_RENDER_DPI[0],
+        max_pixels=policy.max_pixels,
+        max_memory=policy.max_memory,
+    )
     when = _as_datetime(at)
     run = _Run([])
     reports: list[_pdf.SignatureReport] = []
@@ -944,7 +999,12 @@ def verify_pdf(
         _guard(
             run,
             "pdf_signature",
-            lambda: image_only.append(_pdf.scanned_page_image(data) is not None),
+            lambda: image_only.append(
+                _pdf.scanned_page_image(
+                    data, max_pixels=policy.max_pixels, max_memory=policy.max_memory
+                )
+                is not None
+            ),
         )
         if image_only == [True]:
             signed = []
@@ -1142,13 +1202,23 @@ def _seal_from_pages(
     from docsec import pdf as _pdf
 
     content = None
-    pages = min(_pdf.page_count(data), 10)
+    pages = min(_pdf.page_count(data), _MAX_PDF_PAGES)
     for dpi in _RENDER_DPI:
         for index in range(pages):
+            try:
+                image = _pdf.render_page(
+                    data, dpi=dpi, page=index, max_pixels=policy.max_pixels
+                )
+            except InputError:
+                if dpi == _RENDER_DPI[0]:
+                    raise
+                # Within the budget at the first resolution (checked before),
+                # too large at the fallback one: that page is not read again.
+                logger.debug("page %d skipped at %.0f dpi", index, dpi)
+                continue
             run.checks.clear()
             run.locations.clear()
             run.required.clear()
-            image = _pdf.render_page(data, dpi=dpi, page=index)
             content = _seal_from_image(
                 run,
                 image,
@@ -1175,7 +1245,9 @@ def _scanned_pdf(
 
     scanned = None
     try:
-        scanned = _pdf.scanned_page_image(data)
+        scanned = _pdf.scanned_page_image(
+            data, max_pixels=policy.max_pixels, max_memory=policy.max_memory
+        )
     except InputError:
         logger.debug("no scanned image", exc_info=True)
     if scanned is not None:
@@ -1224,34 +1296,84 @@ def verify_file(
 ) -> VerificationResult:
     """Verify a file: a PDF, a scan or photo (PNG, JPEG, TIFF, BMP, WebP) or seal bytes.
 
-    PDFs (recognised by ``%PDF``) go to :func:`verify_pdf`.
-
-    Raw seal bytes are recognised by their first byte (0xDC, the VDS magic) or a
-    ``.bin`` suffix.
+    Only regular files of at most ``policy.max_bytes`` are read (a named pipe or a
+    device is refused, never waited on); see :func:`verify_bytes` for the rest.
 
     Raises
     ------
     InputError
-        If the file cannot be read or is of a kind docsec does not verify.
+        If the file cannot be read, is not a regular file, is too large, or is of
+        a kind docsec does not verify.
     """
     _check_arguments(policy, at, path=path)
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from exc
-    if not head:
-        raise InputError(f"{p.name} is empty")
-    if head.startswith(b"%PDF"):
-        size = p.stat().st_size
-        if size > MAX_PDF_BYTES:
-            raise InputError(f"{p.name} is larger than {MAX_PDF_BYTES} bytes")
-        return verify_pdf(p.read_bytes(), policy=policy, at=at, input_name=str(p))
-    if p.suffix.lower() == ".bin" or head[0] == VDS_MAGIC:
-        data = p.read_bytes()
-        if len(data) > 64 * 1024:
-            raise InputError(f"{p.name} is too large to be seal bytes")
-        return verify_seal_bytes(data, policy=policy, at=at, input_name=str(p))
-    loaded = imaging.read_image(p, max_pixels=policy.max_pixels)
-    return verify_image(loaded.image, policy=policy, at=at, input_name=str(p))
+    data = _io.read_regular_file(p, max_bytes=policy.max_bytes)
+    if _kind(data, p.suffix) == "image":
+        loaded = _decode(data, policy, p.name)
+        del data  # the file's bytes are not needed while the pixels are checked
+        return verify_image(loaded.image, policy=policy, at=at, input_name=str(p))
+    return verify_bytes(data, policy=policy, at=at, input_name=str(p), suffix=p.suffix)
+
+
+def verify_bytes(
+    data: bytes,
+    *,
+    policy: VerifyPolicy,
+    at: datetime | date | None = None,
+    input_name: str | None = None,
+    suffix: str = "",
+) -> VerificationResult:
+    """Verify the contents of a file (e.g. read from standard input).
+
+    PDFs (recognised by ``%PDF``) go to :func:`verify_pdf`. Raw seal bytes are
+    recognised by their first byte (0xDC, the VDS magic) or a ``.bin`` ``suffix``.
+    Anything else is decoded as an image, straight to gray, within the policy's
+    pixel and memory limits (checked from the header before decoding), and goes to
+    :func:`verify_image`.
+
+    Raises
+    ------
+    InputError
+        If the data is empty, too large, or of a kind docsec does not verify.
+    """
+    _check_arguments(policy, at, data=data)
+    name = input_name or "input"
+    short = Path(name).name or name
+    if len(data) > policy.max_bytes:
+        raise InputError(f"{short} is larger than {policy.max_bytes} bytes")
+    kind = _kind(data, suffix)
+    if kind == "pdf":
+        if len(data) > MAX_PDF_BYTES:
+            raise InputError(f"{short} is larger than {MAX_PDF_BYTES} bytes")
+        return verify_pdf(data, policy=policy, at=at, input_name=input_name)
+    if kind == "seal":
+        if len(data) > _MAX_SEAL_BYTES:
+            raise InputError(f"{short} is too large to be seal bytes")
+        return verify_seal_bytes(data, policy=policy, at=at, input_name=input_name)
+    loaded = _decode(data, policy, short)
+    return verify_image(loaded.image, policy=policy, at=at, input_name=input_name)
+
+
+#: Largest raw seal file: a DataMatrix holds at most 1556 bytes.
+_MAX_SEAL_BYTES = 64 * 1024
+
+
+def _kind(data: bytes, suffix: str) -> str:
+    if not data:
+        raise InputError("the input is empty")
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if suffix.lower() == ".bin" or data[0] == VDS_MAGIC:
+        return "seal"
+    # PDF readers find the header anywhere in the first KiB.
+    return "pdf" if b"%PDF-" in data[:1024] else "image"
+
+
+def _decode(data: bytes, policy: VerifyPolicy, name: str) -> imaging.LoadedImage:
+    return imaging.decode_image(
+        data,
+        max_pixels=policy.max_pixels,
+        max_memory=policy.max_memory,
+        gray=True,
+        name=name,
+    )

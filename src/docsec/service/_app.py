@@ -205,29 +205,13 @@ class _Service:
             )
 
     def verify_bytes(self, data: bytes) -> VerificationResult:
-        from docsec import imaging
-        from docsec.verify import (
-            MAX_PDF_BYTES,
-            VDS_MAGIC,
-            verify_image,
-            verify_pdf,
-            verify_seal_bytes,
-        )
+        from docsec.verify import verify_bytes
 
-        at = self.clock()
-        name = "upload"
-        if data.startswith(b"%PDF"):
-            if len(data) > MAX_PDF_BYTES:
-                raise InputError("the PDF is too large")
-            return verify_pdf(data, policy=self.policy, at=at, input_name=name)
-        if data[0] == VDS_MAGIC:
-            if len(data) > 64 * 1024:
-                raise InputError("too large to be seal bytes")
-            return verify_seal_bytes(data, policy=self.policy, at=at, input_name=name)
-        loaded = imaging.decode_image(
-            data, max_pixels=self.policy.max_pixels, name=name
+        # The library sniffs the kind and checks sizes, pixels and memory before
+        # decoding; the client's file name is never passed on.
+        return verify_bytes(
+            data, policy=self.policy, at=self.clock(), input_name="upload"
         )
-        return verify_image(loaded.image, policy=self.policy, at=at, input_name=name)
 
     async def run_verify(self, data: bytes) -> VerificationResult:
         try:
@@ -266,26 +250,25 @@ def _registry_json(result: VerificationResult) -> dict[str, object] | None:
     return None if check is None else check.to_dict()
 
 
-def _annotated_png(data: bytes, result: VerificationResult) -> str | None:
+def _annotated_png(
+    data: bytes, result: VerificationResult, policy: VerifyPolicy
+) -> str | None:
     """Return the annotated image as base64 PNG (the page's picture), or None."""
     import cv2
     import numpy as np
 
-    from docsec import imaging
-    from docsec.annotate import annotate
+    from docsec.annotate import annotate_data
 
+    if data[:1] == b"\xdc":
+        return None  # seal bytes: nothing to draw on
     try:
-        if data.startswith(b"%PDF"):
-            from docsec import pdf as _pdf
-
-            dpis = [loc.dpi for loc in result.locations if loc.dpi is not None]
-            dpi = dpis[0] if dpis else 100.0
-            picture = annotate(_pdf.render_page(data, dpi=dpi), result, dpi=dpi)
-        elif data[:1] == b"\xdc":
-            return None
-        else:
-            image = imaging.decode_image(data, max_pixels=60_000_000).image
-            picture = annotate(image, result)
+        picture = annotate_data(
+            data,
+            result,
+            name="upload",
+            max_pixels=policy.max_pixels,
+            max_memory=policy.max_memory,
+        )
         scale = min(1.0, 1400 / max(picture.shape[:2]))
         if scale < 1.0:
             picture = np.asarray(
@@ -368,7 +351,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
         data = await svc.upload(request, "file", "photo")
         result = await svc.run_verify(data)
         picture = await anyio.to_thread.run_sync(
-            _annotated_png, data, result, limiter=svc.cpu
+            _annotated_png, data, result, svc.policy, limiter=svc.cpu
         )
         reg = result.check("registry")
         fields = result.content.fields if result.content is not None else ()

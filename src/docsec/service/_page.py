@@ -75,10 +75,24 @@ _REASONS: dict[str, tuple[str, str]] = {
         "이 검증기가 모르는 발급 기관입니다.",
         "The issuing office is not known to this verifier.",
     ),
-    "copy-detected": (
-        "복사본으로 판정되었습니다.",
-        "The paper looks like a photocopy.",
+    "photocopy": ("복사본으로 판정되었습니다.", "The paper looks like a photocopy."),
+    "no-seal": (
+        "봉인(2차원 바코드)을 찾지 못했습니다.",
+        "No seal (2D barcode) was found.",
     ),
+    "pdf-modified": (
+        "서명 후 PDF가 변경되었습니다.",
+        "The PDF was changed after it was signed.",
+    ),
+    "seal-swapped": (
+        "페이지의 봉인이 PDF에 서명된 봉인과 다릅니다.",
+        "The seal on the page is not the one signed into the PDF.",
+    ),
+    "revoked": (
+        "발급 기관의 서명 인증서가 폐지되었습니다.",
+        "The issuing office's signing certificate was revoked.",
+    ),
+    "input-error": ("파일을 읽을 수 없습니다.", "The file cannot be read."),
     "registry-unavailable": (
         "발급 대장에 지금 연결할 수 없습니다.",
         "The document registry cannot be reached right now.",
@@ -136,10 +150,15 @@ def _both(key: str, lang: str) -> str:
 
 
 def _reason(code: str, lang: str) -> str:
+    from docsec.reasons import REASONS
+
     words = _REASONS.get(code)
-    if words is None:
+    if words is not None:
+        text = words[0] if lang == "ko" else words[1]
+    elif code in REASONS:
+        text = REASONS[code].meaning  # the catalogue's English (docs/reasons.md)
+    else:
         return f"<code>{html.escape(code)}</code>"
-    text = words[0] if lang == "ko" else words[1]
     return f"{html.escape(text)} <code class=small>{html.escape(code)}</code>"
 
 

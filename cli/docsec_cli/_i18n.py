@@ -1,0 +1,100 @@
+"""Korean and English for the CLI's human-facing text (gettext catalogues).
+
+The language is chosen by ``--lang ko|en``, else ``DOCSEC_LANG``, else the POSIX
+locale variables in their order of precedence (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``): a value starting with ``ko`` gives Korean, anything else English. JSON
+keys, check names and reason codes never change: they are identifiers for programs.
+
+The catalogue is a standard gettext ``.po`` file
+(``docsec_cli/locale/ko/LC_MESSAGES/docsec.po``, editable with any PO editor); it is
+read directly, so nothing needs compiling. English is the source language: a
+message without a translation is shown in English.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "current", "gettext_for", "load_po", "set_language", "tr"]
+
+#: The languages the CLI speaks.
+LANGUAGES = ("en", "ko")
+_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+_state = {"lang": "en"}
+
+
+def _from_environment(environ: Mapping[str, str]) -> str:
+    for var in ("DOCSEC_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def set_language(lang: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """Choose the language (``None``: from the environment); return it."""
+    chosen = lang if lang is not None else _from_environment(environ or os.environ)
+    if chosen not in LANGUAGES:
+        raise ValueError(f"unknown language {chosen!r}; use one of {LANGUAGES}")
+    _state["lang"] = chosen
+    return chosen
+
+
+def current() -> str:
+    """Return the language in force (``"en"`` or ``"ko"``)."""
+    return _state["lang"]
+
+
+_ENTRY = re.compile(
+    r'^msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*)+)', re.M
+)
+
+
+def _unquote(block: str) -> str:
+    # Each line is a C-style string literal; Python's literal syntax reads the
+    # escapes PO files use (\n, \t, \", \\).
+    return "".join(ast.literal_eval(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', block))
+
+
+def load_po(path: Path) -> dict[str, str]:
+    """Return the translations of a ``.po`` file (untranslated and fuzzy left out)."""
+    text = path.read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for block in text.split("\n\n"):
+        if "#, fuzzy" in block:
+            continue
+        m = _ENTRY.search(block)
+        if m is None:
+            continue
+        msgid, msgstr = _unquote(m.group(1)), _unquote(m.group(2))
+        if msgid and msgstr:
+            out[msgid] = msgstr
+    return out
+
+
+class _Catalogue(gettext.NullTranslations):
+    def __init__(self, table: Mapping[str, str]) -> None:
+        super().__init__()
+        self._table = dict(table)
+
+    def gettext(self, message: str) -> str:
+        return self._table.get(message, message)
+
+
+@cache
+def gettext_for(lang: str) -> gettext.NullTranslations:
+    """Return the translations of ``lang`` (English: the identity)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return _Catalogue(load_po(_LOCALE_DIR / lang / "LC_MESSAGES" / "docsec.po"))
+
+
+def tr(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return gettext_for(current()).gettext(message)
