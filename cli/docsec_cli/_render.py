@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from typing import TYPE_CHECKING
 
 import click
 
-from docsec.inspection import InspectionReport
 from docsec.reasons import describe
 from docsec.result import CheckStatus, Verdict, VerificationResult
 from docsec_cli._i18n import current, tr
+
+if TYPE_CHECKING:
+    from docsec.inspection import InspectionReport
 
 VERDICT_TEXT = {
     Verdict.AUTHENTIC: "AUTHENTIC",

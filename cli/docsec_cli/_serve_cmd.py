@@ -156,7 +156,10 @@ def serve_cmd(
     access_log: bool,
     forwarded_allow_ips: str,
 ) -> None:
-    """Serve the verification page and API (docs: README, "Verification service")."""
+    """Serve the verification page and API.
+
+    See the README, "Registry and verification service".
+    """
     import uvicorn
 
     from docsec.errors import DocsecError

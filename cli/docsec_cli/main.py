@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 import click
 
 import docsec
-from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec_cli import _i18n, _logs, _render
 from docsec_cli._clock import at_option, issuing_time
@@ -33,6 +32,7 @@ from docsec_cli._errors import (
     CLIUsageError,
     to_cli_error,
 )
+from docsec_cli._lazy import LazyGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
@@ -63,7 +63,7 @@ def _library_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(docsec.__version__, prog_name="docsec")
 @click.option(
     "-v",
@@ -121,7 +121,7 @@ def config_show(ctx: click.Context) -> None:
 # ---------------------------------------------------------------- keys
 
 
-@cli.group()
+@cli.group(cls=LazyGroup)
 def keys() -> None:
     """Create demo keys, root (country signing) CAs, issuer certificates and secrets."""
 
@@ -365,7 +365,7 @@ def seal_cmd(
     at_text: str | None,
 ) -> None:
     """Sign certificate data into a seal: OUT.png (DataMatrix) and OUT.bin (bytes)."""
-    from docsec import barcode, trust
+    from docsec import barcode, imaging, trust
     from docsec.issuing import issue_seal
 
     data = _load_json(data_path)
@@ -885,28 +885,63 @@ def demo_cmd(out_dir: Path, at_text: str | None) -> None:
     click.get_current_context().exit(0 if ok else 1)
 
 
-def _register_optional() -> None:
-    # Sub-command groups that live in their own modules.
-    from docsec_cli._copydetect_cmd import copydetect
-    from docsec_cli._pki_cmd import crl_group, keys_secret, trust_group
-    from docsec_cli._registry_cmd import registry_group
-    from docsec_cli._serve_cmd import serve_cmd
-    from docsec_cli._simulate_cmd import simulate
-    from docsec_cli._verify_cmd import verify_cmd
-    from docsec_cli._watermark_cmd import watermark
+def _register_lazy() -> None:
+    # Sub-commands that live in their own modules, imported when they run: their
+    # one-line help is written here (tests/cli/test_startup.py checks it).
+    key_group = keys  # typed as a plain Group by Click's decorator
+    if not isinstance(key_group, LazyGroup):  # pragma: no cover - a bug
+        raise TypeError("docsec keys must be a LazyGroup")
+    for name, target, short in (
+        (
+            "verify",
+            "_verify_cmd:verify_cmd",
+            "Verify scans, photos, PDFs or seal bytes; exit 0 only if every input is authentic.",
+        ),
+        (
+            "simulate",
+            "_simulate_cmd:simulate",
+            "Simulate printing and capturing a page image (for tests, benchmarks, layouts).",
+        ),
+        (
+            "watermark",
+            "_watermark_cmd:watermark",
+            "Embed or extract the invisible watermark that binds a page to its document id.",
+        ),
+        (
+            "copydetect",
+            "_copydetect_cmd:copydetect",
+            "Make the copy-detection pattern, or tell an original print from a copy.",
+        ),
+        (
+            "crl",
+            "_pki_cmd:crl_group",
+            "Issue and update the certificate revocation list of a CA.",
+        ),
+        (
+            "trust",
+            "_pki_cmd:trust_group",
+            "Publish the trust bundle that verifiers install.",
+        ),
+        (
+            "registry",
+            "_registry_cmd:registry_group",
+            "Manage the document registry: document status, audit log, API tokens.",
+        ),
+        (
+            "serve",
+            "_serve_cmd:serve_cmd",
+            "Serve the verification page and API.",
+        ),
+    ):
+        cli.add_lazy(name, f"docsec_cli.{target}", short)
+    key_group.add_lazy(
+        "secret",
+        "docsec_cli._pki_cmd:keys_secret",
+        "Create a copy-detection or watermark secret key.",
+    )
 
-    keys.add_command(keys_secret)
-    cli.add_command(crl_group)
-    cli.add_command(trust_group)
-    cli.add_command(copydetect)
-    cli.add_command(simulate)
-    cli.add_command(watermark)
-    cli.add_command(verify_cmd)
-    cli.add_command(registry_group)
-    cli.add_command(serve_cmd)
 
-
-_register_optional()
+_register_lazy()
 
 if __name__ == "__main__":  # pragma: no cover
     cli()

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-from docsec import _io
+from docsec import _io, _limits
 from docsec._types import BGRImage, FloatArray, GrayImage, Image
 from docsec.errors import InputError
 
@@ -42,15 +42,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Refuse images above this many pixels (an A4 page at 1200 dpi is 140 Mpx; a
-#: decompression bomb is far larger). Callers may raise it explicitly.
-DEFAULT_MAX_PIXELS = 200_000_000
-#: Refuse files above this many bytes before decoding anything.
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-#: Refuse images whose decoding would need more memory than this, estimated from
-#: the header (file bytes, decoder buffers, output). With the ~150 MB a verifying
-#: process needs for its code, one verification stays under 600 MB.
-DEFAULT_MAX_MEMORY = 400 * 1024 * 1024
+# The limits live in a light module (the CLI's start-up reads them); they are
+# part of this module's API too.
+DEFAULT_MAX_PIXELS = _limits.DEFAULT_MAX_PIXELS
+DEFAULT_MAX_BYTES = _limits.DEFAULT_MAX_BYTES
+DEFAULT_MAX_MEMORY = _limits.DEFAULT_MAX_MEMORY
+
 _SUFFIX_FORMAT = {
     ".png": "PNG",
     ".jpg": "JPEG",

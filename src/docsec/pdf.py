@@ -1661,6 +1661,31 @@ def _appended_one(old: Any, new: Any, key: str) -> Any:
     return after.raw_get(len(after) - 1)
 
 
+_BYTE_RANGE = re.compile(
+    rb"/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]"
+)
+
+
+def truncated(pdf_data: bytes) -> bool:
+    """Return True if a signature's byte range reaches past the end of the file.
+
+    A download or a copy cut short ends before the bytes its signature covers:
+    the file is incomplete, which says nothing about the document (ask for it
+    again), unlike a file changed after signing.
+
+    Examples
+    --------
+    >>> truncated(b"%PDF-1.7 /ByteRange [0 10 20 500] %%EOF")
+    True
+    >>> truncated(b"%PDF-1.7 no signature")
+    False
+    """
+    for m in _BYTE_RANGE.finditer(pdf_data):
+        if int(m.group(3)) + int(m.group(4)) > len(pdf_data):
+            return True
+    return False
+
+
 def had_signature(pdf_data: bytes) -> bool:
     """Return True if any revision of the PDF has a signed signature field.
 

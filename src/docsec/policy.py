@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docsec._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY, DEFAULT_MAX_PIXELS
 from docsec.errors import ConfigurationError
-from docsec.imaging import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY, DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -399,6 +399,13 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "as a scan with --accept-scanned-pdf and compare the signed data shown.",
     ),
     (
+        "pdf-truncated",
+        _IN,
+        "The PDF file is incomplete: it ends before the bytes its signature covers "
+        "(a download or copy cut short).",
+        "Ask for the file again, or download it again.",
+    ),
+    (
         "pdf-digest-mismatch",
         _NA,
         "Bytes the issuer signed in the PDF were changed.",

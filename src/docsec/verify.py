@@ -980,6 +980,20 @@ def verify_pdf(
     )
     when = _as_datetime(at)
     run = _Run([])
+    if _pdf.truncated(data):
+        run.add(
+            "pdf_signature",
+            CheckStatus.INCONCLUSIVE,
+            "the file ends before the bytes its signature covers: it is incomplete "
+            "(a download or copy cut short); ask for the file again",
+            "pdf-truncated",
+        )
+        return VerificationResult(
+            checks=tuple(run.checks),
+            required=policy.required | PDF_CHECKS,
+            input=input_name,
+            policy=policy.name,
+        )
     reports: list[_pdf.SignatureReport] = []
 
     def signatures() -> None:

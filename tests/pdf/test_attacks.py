@@ -539,3 +539,15 @@ def test_genuine_pdf_of_an_office_this_verifier_does_not_know(
     # is found, but it does not chain to this verifier's anchors.
     assert "untrusted-issuer" in r.reasons
     assert not any(c.status is CheckStatus.FAIL for c in r.checks), r.checks
+
+
+@pytest.mark.parametrize("cut", [1, 100, 1000])
+def test_genuine_pdf_cut_short_is_incomplete_not_forged(
+    world: World, issued: bytes, cut: int
+) -> None:
+    # Not an attack: a genuine download that stopped early. The signature's byte
+    # range reaches past the end of the file: INCONCLUSIVE (ask for the file
+    # again), never NOT AUTHENTIC, and never AUTHENTIC.
+    r = _verify(world, issued[:-cut])
+    assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
+    assert r.reasons == ("pdf-truncated",)
