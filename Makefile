@@ -23,12 +23,15 @@ setup: system-deps $(STAMP)
 # independent PDF signature validator used by the tests), libnss3-tools (certutil,
 # to give pdfsig the demo root) and fonts-nanum (the PDF template's Korean + Latin
 # font, SIL OFL 1.1; its subset is embedded in every issued PDF), faketime (the
-# test suite is also run a year and five years ahead: `make test-clock`).
-SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime
+# test suite is also run a year and five years ahead: `make test-clock`), postgresql
+# (the registry tests start their own server with initdb/pg_ctl), chromium and
+# chromium-driver (the verification page's browser tests, headless).
+SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
 		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
-		&& command -v faketime >/dev/null; then \
+		&& command -v faketime >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		&& command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages: $(SYSTEM_PACKAGES)" >&2; \
@@ -43,7 +46,7 @@ system-deps:
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check "pip==$(PIP_VERSION)"
-	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e . --group dev
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[service]' --group dev
 	@touch $(STAMP)
 
 demo: setup

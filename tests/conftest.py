@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,15 @@ def corpus_dir() -> Path:
             "../shared/corpus (CI has it; a plain clone does not)"
         )
     return found
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Start a private PostgreSQL server (tests/_postgres.py), or skip with the reason."""
+    from tests._postgres import postgres_server, why_no_postgres
+
+    reason = why_no_postgres()
+    if reason is not None:
+        pytest.skip(reason)
+    with postgres_server() as url:
+        yield url

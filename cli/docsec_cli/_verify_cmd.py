@@ -215,7 +215,16 @@ EXIT_ON = ("any", "not-authentic")
 
 #: What a worker needs to build the same policy as the parent (picklable).
 PolicyArgs = tuple[
-    str, str, bool, tuple[str, ...], tuple[str, ...], int, bool, int | None
+    str,
+    str,
+    bool,
+    tuple[str, ...],
+    tuple[str, ...],
+    int,
+    bool,
+    int | None,
+    str | None,
+    bool,
 ]
 
 
@@ -228,8 +237,41 @@ def build_policy(
     crl_grace_hours: int = 0,
     accept_scanned_pdf: bool = False,
     max_bytes: int | None = None,
+    registry_url: str | None = None,
+    require_registry: bool = False,
 ) -> VerifyPolicy:
-    """Build the named policy from the trust folder and the key files."""
+    """Build the named policy from the trust folder, the key files and the registry."""
+    policy = _base_policy(
+        trust_dir,
+        name,
+        require_crl,
+        cdp_key_paths,
+        watermark_key_paths,
+        crl_grace_hours,
+        accept_scanned_pdf,
+        max_bytes,
+    )
+    if registry_url is None:
+        if require_registry:
+            raise CLIUsageError("--require-registry needs --registry")
+        return policy
+    from docsec.registry import open_status_source
+
+    return policy.with_registry(
+        open_status_source(registry_url), required=require_registry
+    )
+
+
+def _base_policy(
+    trust_dir: str,
+    name: str,
+    require_crl: bool,
+    cdp_key_paths: tuple[str, ...],
+    watermark_key_paths: tuple[str, ...],
+    crl_grace_hours: int,
+    accept_scanned_pdf: bool,
+    max_bytes: int | None,
+) -> VerifyPolicy:
     from docsec.keys import load_secret_key
     from docsec.trust import TrustStore
 
@@ -432,6 +474,22 @@ def _check_annotate_target(target: Path, single: bool) -> None:
     "in a new PDF; only the signed fields shown reveal it.",
 )
 @click.option(
+    "--registry",
+    "registry_url",
+    default=None,
+    envvar="DOCSEC_REGISTRY",
+    show_envvar=True,
+    help="Document registry: a database URL (sqlite:///..., postgresql://...) or "
+    "the verification service's address (http(s)://...). Adds the 'registry' "
+    "check: a revoked or superseded document is NOT AUTHENTIC.",
+)
+@click.option(
+    "--require-registry",
+    is_flag=True,
+    help="The registry must confirm the document is active (an unreachable "
+    "registry then makes the verdict INCONCLUSIVE).",
+)
+@click.option(
     "--jobs",
     "-j",
     default=1,
@@ -522,6 +580,8 @@ def verify_cmd(
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
     accept_scanned_pdf: bool,
+    registry_url: str | None,
+    require_registry: bool,
     jobs: int,
     max_file_mb: int | None,
     timeout: float,
@@ -554,6 +614,8 @@ def verify_cmd(
         crl_grace_hours,
         accept_scanned_pdf,
         None if max_file_mb is None else max_file_mb * 1024 * 1024,
+        registry_url,
+        require_registry,
     )
     try:
         policy = build_policy(*policy_args)

@@ -565,6 +565,23 @@ def _batch_number(line: str) -> str | None:
     help="Add a void pantograph whose hidden word COPY shows on many photocopies "
     "(a human aid only; weak against good copiers).",
 )
+@click.option(
+    "--registry",
+    "registry_url",
+    default=None,
+    envvar="DOCSEC_REGISTRY_DB",
+    help="Registry database URL: it assigns the document number and verification "
+    "code and records the document in the same transaction (not with --batch).",
+)
+@click.option(
+    "--verify-url",
+    default=None,
+    help="Verification service address printed under the seal with the code "
+    "(with --registry).",
+)
+@click.option(
+    "--actor", default=None, help="Who issues, for the audit log [default: cli:$USER]."
+)
 @click.option("--passphrase-env", default=PASSPHRASE_ENV, show_default=True)
 @at_option("the day of issue, which open dates in the data count from")
 @_library_errors
@@ -588,6 +605,9 @@ def issue_cmd(
     watermark_key_path: Path | None,
     no_watermark: bool,
     pantograph: bool,
+    registry_url: str | None,
+    verify_url: str | None,
+    actor: str | None,
     passphrase_env: str,
     at_text: str | None,
 ) -> None:
@@ -605,12 +625,17 @@ def issue_cmd(
         raise CLIUsageError("give exactly one of --data and --batch")
     if (seal_x is None) != (seal_y is None):
         raise CLIUsageError("give both --seal-x and --seal-y, or neither")
+    if registry_url is not None and batch_path is not None:
+        raise CLIUsageError("--registry works with --data, not --batch")
+    if verify_url is not None and registry_url is None:
+        raise CLIUsageError("--verify-url needs --registry (it prints the code)")
+    when = issuing_time(at_text)  # the command's one reading of the clock
     options: dict[str, Any] = {
         "page": page,
         "level": level,
         "tsa_url": tsa_url,
         "module_mm": module_mm,
-        "signature_date": issuing_time(at_text).date(),
+        "signature_date": when.date(),
     }
     if seal_x is not None and seal_y is not None:
         options["seal_origin_mm"] = (seal_x, seal_y)
@@ -638,6 +663,19 @@ def issue_cmd(
             options[option] = load_secret_key(chosen)
     key = _load_signing_key(key_path, passphrase_env)
     cert = trust.load_certificate(cert_path)
+    if data_path is not None and registry_url is not None:
+        _issue_registered(
+            registry_url,
+            _load_json(data_path),
+            key,
+            cert,
+            out,
+            options,
+            verify_url,
+            actor,
+            when,
+        )
+        return
     if data_path is not None:
         pdf = issue(_load_json(data_path), key=key, cert=cert, **options)
         try:
@@ -663,6 +701,48 @@ def issue_cmd(
     # Checked once here, rather than failing on every line of the batch.
     PdfSigningKey(key, cert)
     _issue_batch(batch_path, out, key, cert_path, options, workers)
+
+
+def _issue_registered(
+    registry_url: str,
+    data: dict[str, Any],
+    key: Any,
+    cert: Any,
+    out: Path,
+    options: dict[str, Any],
+    verify_url: str | None,
+    actor: str | None,
+    now: datetime,
+) -> None:
+    from docsec.registry import issue_registered
+    from docsec_cli._registry_cmd import default_actor, open_registry
+
+    options = {k: v for k, v in options.items() if k != "signature_date"}
+    reg = open_registry(registry_url)
+    try:
+        rec = issue_registered(
+            reg,
+            data,
+            key=key,
+            cert=cert,
+            now=now,
+            actor=actor or default_actor(),
+            verify_url=verify_url,
+            **options,
+        )
+    finally:
+        reg.close()
+    try:
+        out.write_bytes(rec.pdf)
+    except OSError as exc:
+        raise CLIError(
+            f"cannot write {out}: {exc.strerror or exc}; document {rec.number} is "
+            "recorded: revoke it or issue it again"
+        ) from exc
+    click.echo(f"{rec.number} {rec.code}")
+    click.echo(
+        f"issued {out} ({len(rec.pdf)} bytes), recorded as {rec.number}", err=True
+    )
 
 
 def _secret_key_path(
@@ -852,6 +932,16 @@ def _register_lazy() -> None:
             "trust",
             "_pki_cmd:trust_group",
             "Publish the trust bundle that verifiers install.",
+        ),
+        (
+            "registry",
+            "_registry_cmd:registry_group",
+            "Manage the document registry: document status, audit log, API tokens.",
+        ),
+        (
+            "serve",
+            "_serve_cmd:serve_cmd",
+            "Serve the verification page and API.",
         ),
     ):
         cli.add_lazy(name, f"docsec_cli.{target}", short)

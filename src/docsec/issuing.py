@@ -364,6 +364,7 @@ def issue(
     tsa_url: str | None = None,
     trust: TrustStore | None = None,
     signature_date: date | None = None,
+    verify_url: str | None = None,
 ) -> bytes:
     """Issue a certificate as a protected, PAdES-signed PDF.
 
@@ -413,6 +414,9 @@ def issue(
         The day of issue: the seal's signing date, and the date that an
         ``issue_date`` or ``valid_for`` left open in ``data`` is counted from
         (default today, UTC). It is the only clock issuing reads.
+    verify_url : str, optional
+        Address of the verification service, printed under the seal together with
+        the data's ``verification_code`` (which the seal signs); needs that code.
 
     Returns
     -------
@@ -471,6 +475,9 @@ def issue(
                 "region": _region(mark, origin, module),
                 "key_id": mark.key_id,
             }
+    code = data.get("verification_code")
+    if verify_url is not None and not isinstance(code, str):
+        raise InputError("verify_url needs a verification_code in the data")
     full = {**data, "layout": layout}
     sealed = issue_seal(full, key=key, cert=cert, signature_date=day)
     protected = _pdf.protect(
@@ -483,6 +490,9 @@ def issue(
         cdp=cdp_mark,
         watermark=marks["watermark"],
         pantograph=marks["pantograph"],
+        verification=(code, verify_url)
+        if verify_url is not None and isinstance(code, str)
+        else None,
     )
     signed = _pdf.sign_pdf(
         protected, _signing_key(key, cert), level=level, tsa_url=tsa_url, trust=trust

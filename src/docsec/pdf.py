@@ -445,6 +445,7 @@ def protect(
     cdp: RasterMark | None = None,
     watermark: RasterMark | None = None,
     pantograph: RasterMark | None = None,
+    verification: tuple[str, str] | None = None,
 ) -> bytes:
     """Stamp the protections into one page of a PDF (before signing).
 
@@ -472,6 +473,9 @@ def protect(
         Page index to stamp.
     cdp, watermark, pantograph : RasterMark, optional
         Layers to add.
+    verification : (str, str), optional
+        The registry's verification code and the verification service's address,
+        printed under the seal (the code is also signed in the seal).
 
     Returns
     -------
@@ -575,6 +579,26 @@ def protect(
             style="bold",
             align="right",
         )
+        if verification is not None:
+            code, address = verification
+            shown = "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+            below = sy + side_mm + quiet + 4.0
+            canvas.text(
+                sx + side_mm,
+                below,
+                f"검증코드 Verification code  {shown}",
+                size=8,
+                style="bold",
+                align="right",
+            )
+            canvas.text(
+                sx + side_mm,
+                below + 4.0,
+                f"진위확인 Verify at {address}",
+                size=7,
+                gray=0.3,
+                align="right",
+            )
         text_ops, fonts = canvas.finish()
         font_dict = resources.get("/Font")
         if font_dict is None:

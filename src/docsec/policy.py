@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from docsec.keys import SecretKey
+    from docsec.registry import StatusSource
     from docsec.trust import TrustStore
 
 __all__ = ["KNOWN_CHECKS", "PDF_CHECKS", "SEAL_CHECKS", "VerifyPolicy"]
@@ -35,6 +36,7 @@ KNOWN_CHECKS = frozenset(
         "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
         "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
         "watermark",  # the page's watermark carries the seal's document id
+        "registry",  # the issuer's registry says the document is still active
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.
@@ -87,6 +89,12 @@ class VerifyPolicy:
         pixels of a rendered certificate and wrap them in a new PDF (the seal
         still verifies; only its signed fields, shown in the result, reveal the
         edit).
+    registry : StatusSource, optional
+        Where to ask for the document's status (:func:`docsec.registry.
+        open_status_source`). With it, the ``"registry"`` check runs: a revoked
+        or superseded document is NOT AUTHENTIC; an unreachable registry makes
+        the check inconclusive, which fails the verdict only when ``"registry"``
+        is required (:meth:`with_registry`).
     """
 
     trust: TrustStore
@@ -99,6 +107,7 @@ class VerifyPolicy:
     cdp_keys: tuple[SecretKey, ...] = ()
     watermark_keys: tuple[SecretKey, ...] = ()
     accept_scanned_pdf: bool = False
+    registry: StatusSource | None = None
 
     def __post_init__(self) -> None:
         # Checked at run time too: a path where a TrustStore belongs would otherwise
@@ -148,6 +157,22 @@ class VerifyPolicy:
                 raise ConfigurationError(
                     f"key {k.key_id} is a {k.purpose!r} key, not a watermark key"
                 )
+
+    def with_registry(
+        self, source: StatusSource, *, required: bool = False
+    ) -> VerifyPolicy:
+        """Return this policy asking ``source`` for the document status.
+
+        With ``required`` the registry must answer "active" for AUTHENTIC.
+        """
+        import dataclasses
+
+        return dataclasses.replace(
+            self,
+            registry=source,
+            required=self.required | {"registry"} if required else self.required,
+            name=self.name + ("+registry" if required else ""),
+        )
 
     @classmethod
     def counter(

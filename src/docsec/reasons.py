@@ -239,6 +239,31 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "The signer's certificate has been revoked by its authority.",
         "Do not accept the document; ask for a newly issued certificate.",
     ),
+    # ---- the issuer's registry (docsec verify --registry)
+    (
+        "document-revoked",
+        _NA,
+        "The issuing office's registry says this document was revoked.",
+        "Do not accept the document; ask the holder for a valid certificate.",
+    ),
+    (
+        "document-superseded",
+        _NA,
+        "The issuing office's registry says this document was replaced by a newer one.",
+        "Ask for the newer certificate; the registry names its number.",
+    ),
+    (
+        "registry-unavailable",
+        _IN,
+        "The document registry could not be asked.",
+        "Check the registry address and the network, then verify again.",
+    ),
+    (
+        "document-not-registered",
+        _IN,
+        "The registry knows no document with this number and verification code.",
+        "Ask the issuing office; check that the registry address is the issuer's.",
+    ),
     (
         "crl-missing",
         _IN,

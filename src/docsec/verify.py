@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     from cryptography import x509
 
+    from docsec.registry import StatusSource
+
 __all__ = [
     "MAX_PDF_BYTES",
     "SCANNED_PDF_MESSAGE",
@@ -424,6 +426,9 @@ def _check_seal(
         ("document_validity", dates),
     ):
         _guard(run, name, fn)
+    source = policy.registry
+    if source is not None:
+        _guard(run, "registry", lambda: _registry_check(run, parsed, source))
 
     decoded = _seal.decode_fields(parsed)
     return SignedContent(
@@ -438,6 +443,60 @@ def _check_seal(
         seal_bytes=bytes(data),
         signer_key=_spki(signer.public_bytes(_DER)) or b"",
     )
+
+
+def _registry_check(run: _Run, parsed: _seal.Seal, source: StatusSource) -> None:
+    """Ask the registry for the status of the (verified) seal's document."""
+    from docsec.registry import DocumentState, RegistryUnavailable
+
+    try:
+        fields = _seal.decode_certificate(parsed)
+    except PayloadError:
+        run.add(
+            "registry",
+            CheckStatus.ABSENT,
+            "not a docsec certificate seal: no registry number",
+        )
+        return
+    number = fields.document_number
+    try:
+        status = source.lookup(number, fields.verification_code)
+    except RegistryUnavailable as exc:
+        logger.info("registry unavailable: %s", exc)
+        run.add(
+            "registry",
+            CheckStatus.INCONCLUSIVE,
+            "the document registry could not be asked",
+            "registry-unavailable",
+        )
+        return
+    if status is None:
+        run.add(
+            "registry",
+            CheckStatus.INCONCLUSIVE,
+            f"the registry knows no document {number} with this seal's "
+            "verification code",
+            "document-not-registered",
+        )
+    elif status.state is DocumentState.REVOKED:
+        when = (
+            f" on {status.changed_at.date().isoformat()}" if status.changed_at else ""
+        )
+        run.add(
+            "registry",
+            _FAIL,
+            f"document {number} was revoked{when}: {status.reason or 'no reason given'}",
+            "document-revoked",
+        )
+    elif status.state is DocumentState.SUPERSEDED:
+        run.add(
+            "registry",
+            _FAIL,
+            f"document {number} was replaced by {status.superseded_by}",
+            "document-superseded",
+        )
+    else:
+        run.add("registry", _PASS, f"document {number} is active in the registry")
 
 
 def verify_image(

@@ -16,6 +16,7 @@ Certificate data is a JSON object (docs/seal-format.md, "Certificate data")::
       "layout": {"module_size_um": 500,
                  "cdp": {"region": [x, y, w, h], "key_id": "<16 hex>"},
                  "watermark": {"region": [x, y, w, h], "key_id": "<16 hex>"}},
+      "verification_code": "7KQ2M9XD4P",               (optional: the registry's)
       "content": { ... any JSON: only the digest covers it ... }
     }
 
@@ -79,6 +80,7 @@ _TOP_KEYS = frozenset(
         "valid_until",
         "layout",
         "content",
+        "verification_code",
     }
 )
 _REQUIRED_KEYS = (
@@ -93,6 +95,9 @@ _REGION_KEYS = frozenset({"region", "key_id"})
 _DOC_NUMBER = re.compile(r"[0-9A-Z]{1,30}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
+# The registry's verification code (docsec.registry.new_verification_code): random,
+# never derived from personal data.
+_VERIFICATION_CODE = re.compile(r"[0-9A-Z]{6,12}")
 # ISO 8601 durations of whole years, months, weeks and days (P3M, P1Y6M, P90D, P2W).
 _DURATION = re.compile(r"P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,3})W)?(?:(\d{1,5})D)?")
 # A Korean resident registration number: YYMMDD-SNNNNNN, 13 digits, dash optional.
@@ -113,6 +118,7 @@ _TAG_CDP_REGION = 17
 _TAG_CDP_KEY = 18
 _TAG_WM_REGION = 19
 _TAG_WM_KEY = 20
+_TAG_VERIFICATION_CODE = 24
 
 
 # --------------------------------------------------------------------------------------
@@ -513,6 +519,11 @@ def certificate_features(
     features.append(Feature(_TAG_DIGEST, digest))
     if normalised.get("layout") is not None:
         features.extend(_layout_features(normalised["layout"]))
+    code = normalised.get("verification_code")
+    if code is not None:
+        if not isinstance(code, str) or not _VERIFICATION_CODE.fullmatch(code):
+            raise InputError("verification_code: expected 6-12 characters 0-9 and A-Z")
+        features.append(Feature(_TAG_VERIFICATION_CODE, c40_encode(code)))
     _check_lengths(profile, features)
     return profile, issue_date, tuple(features)
 
@@ -616,6 +627,7 @@ class CertificateFields:
     cdp_key_id: str | None
     watermark_region: Region | None
     watermark_key_id: str | None
+    verification_code: str | None = None
 
 
 def _decode_strict(spec: FeatureSpec, raw: bytes) -> str:
@@ -732,6 +744,7 @@ def decode_certificate(seal: Seal) -> CertificateFields:
         cdp_key_id=cdp_key.hex() if cdp_key is not None else None,
         watermark_region=region(_TAG_WM_REGION),
         watermark_key_id=wm_key.hex() if wm_key is not None else None,
+        verification_code=text(_TAG_VERIFICATION_CODE),
     )
 
 

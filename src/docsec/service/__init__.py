@@ -1,0 +1,27 @@
+"""The verification service (``docsec serve``): a web page and an HTTP API.
+
+An ASGI application (Starlette) over the library and the registry. It keeps no
+state between requests beyond per-process rate-limit counters, so any number of
+worker processes or machines can share one registry database.
+
+Importing this package is light; :func:`create_app` loads Starlette.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docsec.service._settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from docsec.service._app import app_from_environment, create_app
+
+__all__ = ["ServiceSettings", "app_from_environment", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in {"create_app", "app_from_environment"}:
+        from docsec.service import _app
+
+        return getattr(_app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,281 @@
+"""The HTTP API and the page, through Starlette's test client (httpx): every status."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from starlette.testclient import TestClient
+from tests.service.conftest import NOW, World, unnumbered
+
+from docsec.service import ServiceSettings, create_app
+
+LATER = NOW + timedelta(days=2)
+
+
+def make_client(world: World, **changes: object) -> TestClient:
+    settings = ServiceSettings(
+        db_url=world.db,
+        trust_dir=str(world.trust),
+        issuer_key=str(world.key_file),
+        issuer_cert=str(world.cert_file),
+    )
+    import dataclasses
+
+    settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
+    return TestClient(create_app(settings, clock=lambda: LATER))
+
+
+@pytest.fixture
+def client(world: World) -> Iterator[TestClient]:
+    with make_client(world) as c:
+        yield c
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_page_headers_and_languages(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert "문서 진위 확인" in r.text
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert "script-src" not in r.headers["content-security-policy"]
+    assert "docsec_csrf" in r.cookies
+    assert 'capture="environment"' in r.text
+    assert '<html lang="ko">' in r.text
+    en = client.get("/?lang=en")
+    assert '<html lang="en">' in en.text
+    assert "Document verification" in en.text
+    assert (
+        client.get("/static/docsec.css").headers["content-type"].startswith("text/css")
+    )
+
+
+def test_verify_api_active_then_revoked(world: World, client: TestClient) -> None:
+    doc = world.docs[0]
+    r = client.post(
+        "/api/v1/verify",
+        files={"file": ("../../etc/passwd", doc.pdf, "application/pdf")},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["schema_version"] == 1
+    assert body["verdict"] == "authentic", body["reasons"]
+    assert body["registry"]["status"] == "pass"
+    assert body["input"] == "upload"  # never the client's file name
+
+    r = client.post(
+        f"/api/v1/documents/{doc.number}/revoke",
+        json={"reason": "issued in error"},
+        headers=bearer(world.issuer_token),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "revoked"
+    r = client.post(
+        "/api/v1/verify", files={"file": ("x.pdf", doc.pdf, "application/pdf")}
+    )
+    assert r.json()["verdict"] == "not_authentic"
+    assert r.json()["reasons"] == ["document-revoked"]
+    # Again: 409.
+    r = client.post(
+        f"/api/v1/documents/{doc.number}/revoke",
+        json={"reason": "again"},
+        headers=bearer(world.issuer_token),
+    )
+    assert r.status_code == 409
+    assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_verify_api_errors(world: World, client: TestClient) -> None:
+    r = client.post("/api/v1/verify", files={"file": ("a.png", b"not an image")})
+    assert r.status_code == 422
+    assert r.json()["status"] == 422
+    r = client.post("/api/v1/verify", files={"other": ("a.png", b"x")})
+    assert r.status_code == 400
+    r = client.post(
+        "/api/v1/verify", content=b"raw", headers={"content-type": "image/png"}
+    )
+    assert r.status_code == 415
+
+
+def test_oversize_upload(world: World) -> None:
+    with make_client(world, max_upload_bytes=100_000) as c:
+        r = c.post(
+            "/api/v1/verify", files={"file": ("big.pdf", b"%PDF" + b"0" * 200_000)}
+        )
+        assert r.status_code == 413
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+        def chunks() -> Iterator[bytes]:
+            for _ in range(30):
+                yield b"0" * 10_000
+
+        r = c.post(
+            "/api/v1/verify",
+            content=chunks(),
+            headers={"content-type": "multipart/form-data; boundary=x"},
+        )
+        assert r.status_code == 413
+
+
+def test_lookup_statuses(world: World, client: TestClient) -> None:
+    doc = world.docs[1]
+    r = client.get(f"/api/v1/documents/{doc.number}", params={"code": doc.code})
+    assert r.status_code == 200
+    assert r.json()["status"] == "active"
+    shown = f"{doc.code[:5].lower()}-{doc.code[5:]}"
+    assert (
+        client.get(
+            f"/api/v1/documents/{doc.number}", params={"code": shown}
+        ).status_code
+        == 200
+    )
+    r = client.get(f"/api/v1/documents/{doc.number}", params={"code": "ZZZZZZZZZZ"})
+    assert r.status_code == 404
+    assert client.get(f"/api/v1/documents/{doc.number}").status_code == 400
+    assert (
+        client.get("/api/v1/documents/bad!", params={"code": doc.code}).status_code
+        == 400
+    )
+
+
+def test_rate_limit(world: World) -> None:
+    doc = world.docs[1]
+    with make_client(world, lookup_per_minute=3) as c:
+        codes = [
+            c.get(
+                f"/api/v1/documents/{doc.number}", params={"code": doc.code}
+            ).status_code
+            for _ in range(4)
+        ]
+        assert codes == [200, 200, 200, 429]
+        r = c.get(f"/api/v1/documents/{doc.number}", params={"code": doc.code})
+        assert int(r.headers["retry-after"]) >= 1
+
+
+def test_revoke_auth_and_validation(world: World, client: TestClient) -> None:
+    doc = world.docs[2]
+    url = f"/api/v1/documents/{doc.number}/revoke"
+    r = client.post(url, json={"reason": "x"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    assert (
+        client.post(url, json={"reason": "x"}, headers=bearer("dsk_nope")).status_code
+        == 401
+    )
+    r = client.post(url, json={"reason": "x"}, headers=bearer(world.auditor_token))
+    assert r.status_code == 403
+    h = bearer(world.issuer_token)
+    assert client.post(url, json={"reason": " "}, headers=h).status_code == 422
+    assert (
+        client.post(
+            url, content=b"{", headers={**h, "content-type": "application/json"}
+        ).status_code
+        == 400
+    )
+    assert client.post(url, content=b"x", headers=h).status_code == 415
+    r = client.post(
+        "/api/v1/documents/KRGN202600009999/revoke", json={"reason": "x"}, headers=h
+    )
+    assert r.status_code == 404
+
+
+def test_issue_api(world: World, client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/issue", json=unnumbered(), headers=bearer(world.issuer_token)
+    )
+    assert r.status_code == 201, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    number, code = r.headers["x-docsec-number"], r.headers["x-docsec-code"]
+    r2 = client.get(f"/api/v1/documents/{number}", params={"code": code})
+    assert r2.json()["issued_at"] == LATER.isoformat()
+    r = client.post(
+        "/api/v1/issue", json={"kind": "nope"}, headers=bearer(world.issuer_token)
+    )
+    assert r.status_code == 422
+    assert client.post("/api/v1/issue", json=unnumbered()).status_code == 401
+    with make_client(world, issuer_key=None, issuer_cert=None) as c:
+        r = c.post(
+            "/api/v1/issue", json=unnumbered(), headers=bearer(world.issuer_token)
+        )
+        assert r.status_code == 503
+
+
+def test_openapi_health_and_errors(
+    world: World, client: TestClient, tmp_path: object
+) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/documents/{number}/revoke" in spec["paths"]
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").status_code == 200
+    r = client.get("/nope")
+    assert (r.status_code, r.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
+    assert client.get("/api/v1/verify").status_code == 405
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with make_client(world, db_url=empty) as c:
+        assert c.get("/readyz").status_code == 503
+
+
+def test_page_forms_need_csrf(world: World, client: TestClient) -> None:
+    doc = world.docs[3]
+    client.get("/")
+    token = client.cookies["docsec_csrf"]
+    r = client.post("/lookup", data={"number": doc.number, "code": doc.code})
+    assert r.status_code == 403
+    r = client.post(
+        "/lookup", data={"number": doc.number, "code": doc.code, "csrf": "forged"}
+    )
+    assert r.status_code == 403
+    r = client.post(
+        "/lookup", data={"number": doc.number, "code": doc.code, "csrf": token}
+    )
+    assert r.status_code == 200
+    assert 'id="registry-status"' in r.text
+    r = client.post(
+        "/verify?lang=en",
+        data={"csrf": token},
+        files={"file": ("scan.pdf", doc.pdf, "application/pdf")},
+    )
+    assert r.status_code == 200
+    assert 'id="verdict" class="verdict authentic"' in r.text
+    assert "data:image/png;base64," in r.text
+
+
+def test_access_log_has_no_personal_data(
+    world: World, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    doc = world.docs[3]
+    with caplog.at_level(logging.INFO, logger="docsec.service.access"):
+        client.get(f"/api/v1/documents/{doc.number}", params={"code": doc.code})
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "docsec.service.access"
+    ]
+    assert lines
+    assert '"route": "/api/v1/documents/{number}"' in lines[-1]
+    assert all(doc.number not in ln and doc.code not in ln for ln in lines)
+    assert all("testclient" not in ln for ln in lines)
+
+
+def test_pixel_limit(world: World) -> None:
+    import cv2
+    import numpy as np
+
+    ok, png = cv2.imencode(".png", np.full((200, 200), 255, np.uint8))
+    assert ok
+    with make_client(world, max_pixels=10_000) as c:
+        r = c.post("/api/v1/verify", files={"file": ("big.png", png.tobytes())})
+        assert r.status_code == 422
+        assert "pixels" in r.json()["detail"]
