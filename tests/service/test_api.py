@@ -64,7 +64,7 @@ def test_verify_api_active_then_revoked(world: World, client: TestClient) -> Non
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["schema_version"] == 1
+    assert body["schema_version"] == 2
     assert body["verdict"] == "authentic", body["reasons"]
     assert body["registry"]["status"] == "pass"
     assert body["input"] == "upload"  # never the client's file name
