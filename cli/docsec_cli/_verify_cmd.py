@@ -34,6 +34,7 @@ from docsec_cli._errors import (
     to_cli_error,
     worst,
 )
+from docsec_cli._i18n import tr
 from docsec_cli._pool import Failure, SupervisedPool, WorkerStartError, fault_for
 from docsec_cli._report import CsvReport, Summary, open_output, write_summary
 
@@ -55,6 +56,10 @@ STDIN = "-"
 UNSUPPORTED = "unsupported-input"
 #: Reason code of an input that does not exist.
 NO_SUCH_FILE = "no-such-file"
+
+
+#: Files a desktop writes into folders of scans; never inputs.
+_DESKTOP_FILES = frozenset({"thumbs.db", "desktop.ini"})
 
 
 def expand_inputs(items: tuple[str, ...]) -> Iterator[tuple[Path, bool]]:
@@ -94,7 +99,15 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[tuple[Path, bool]]:
             continue
         p = Path(item)
         if p.is_dir():
-            children = [c for c in sorted(p.rglob("*")) if not c.is_dir()]
+            # Hidden files and the desktop's own bookkeeping (.DS_Store, Thumbs.db,
+            # desktop.ini) are no documents: listed like `ls` does, not reported.
+            children = [
+                c
+                for c in sorted(p.rglob("*"))
+                if not c.is_dir()
+                and not any(part.startswith(".") for part in c.relative_to(p).parts)
+                and c.name.lower() not in _DESKTOP_FILES
+            ]
             if not children:
                 raise CLIUsageError(f"the folder {item} holds no file to verify")
             for child in children:
@@ -637,8 +650,11 @@ def verify_cmd(
         summary = Summary(policy, started)
     if not as_json and not quiet:  # the JSON names the policy; stderr stays quiet
         click.echo(
-            f"policy: {policy.name} (requires: {', '.join(sorted(policy.required))}); "
-            f"trust store: {trust_dir}",
+            tr("policy: {name} (requires: {checks}); trust store: {trust}").format(
+                name=policy.name,
+                checks=", ".join(sorted(policy.required)),
+                trust=trust_dir,
+            ),
             err=True,
         )
 
@@ -705,7 +721,12 @@ def verify_cmd(
             ),
         )
     if not single and not quiet:
-        click.echo(f"{len(items)} inputs: {_tally_text(tally)}", err=True)
+        click.echo(
+            tr("{count} inputs: {tally}").format(
+                count=len(items), tally=_tally_text(tally)
+            ),
+            err=True,
+        )
     click.get_current_context().exit(exit_code)
 
 
@@ -724,12 +745,14 @@ def batch_exit(codes: list[int], exit_on: str) -> int:
 def _tally_text(tally: Counter[str]) -> str:
     """Return "2 authentic, 1 unreadable, ...": every key counted, none dropped."""
     labels = {
-        **{v.value: v.value.replace("_", " ") for v in Verdict},
-        "input-error": "unreadable",
-        "worker-failed": "worker failed",
-        "timeout": "timed out",
-        UNSUPPORTED: "unsupported",
-        NO_SUCH_FILE: "missing",
+        Verdict.AUTHENTIC.value: tr("authentic"),
+        Verdict.NOT_AUTHENTIC.value: tr("not authentic"),
+        Verdict.INCONCLUSIVE.value: tr("inconclusive"),
+        "input-error": tr("unreadable"),
+        "worker-failed": tr("worker failed"),
+        "timeout": tr("timed out"),
+        UNSUPPORTED: tr("unsupported"),
+        NO_SUCH_FILE: tr("missing"),
     }
     keys = [k for k in labels if tally[k]]
     keys += sorted(k for k in tally if k not in labels and tally[k])

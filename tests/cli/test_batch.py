@@ -70,6 +70,11 @@ def inbox(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "photo.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
     (d / "sub").mkdir()
     (d / "sub" / "README").write_text("no suffix\n", encoding="utf-8")
+    # What desktops leave in folders: skipped, not reported (like `ls`).
+    (d / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (d / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    (d / ".trash").mkdir()
+    (d / ".trash" / "old.png").write_bytes(b"not a png")
     return d
 
 
