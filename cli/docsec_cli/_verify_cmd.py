@@ -683,7 +683,7 @@ def verify_cmd(
     try:
         with click.progressbar(
             length=len(items),
-            label="verifying",
+            label=tr("verifying"),
             file=sys.stderr,
             hidden=single or quiet or not progress,
         ) as bar:
