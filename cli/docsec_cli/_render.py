@@ -48,6 +48,7 @@ PAPER_FIELDS = (
     ("ISSUING_OFFICE", "Issuing office"),
     ("ISSUE_DATE", "Date of issue"),
     ("VALIDITY", "Valid (from/until)"),
+    ("VERIFICATION_CODE", "Verification code"),
 )
 #: Fields for machines (layout, digests, key ids): shown only with -v.
 _TECHNICAL = frozenset(
