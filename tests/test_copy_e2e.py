@@ -83,6 +83,36 @@ def test_original_and_photocopy_at_1200(world) -> None:  # type: ignore[no-untyp
         )  # the seal itself is genuine: shown, but not accepted
 
 
+def test_a_copy_is_not_a_forgery_under_the_seal_policy(world) -> None:  # type: ignore[no-untyped-def]
+    w, cdp, _, region = world
+    store = trust.TrustStore.load(w.trust_dir)
+    copy = simulate.photocopy(
+        region, page_dpi=600, rng=1, mode="text", scanner_dpi=1200
+    )
+    r = verify_image(copy.image, policy=VerifyPolicy.seal(store, cdp_keys=[cdp]), at=AT)
+    # The seal is genuine: the seal policy accepts it and reports the paper.
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    assert r.paper is not None
+    assert r.paper.state == "copy"
+    assert r.paper.score is not None
+    assert r.paper.copy_below is not None
+    assert r.paper.score <= r.paper.copy_below
+    c = r.check("copydetect")
+    assert c is not None
+    assert c.status is CheckStatus.INCONCLUSIVE
+    assert c.reasons[0] == "paper-copy"
+    doc = r.to_dict()
+    assert doc["paper"]["state"] == "copy"  # type: ignore[index]
+    # The counter policy requires the original paper: the same scan fails.
+    r = verify_image(
+        copy.image, policy=VerifyPolicy.counter(store, cdp_keys=[cdp]), at=AT
+    )
+    assert r.verdict is Verdict.NOT_AUTHENTIC
+    assert r.reasons[0] == "photocopy"
+    assert r.paper is not None
+    assert r.paper.state == "copy"
+
+
 def test_low_resolution_is_inconclusive_for_a_counter(world) -> None:  # type: ignore[no-untyped-def]
     w, cdp, _, region = world
     store = trust.TrustStore.load(w.trust_dir)
@@ -96,6 +126,8 @@ def test_low_resolution_is_inconclusive_for_a_counter(world) -> None:  # type: i
     r = verify_image(scan.image, policy=VerifyPolicy.seal(store, cdp_keys=[cdp]), at=AT)
     assert r.verdict is Verdict.AUTHENTIC
     assert r.check("copydetect").status is CheckStatus.INCONCLUSIVE  # type: ignore[union-attr]
+    assert r.paper is not None
+    assert r.paper.state == "inconclusive"
 
 
 def test_without_the_key(world) -> None:  # type: ignore[no-untyped-def]

@@ -60,6 +60,10 @@ def human(result: VerificationResult) -> str:
             lines.append(f"    {name.ljust(width)}  {value}")
     elif result.verdict is not Verdict.AUTHENTIC:
         lines.append("  no verified content to show")
+    if result.paper is not None:
+        p = result.paper
+        ev = "" if p.score is None else f" (pattern fidelity {p.score:.3f})"
+        lines.append(f"  paper:     {p.state}{ev}")
     lines.append(f"  checks (policy {result.policy!r}):")
     for chk in result.checks:
         mark = _STATUS_MARK[chk.status]

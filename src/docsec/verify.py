@@ -26,6 +26,7 @@ from docsec.result import (
     CheckResult,
     CheckStatus,
     Location,
+    Paper,
     SignedContent,
     VerificationResult,
 )
@@ -86,6 +87,8 @@ class _Run:
     #: Checks required for this input on top of the policy's: a protection the
     #: signed seal declares and the verifier can check (the watermark).
     required: set[str] = field(default_factory=set)
+    #: The copy check's decision about the paper, whatever the policy makes of it.
+    paper: Paper | None = None
 
     def add(
         self,
@@ -377,6 +380,7 @@ def verify_image(
         input=input_name,
         policy=policy.name,
         locations=tuple(run.locations),
+        paper=run.paper,
     )
 
 
@@ -647,19 +651,30 @@ def _copy_check(
     codes = tuple(dict.fromkeys(r.split(":", 1)[0].strip() for r in m.reasons))
     text = "; ".join(r.split(":", 1)[-1].strip() for r in m.reasons)
     low, high = m.thresholds if m.thresholds is not None else (None, None)
+    run.paper = Paper(m.decision.value, m.score, low, high, m.reasons)
     if m.decision is copydetect.Decision.ORIGINAL:
         status, detail, threshold = (
             _PASS,
             "printed original (copy-detection pattern)",
             high,
         )
-    elif m.decision is copydetect.Decision.COPY:
+    elif m.decision is copydetect.Decision.COPY and "copydetect" in policy.required:
         status, detail, threshold = (
             _FAIL,
             "photocopy: the copy-detection pattern lost its fine detail",
             low,
         )
         codes = ("photocopy", *codes)
+    elif m.decision is copydetect.Decision.COPY:
+        # A copy of a genuine certificate is not a forgery: the seal decides, and
+        # the paper's state is reported (result.paper) for whoever needs it.
+        status, detail, threshold = (
+            CheckStatus.INCONCLUSIVE,
+            "paper is a photocopy (the copy-detection pattern lost its fine "
+            "detail); this policy does not require the original paper",
+            low,
+        )
+        codes = ("paper-copy", *codes)
     else:
         status, detail, threshold = (
             CheckStatus.INCONCLUSIVE,
@@ -792,6 +807,7 @@ def verify_pdf(
                 input=input_name,
                 policy=policy.name,
                 locations=inner.locations,
+                paper=inner.paper,
             )
         run.add(
             "pdf_signature",
