@@ -24,7 +24,7 @@ setup: system-deps $(STAMP)
 # to give pdfsig the demo root) and fonts-nanum (the PDF template's Korean + Latin
 # font, SIL OFL 1.1; its subset is embedded in every issued PDF), faketime (the
 # test suite is also run a year and five years ahead: `make test-clock`).
-SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime
+SYSTEM_PACKAGES := libdmtx0b poppler-utils mupdf-tools ghostscript libnss3-tools fonts-nanum faketime
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
 		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \

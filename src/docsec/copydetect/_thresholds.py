@@ -25,7 +25,7 @@ fitting; they are reported only. Nothing here was tuned on the report seeds.
 
 from __future__ import annotations
 
-__all__ = ["GATES", "THRESHOLDS"]
+__all__ = ["GATES", "STANDARD_PPI", "THRESHOLDS"]
 
 #: (module_dots, resolution class) -> fitted values. Resolution class "2x": 1.8-3
 #: samples per module along each axis (1200 ppi for 1-dot, 600 ppi for 2-dot
@@ -86,4 +86,27 @@ GATES: dict[str, float] = {
     "max_blockiness": 1.4,
     # Paper-to-ink span in grey levels.
     "min_span": 40.0,
+    # Print scale (pattern size against the scan's resolution, or against the
+    # nearest standard scanner resolution when none is declared). A page printed
+    # "fit to page" (about 97 %) cannot carry one keyed dot per printer dot, so its
+    # low fidelity says nothing about copying. docsec.simulate's printers and
+    # copiers stay within 0.8 % (paper feed); "fit to page" is 3 % or more.
+    "max_print_scale_error": 0.015,
+    # 2 x 2 phase lock of the pattern (features.pattern_features): a pattern that
+    # a renderer drew into a 300-dpi raster, one pixel per 2 x 2 dots, measured
+    # 0.14-0.30; faithful prints and every copier model 0.005-0.015.
+    "max_phase_lock": 0.05,
 }
+
+#: Scanner resolutions a scan without a declared resolution is assumed to have.
+STANDARD_PPI: tuple[float, ...] = (
+    300.0,
+    400.0,
+    600.0,
+    800.0,
+    1200.0,
+    1600.0,
+    2400.0,
+    3200.0,
+    4800.0,
+)
