@@ -90,8 +90,9 @@ class RasterMark:
     x_mm, y_mm : float
         Top-left corner on the page, mm from the page's top-left corner.
     bilevel : bool
-        Write as a 1-bit image (pixels < 128 are ink). Copy-detection patterns need
-        this, with interpolation off, so one image pixel is one printer dot.
+        Pixels < 128 are ink, the rest paper. Copy-detection patterns need this:
+        the CDP layer is drawn as vector rectangles, one printer dot per pixel, on
+        the page's dot grid; other bilevel layers as 1-bit images.
     key_id : str or None
         ``SecretKey.key_id`` of the key that made the layer (16 hex digits); when
         given, the layer's region is declared in the signed seal's layout.
@@ -1109,9 +1110,10 @@ def render_page(pdf_data: bytes, *, dpi: float = 300.0, page: int = 0) -> GrayIm
         if not 0 <= page < len(doc):
             raise InputError(f"the PDF has no page {page}")
         pg = doc[page]
-        # No image smoothing: the copy-detection pattern is a 1-bit image meant to
-        # map one image pixel to one printer dot (/Interpolate false); a smoothed
-        # render would blur it before any printer does.
+        # No image smoothing: bilevel layers (the void pantograph, and the
+        # copy-detection pattern of files issued before it became vector) map one
+        # image pixel to one printer dot (/Interpolate false); a smoothed render
+        # would blur them before any printer does.
         bitmap = pg.render(
             scale=dpi / 72.0,
             grayscale=True,

@@ -102,7 +102,9 @@ class Pattern:
     ----------
     image : (H, W) uint8 ndarray, gray, values 0 (ink) and 255 (paper)
         The block at 600 dpi, one pixel per printer dot, with its white quiet
-        zone. Place it in a PDF as a 1-bit image at 600 ppi, interpolation off.
+        zone. :func:`docsec.pdf.protect` draws it as vector rectangles on a page
+        box of whole printer dots, so that every renderer fills exact pixels at
+        600 and 1200 dpi (a 1-bit image is resampled differently by each).
     dpi : int
         Always 600.
     module_dots : int
