@@ -188,6 +188,8 @@ def run_one(args: tuple[str, str, int]) -> dict[str, object]:
         "decision": m.decision.value,
         "score": m.score,
         "reason": m.reasons[0].split(":")[0] if m.reasons else "",
+        "den": m.measurements.get("fidelity_denoised"),
+        "noise": m.measurements.get("noise_var"),
     }
 
 

@@ -404,11 +404,16 @@ def _whole_dots(length_pt: float) -> int:
 
 def _clean(start: float, dots: int, *, top: float | None = None) -> bool:
     """Whether a box edge pair ``dots`` dots apart renders to exact pixel counts."""
-    lo = np.float32(round(start, 4))
-    hi = np.float32(round(top if top is not None else start + dots * _DOT_PT, 4))
-    size = float(hi - lo)
+    lo = round(start, 4)
+    hi = round(top if top is not None else start + dots * _DOT_PT, 4)
+    # pdfium works in single precision, poppler in double; both round the page's
+    # pixel size up (a pixel too many shifts poppler's bottom-anchored grid).
+    sizes = (float(np.float32(hi) - np.float32(lo)), hi - lo)
     return all(
-        math.ceil(size * dpi / 72.0) == dots * dpi // 600 for dpi in (300, 600, 1200)
+        math.ceil(size * dpi / 72.0) == dots * dpi // 600
+        and math.ceil(size * (dpi / 72.0)) == dots * dpi // 600
+        for size in sizes
+        for dpi in (300, 600, 1200)
     )
 
 

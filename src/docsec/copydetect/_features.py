@@ -37,7 +37,14 @@ import numpy.typing as npt
 
 from docsec.copydetect._layout import Layout, strip_template
 
-__all__ = ["K", "blockiness", "pattern_features", "resample", "strip_features"]
+__all__ = [
+    "K",
+    "blockiness",
+    "noise_variance",
+    "pattern_features",
+    "resample",
+    "strip_features",
+]
 
 F64 = npt.NDArray[np.float64]
 
@@ -172,6 +179,9 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
     # The median over 4 x 4 tiles: a streak, dropout or stain spoils a few tiles of
     # an original, while a copy loses detail everywhere.
     fidelity = float(np.median(tile_r2))
+    hp_var = float(sst.sum()) / max(
+        hp.size - (hp.shape[0] % _TILES) * 2 * hp.shape[1], 1
+    )
     fidelity_mean = float(1.0 - sse.sum() / max(float(sst.sum()), 1e-12))
     mod = hp.reshape(n, K, n, K).mean(axis=(1, 3))
     t = bits.astype(np.float64)
@@ -207,12 +217,28 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
         "correlation": corr,
         "fidelity": fidelity,
         "fidelity_mean": fidelity_mean,
+        "pattern_hp_var": hp_var,
         "phase_lock": lock,
         "fidelity_tile_min": float(tile_r2.min()),
         "confident_error_rate": cer,
         "pattern_contrast": ink_mean - paper_mean,
         "pattern_coverage": float(mod_raw.mean()),
     }
+
+
+def noise_variance(dark: F64, mask: npt.NDArray[np.bool_]) -> float:
+    """Variance of fine, pattern-free fluctuation (scanner noise, toner grain).
+
+    ``dark`` is darkness at the pattern's sampling; ``mask`` selects solid paper
+    or solid ink. What is left after a small local mean is removed is noise that
+    no keyed context can predict, in the pattern as much as here.
+    """
+    if mask.sum() < 64:
+        return 0.0
+    resid = dark - cv2.GaussianBlur(dark, (0, 0), 1.5)
+    # A Gaussian of sigma 1.5 samples passes about 4 % of white noise; the rest is
+    # in the residual.
+    return float(np.mean(resid[mask] ** 2)) / 0.96
 
 
 def strip_features(dark_strip: F64, layout: Layout, per_dot: int) -> dict[str, float]:

@@ -27,6 +27,17 @@ from __future__ import annotations
 
 __all__ = ["GATES", "STANDARD_PPI", "THRESHOLDS"]
 
+#: COPY for 1-dot modules needs fidelity at most about half the lowest original
+#: seen in fitting (0.784), not the fitted 0.609. The fitted value rests on one
+#: family of channel parameters; on families nobody fitted on
+#: (benchmarks/bench_copydetect_shift.py: blurrier optics, dot gain, noise, toner
+#: scatter, tone curves, all at once), originals reached down to 0.43 and 8 of 32
+#: were called COPY with 0.609. This value was chosen after seeing that report
+#: (so it is not an independent test of it); the shifted-family tables in
+#: docs/copydetect.md were then run again on fresh seeds. The price: many
+#: text-mode office copies (fidelity 0.3-0.55) are now INCONCLUSIVE instead of COPY.
+_ROBUST_COPY_BELOW = 0.40
+
 #: (module_dots, resolution class) -> fitted values. Resolution class "2x": 1.8-3
 #: samples per module along each axis (1200 ppi for 1-dot, 600 ppi for 2-dot
 #: modules); "4x": 3 or more (2400 ppi, resp. 1200 ppi).
@@ -37,7 +48,7 @@ THRESHOLDS: dict[tuple[int, str], dict[str, float]] = {
         1,
         "2x",
     ): {  # 1200 ppi: originals min 0.784 (n=120), office copies max 0.551 (n=60)
-        "copy_below": 0.609,
+        "copy_below": _ROBUST_COPY_BELOW,  # fitted 0.609; see below
         "original_above": 0.726,
         "original_min_correlation": 0.395,
         "original_max_tint": 0.568,
@@ -46,7 +57,7 @@ THRESHOLDS: dict[tuple[int, str], dict[str, float]] = {
         1,
         "4x",
     ): {  # 2400 ppi: originals min 0.786 (n=120), office copies max 0.551 (n=60)
-        "copy_below": 0.609,
+        "copy_below": _ROBUST_COPY_BELOW,  # fitted 0.609; see below
         "original_above": 0.727,
         "original_min_correlation": 0.397,
         "original_max_tint": 0.569,
