@@ -186,3 +186,41 @@ def test_colour_copies_are_never_accepted(world) -> None:  # type: ignore[no-unt
         assert r.verdict is not Verdict.AUTHENTIC, (seed, r.reasons)
         verdicts.append(r.verdict)
     assert verdicts.count(Verdict.NOT_AUTHENTIC) >= 3
+
+
+@pytest.mark.parametrize("renderer", ["pdftoppm", "gs"])
+def test_issue_13_poppler_render_is_an_original(
+    world, renderer: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # The issue's report: the issued PDF rendered by poppler (what CUPS does) at
+    # 600 dpi, printed on a laser printer and scanned at 1200 ppi was called a
+    # photocopy. Now every renderer puts the pattern's dots on device pixels.
+    import shutil
+    import subprocess
+
+    if shutil.which(renderer) is None:
+        pytest.skip(f"{renderer} is not installed (make setup installs it)")
+    w, cdp, pdf, _ = world
+    src = tmp_path / "c.pdf"
+    src.write_bytes(pdf)
+    out = tmp_path / "page.png"
+    if renderer == "pdftoppm":
+        cmd = ["pdftoppm", "-r", "600", "-gray", "-png", "-singlefile", str(src)]
+        cmd.append(str(out.with_suffix("")))
+    else:
+        cmd = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray"]
+        cmd += ["-r600", f"-sOutputFile={out}", str(src)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    page = imaging.to_gray(imaging.read_image(out).image)
+    region = np.ascontiguousarray(
+        page[int(215 * MM) : int(272 * MM), int(100 * MM) : int(195 * MM)]
+    )
+    policy = VerifyPolicy.counter(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    for seed in (21, 22):
+        scan = simulate.print_scan(
+            region, page_dpi=600, rng=seed, printer="laser", scanner_dpi=1200
+        )
+        r = verify_image(scan.image, policy=policy, at=AT)
+        assert r.verdict is Verdict.AUTHENTIC, (renderer, seed, r.reasons)
+        assert r.paper is not None
+        assert r.paper.state == "original"
