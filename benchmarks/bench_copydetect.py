@@ -215,6 +215,20 @@ def render(data: bytes, renderer: str, dpi: float) -> np.ndarray:
         return imaging.to_gray(imaging.read_image(out).image)
 
 
+def driver_raster(raster: np.ndarray, dpi: int) -> np.ndarray:
+    """Cut a renderer's rounding row/column so a driver's 2:1 ratio stays exact.
+
+    A driver maps each 2 x 2 block of a 1200-dpi raster to one 600-dpi dot; the
+    simulator's resize fits shapes instead, so an odd size (a renderer rounding
+    the page up by one pixel) would resample the whole page.
+    """
+    if dpi <= 600:
+        return raster
+    step = dpi // 600
+    h, w = raster.shape[:2]
+    return np.ascontiguousarray(raster[: h - h % step, : w - w % step])
+
+
 def renderers_available() -> tuple[str, ...]:
     """The RENDERERS whose command is installed (pdfium always is)."""
     tool = {"pdftoppm": "pdftoppm", "pdftocairo": "pdftocairo", "mutool": "mutool"}
@@ -234,7 +248,7 @@ def run_render(args: tuple[str, str, int, int]) -> dict[str, object]:
     data = _page_pdf(doc_id, module_dots, gen)
     dpi, scale = int(dpi_s), float(scale_s)
     # Fit to page: the driver draws the page at `scale` into its `dpi` raster.
-    raster = render(data, renderer, dpi * scale)
+    raster = driver_raster(render(data, renderer, dpi * scale), dpi)
     sdpi = float(capture.removeprefix("flatbed"))
     res = simulate.print_scan(
         raster,
@@ -263,13 +277,17 @@ def run_render(args: tuple[str, str, int, int]) -> dict[str, object]:
     }
 
 
-def render_sources(renderers: tuple[str, ...]) -> tuple[str, ...]:
+def render_sources(
+    renderers: tuple[str, ...],
+    dpis: tuple[int, ...] = RENDER_DPIS,
+    scales: tuple[float, ...] = SCALES,
+) -> tuple[str, ...]:
     """Every renderer x dpi x scale x printer source name."""
     return tuple(
         f"render:{r}:{d}:{s:g}:{k}:{q}"
         for r in renderers
-        for d in RENDER_DPIS
-        for s in SCALES
+        for d in dpis
+        for s in scales
         for k, q in PRINTERS
     )
 
@@ -546,6 +564,12 @@ def main() -> None:
     ap.add_argument(
         "--render-only", action="store_true", help="only the print-path population"
     )
+    ap.add_argument("--render-dpis", default=",".join(str(d) for d in RENDER_DPIS))
+    ap.add_argument(
+        "--report-from",
+        default="",
+        help="print the tables from these --dump files (comma-separated), run nothing",
+    )
     ns = ap.parse_args()
     captures = tuple(c for c in ns.captures.split(",") if c)
     sources: tuple[str, ...] = () if ns.render_only else SOURCES
@@ -555,7 +579,16 @@ def main() -> None:
         missing = [r for r in wanted if r not in avail]
         if missing:
             ap.error(f"renderers not installed: {', '.join(missing)}")
-        sources = (*sources, *render_sources(wanted))
+        dpis = tuple(int(d) for d in ns.render_dpis.split(",") if d)
+        scales = tuple(float(v) for v in ns.render_scales.split(",") if v)
+        sources = (*sources, *render_sources(wanted, dpis, scales))
+    if ns.report_from:
+        rows: list[dict[str, object]] = []
+        for name in ns.report_from.split(","):
+            rows.extend(json.loads(Path(name).read_text(encoding="utf-8")))
+        report([r for r in rows if not str(r["source"]).startswith("render:")], 1)
+        report_render(rows)
+        return
     if ns.fit:
         n = ns.seeds or 30
         start = FIT_START

@@ -120,7 +120,8 @@ def test_renders_at_600_and_1200_are_originals(renderer: str) -> None:
     for seed, dpi in ((3120, 600), (3121, 1200)):
         doc = f"T{seed}"
         data = bench._page_pdf(doc, 1, np.random.default_rng(seed))
-        m = _print_measure(bench.render(data, renderer, dpi), dpi, seed, doc, 1200.0)
+        raster = bench.driver_raster(bench.render(data, renderer, dpi), dpi)
+        m = _print_measure(raster, dpi, seed, doc, 1200.0)
         assert m.decision is Decision.ORIGINAL, (seed, m.reasons)
 
 
