@@ -565,6 +565,7 @@ def main() -> None:
         "--render-only", action="store_true", help="only the print-path population"
     )
     ap.add_argument("--render-dpis", default=",".join(str(d) for d in RENDER_DPIS))
+    ap.add_argument("--render-scales", default=",".join(f"{v:g}" for v in SCALES))
     ap.add_argument(
         "--report-from",
         default="",
