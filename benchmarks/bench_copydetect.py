@@ -490,6 +490,11 @@ def report_render(rows: list[dict[str, object]]) -> None:
             sub = [r for r in full if str(r["source"]).split(":")[2] == str(d)]
             if sub:
                 print(line(f"render {d} dpi, both captures", sub))
+        fine = [r for r in full if str(r["source"]).split(":")[2] != "300"]
+        for c in sorted({str(r["capture"]) for r in fine}):
+            sub = [r for r in fine if r["capture"] == c]
+            print(line(f"{c}, renders at 600 and 1200 dpi", sub))
+    print(line("**every row, both scales, both captures**", rend))
 
 
 def _vals(rows: list[dict[str, object]], key: str) -> list[float]:
