@@ -18,7 +18,8 @@ per-class rows), and the median measuring time.
 Usage::
 
     python benchmarks/bench_copydetect.py --quick          # CI sample, seconds
-    python benchmarks/bench_copydetect.py --full --time-cap 1800
+    python benchmarks/bench_copydetect.py --full --time-cap 1800   # + every renderer
+    python benchmarks/bench_copydetect.py --render-only --renderers all --seeds 4
     python benchmarks/bench_copydetect.py --fit            # thresholds (seeds 1000+)
 
 Fit and report seeds are disjoint: ``--fit`` uses seeds from 1000 up, the report
@@ -579,6 +580,8 @@ def main() -> None:
     ns = ap.parse_args()
     captures = tuple(c for c in ns.captures.split(",") if c)
     sources: tuple[str, ...] = () if ns.render_only else SOURCES
+    if ns.full and not ns.renderers:
+        ns.renderers = "all"  # the full population includes every print path
     if ns.renderers:
         avail = renderers_available()
         wanted = avail if ns.renderers == "all" else tuple(ns.renderers.split(","))
