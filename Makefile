@@ -82,6 +82,8 @@ bench: bench-deps
 	$(PY) benchmarks/bench_barcode.py --quick
 	$(PY) benchmarks/bench_simulate.py --quick
 	$(PY) benchmarks/bench_copydetect.py --quick
+	$(PY) benchmarks/bench_copydetect.py --render-only --renderers all --seeds 1
+	$(PY) benchmarks/bench_copydetect_shift.py --seeds 1
 	$(PY) benchmarks/bench_watermark.py --quick
 	$(PY) benchmarks/bench_pdf.py --quick
 	$(PY) benchmarks/bench_verify.py --quick --batch 20
