@@ -25,13 +25,16 @@ setup: system-deps $(STAMP)
 # font, SIL OFL 1.1; its subset is embedded in every issued PDF), faketime (the
 # test suite is also run a year and five years ahead: `make test-clock`), postgresql
 # (the registry tests start their own server with initdb/pg_ctl), chromium and
-# chromium-driver (the verification page's browser tests, headless).
-SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver
+# chromium-driver (the verification page's browser tests, headless), mupdf-tools
+# and ghostscript (the copy-detection tests render issued PDFs with every common
+# renderer).
+SYSTEM_PACKAGES := libdmtx0b poppler-utils mupdf-tools ghostscript libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
 		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
 		&& command -v faketime >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		&& command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+		&& command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+		&& command -v mutool >/dev/null && command -v gs >/dev/null; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages: $(SYSTEM_PACKAGES)" >&2; \
@@ -85,6 +88,8 @@ bench: bench-deps
 	$(PY) benchmarks/bench_barcode.py --quick
 	$(PY) benchmarks/bench_simulate.py --quick
 	$(PY) benchmarks/bench_copydetect.py --quick
+	$(PY) benchmarks/bench_copydetect.py --render-only --renderers all --seeds 1
+	$(PY) benchmarks/bench_copydetect_shift.py --seeds 1
 	$(PY) benchmarks/bench_watermark.py --quick
 	$(PY) benchmarks/bench_pdf.py --quick
 	$(PY) benchmarks/bench_verify.py --quick --batch 20

@@ -159,3 +159,28 @@ def test_missing_input_has_no_hash(tmp_path: Path) -> None:
     assert doc["input_sha256"] is None
     assert doc["reasons"] == ["no-such-file"]
     assert str(gone) in doc["error"]
+
+
+def test_paper_state_validates() -> None:
+    from docsec.result import CheckResult, CheckStatus, Paper, VerificationResult
+
+    for paper in (
+        Paper("copy", 0.31, 0.609, 0.726, ("low-fidelity: pattern fidelity 0.310",)),
+        Paper("inconclusive", None, None, None, ("low-resolution: 300 ppi",)),
+    ):
+        r = VerificationResult(
+            checks=(
+                CheckResult("signature", CheckStatus.PASS),
+                CheckResult(
+                    "copydetect", CheckStatus.INCONCLUSIVE, reasons=("paper-copy",)
+                ),
+            ),
+            required=frozenset({"signature", "barcode"}),
+            paper=paper,
+        )
+        doc = r.to_dict()
+        validate(doc)
+        assert doc["paper"]["state"] == paper.state  # type: ignore[index]
+    bad = r.to_dict() | {"paper": {"state": "forged"}}
+    with pytest.raises(jsonschema.ValidationError):
+        validate(bad)

@@ -44,6 +44,11 @@ class _Case:
     expected: Verdict
     note: str
     counter: bool = False
+    #: The paper state the copy check must report, when it matters to the case.
+    paper: str | None = None
+    #: Verify with the seal policy but without the watermark key (a scan of the
+    #: seal area only, where the watermark is out of view).
+    seal_area: bool = False
 
 
 def _tamper(seal_bytes: bytes, old: bytes, new: bytes) -> bytes:
@@ -213,6 +218,15 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
             Verdict.AUTHENTIC,
             "counter policy: copy check says original print",
             counter=True,
+            paper="original",
+        ),
+        _Case(
+            "copy 1200 seal",
+            out_dir / "scan-photocopy-1200.png",
+            Verdict.AUTHENTIC,
+            "seal policy: genuine seal, the seal decides; paper: copy",
+            paper="copy",
+            seal_area=True,
         ),
         _Case(
             "photocopy 1200",
@@ -220,6 +234,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
             Verdict.NOT_AUTHENTIC,
             "counter policy: copy check sees the photocopy",
             counter=True,
+            paper="copy",
         ),
         _Case(
             "photocopy 300",
@@ -265,6 +280,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     # no certificate content, so the watermark is checked on the full-page scan (with
     # `policy`), not here (it would say watermark-out-of-view).
     counter = VerifyPolicy.counter(store, cdp_keys=[cdp_key])
+    seal_area = VerifyPolicy.seal(store, cdp_keys=[cdp_key])
     echo(
         f"6. verified against {world.trust_dir} with the policies {policy.name!r} "
         f"(the seal decides) and {counter.name!r} (the original paper is required):"
@@ -276,10 +292,12 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
         f"       {'input'.ljust(width)}  {'policy':<8} {'verdict':<14} {'reasons':<36} what it is"
     )
     for case in cases:
-        result: VerificationResult = verify_file(
-            case.path, policy=counter if case.counter else policy, at=now
+        chosen = counter if case.counter else seal_area if case.seal_area else policy
+        result: VerificationResult = verify_file(case.path, policy=chosen, at=now)
+        paper = result.paper.state if result.paper is not None else None
+        ok = result.verdict is case.expected and (
+            case.paper is None or paper == case.paper
         )
-        ok = result.verdict is case.expected
         all_ok &= ok
         mark = "ok " if ok else "UNEXPECTED"
         reasons = ", ".join(result.reasons) or "-"
@@ -288,7 +306,10 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
             f"   {mark} {case.name.ljust(width)}  {result.policy:<8} {verdict:<14} "
             f"{reasons:<36} {case.note}"
         )
-        report.append(result.to_dict() | {"expected": case.expected.value})
+        report.append(
+            result.to_dict()
+            | {"expected": case.expected.value, "expected_paper": case.paper}
+        )
     (out_dir / "verdicts.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )

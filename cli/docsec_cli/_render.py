@@ -37,6 +37,12 @@ VERDICT_SAYS = {
     Verdict.INCONCLUSIVE: "This verifier could not decide; see what to do below.",
 }
 
+PAPER_STATE = {
+    "original": "original print",
+    "copy": "copy (not the original print)",
+    "inconclusive": "cannot tell from this scan",
+}
+
 #: Signed fields shown to a person, in the paper's order, with the paper's labels
 #: (the certificate template's, src/docsec/_template.py). Other fields of foreign
 #: seals follow under their own names.
@@ -178,6 +184,10 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
             f"  {tr('No verified data to show. To see what the seal claims (unverified), run')}: "
             f"docsec inspect {result.input or 'FILE'}"
         )
+    if result.paper is not None:
+        p = result.paper
+        ev = "" if p.score is None else f" ({tr('pattern fidelity')} {p.score:.3f})"
+        lines.append(f"  {tr('Paper')}: {tr(PAPER_STATE[p.state])}{ev}")
     if not verbose:
         lines.append(f"  ({tr('docsec -v verify shows every check')})")
         return "\n".join(lines)

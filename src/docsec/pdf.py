@@ -95,8 +95,9 @@ class RasterMark:
     x_mm, y_mm : float
         Top-left corner on the page, mm from the page's top-left corner.
     bilevel : bool
-        Write as a 1-bit image (pixels < 128 are ink). Copy-detection patterns need
-        this, with interpolation off, so one image pixel is one printer dot.
+        Pixels < 128 are ink, the rest paper. Copy-detection patterns need this:
+        the CDP layer is drawn as vector rectangles, one printer dot per pixel, on
+        the page's dot grid; other bilevel layers as 1-bit images.
     key_id : str or None
         ``SecretKey.key_id`` of the key that made the layer (16 hex digits); when
         given, the layer's region is declared in the signed seal's layout.
@@ -401,6 +402,114 @@ def _place(
     return (f"q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm /{name} Do Q\n").encode()
 
 
+#: The printer-dot grid the page box is snapped to: 1/600 inch in points. A page
+#: whose width and height are whole multiples of it is a whole number of pixels
+#: at 300, 600 and 1200 dpi, so every renderer's raster grid starts at the page's
+#: top-left corner *and* ends at its bottom-right one (poppler and MuPDF anchor the
+#: raster at the top, Ghostscript at the bottom, pdfium stretches the page onto a
+#: bitmap of rounded size): the grids agree and the pattern's dots hit pixels.
+_DOT_PT = 72.0 / 600.0
+
+
+def _whole_dots(length_pt: float) -> int:
+    return math.floor(length_pt / _DOT_PT + 1e-6)
+
+
+def _clean(start: float, dots: int, *, top: float | None = None) -> bool:
+    """Whether a box edge pair ``dots`` dots apart renders to exact pixel counts."""
+    lo = round(start, 4)
+    hi = round(top if top is not None else start + dots * _DOT_PT, 4)
+    # pdfium works in single precision, poppler in double; both round the page's
+    # pixel size up (a pixel too many shifts poppler's bottom-anchored grid).
+    sizes = (float(np.float32(hi) - np.float32(lo)), hi - lo)
+    return all(
+        math.ceil(size * dpi / 72.0) == dots * dpi // 600
+        and math.ceil(size * (dpi / 72.0)) == dots * dpi // 600
+        for size in sizes
+        for dpi in (300, 600, 1200)
+    )
+
+
+def _snap_page_box(pg: Any) -> list[float]:
+    """Shrink the page's visible box to whole printer dots, keeping its top-left.
+
+    A4 (595.28 x 841.89 pt) becomes 595.20 x 841.80 pt: 0.03 mm less on the right
+    and at the bottom. MediaBox and CropBox are both set to the snapped box, since
+    renderers differ in which of the two they rasterise.
+    """
+    from pikepdf import Array
+
+    x0, y0, x1, y1 = (float(v) for v in pg.cropbox)
+    kw = _whole_dots(x1 - x0)
+    kh = _whole_dots(y1 - y0)
+    # Keep the top-left corner; pick the box edges so that the page size, as
+    # renderers compute it in single precision and round up (pypdfium2 takes the
+    # ceiling of width x scale), is exactly the whole number of pixels.
+    while kw > 1 and not _clean(x0, kw):
+        kw -= 1
+    while kh > 1 and not _clean(y1 - kh * _DOT_PT, kh, top=y1):
+        kh -= 1
+    box = [
+        round(x0, 4),
+        round(y1 - kh * _DOT_PT, 4),
+        round(x0 + kw * _DOT_PT, 4),
+        round(y1, 4),
+    ]
+    pg.obj.MediaBox = Array(box)
+    pg.obj.CropBox = Array(box)
+    return box
+
+
+def _vector_xobject(pdf: Any, mark: RasterMark) -> Any:
+    """Return a form XObject that draws a bilevel mark's ink as filled rectangles.
+
+    One rectangle per horizontal run of ink, in the mark's own pixel units (the
+    form's unit square is one printer dot). Unlike an image, which each renderer
+    resamples its own way (poppler's box filter turns a 1-bit pattern into grey,
+    pdfium rounds the device rectangle outward), a rectangle whose edges lie on
+    device pixel boundaries is filled exactly by every renderer, anti-aliased or
+    not; :func:`_place_vector` puts the edges there.
+    """
+    import pikepdf
+    from pikepdf import Array, Name
+
+    ink = np.asarray(mark.image) < 128
+    h, w = ink.shape
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    edges = np.diff(padded, axis=1)
+    ops: list[str] = ["0 g"]
+    for r in range(h):
+        starts = np.flatnonzero(edges[r] == 1)
+        ends = np.flatnonzero(edges[r] == -1)
+        y = h - 1 - r
+        ops.extend(f"{a} {y} {b - a} 1 re" for a, b in zip(starts, ends, strict=True))
+    ops.append("f")
+    form = pikepdf.Stream(pdf, "\n".join(ops).encode())
+    form.Type = Name.XObject
+    form.Subtype = Name.Form
+    form.BBox = Array([0, 0, w, h])
+    return form
+
+
+def _place_vector(
+    name: str, mark: RasterMark, page_h_pt: float, origin: tuple[float, float]
+) -> bytes:
+    """Return the operators placing a vector mark, its dots on the device grid.
+
+    The top-left corner is snapped to a whole number of dots from the page's
+    top-left corner (where renderers start their raster), so at the mark's dpi
+    and its integer multiples every dot edge falls on a device pixel boundary.
+    """
+    dot = 72.0 / mark.dpi
+    h, _w = mark.image.shape
+    col = round(mark.x_mm * _MM / dot)
+    row = round(mark.y_mm * _MM / dot)
+    x = origin[0] + col * dot
+    y = origin[1] + page_h_pt - (row + h) * dot
+    return (f"q {dot:.6f} 0 0 {dot:.6f} {x:.6f} {y:.6f} cm /{name} Do Q\n").encode()
+
+
 def _pattern_fill(
     pdf: Any, name: str, mark: RasterMark, page_h_pt: float, origin: tuple[float, float]
 ) -> tuple[Any, bytes]:
@@ -450,8 +559,8 @@ def protect(
     """Stamp the protections into one page of a PDF (before signing).
 
     The seal is drawn as vector rectangles on a white quiet zone; the document number
-    is written beside it; the copy-detection pattern (1-bit, interpolation off) goes
-    over the content; the watermark and the void pantograph go under the existing
+    is written beside it; the copy-detection pattern (vector rectangles, one per run
+    of dots, on the page's 600-dpi grid) goes over the content; the watermark and the void pantograph go under the existing
     page content, as a background. The seal bytes are also recorded in the document
     catalog (``/DocsecSeal``), so a verifier can tell that the seal on the rendered
     page is the one that was signed into this file.
@@ -516,7 +625,7 @@ def protect(
         pg = pdf.pages[page]
         if int(pg.obj.get("/Rotate", 0)) % 360:
             raise InputError("rotated pages are not supported; pass an unrotated page")
-        box = [float(v) for v in pg.cropbox]
+        box = _snap_page_box(pg)
         origin = (box[0], box[1])
         page_w, page_h = box[2] - box[0], box[3] - box[1]
         matrix = _barcode.encode(seal_bytes)
@@ -626,8 +735,9 @@ def protect(
         ).encode()
         over += b"f Q\n"
         if cdp is not None:
-            xobjects["/DocsecCdp"] = _image_xobject(pdf, cdp)
-            over += _place("DocsecCdp", cdp, page_h, origin)
+            # Vector, not an image: every renderer then prints the same dots.
+            xobjects["/DocsecCdp"] = _vector_xobject(pdf, cdp)
+            over += _place_vector("DocsecCdp", cdp, page_h, origin)
 
         # Wrap the existing content in q/Q so its graphics state cannot leak into the
         # stamp, and put the background layers under it.
@@ -2033,9 +2143,10 @@ def render_page(
                 f"page {page + 1} rendered at {dpi:.0f} dpi would have {pixels} "
                 f"pixels, above the limit of {max_pixels}"
             )
-        # No image smoothing: the copy-detection pattern is a 1-bit image meant to
-        # map one image pixel to one printer dot (/Interpolate false); a smoothed
-        # render would blur it before any printer does.
+        # No image smoothing: bilevel layers (the void pantograph, and the
+        # copy-detection pattern of files issued before it became vector) map one
+        # image pixel to one printer dot (/Interpolate false); a smoothed render
+        # would blur them before any printer does.
         bitmap = pg.render(
             scale=dpi / 72.0,
             grayscale=True,

@@ -220,8 +220,9 @@ class VerifyPolicy:
 
         With ``require_revocation`` a CRL from the issuer must be available and say
         the signer certificate is not revoked (a revoked one fails either way).
-        ``cdp_keys`` lets the copy check run; it is not required here, but a
-        photocopy it detects still makes the document NOT AUTHENTIC.
+        ``cdp_keys`` lets the copy check run; it is not required here, and a
+        photocopy it detects is reported as the paper's state
+        (``result.paper``), not as a failure: a copy is not a forgery.
         ``watermark_keys`` lets the watermark check run (see the class).
         ``accept_scanned_pdf`` verifies PDFs without the issuer's signature as
         scans (see the class); the name then ends in ``+scanned-pdf``.

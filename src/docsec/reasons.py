@@ -380,6 +380,28 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "Print at 100 % (not 'fit to page') and scan at 1200 dpi or more.",
     ),
     (
+        "scaled-print",
+        _IN,
+        "The certificate was printed at another scale than 100 % (for example 'fit "
+        "to page'), so the pattern's dots cannot be judged.",
+        "Print at 100 % (not 'fit to page') and scan the seal area at 1200 dpi or "
+        "more.",
+    ),
+    (
+        "coarse-render",
+        _IN,
+        "The pattern was printed from a coarse (300 dpi) rendering, so its single "
+        "dots never reached the paper.",
+        "Print at 600 dpi or more (the printer driver's normal or best quality).",
+    ),
+    (
+        "paper-copy",
+        _NOTE,
+        "The paper is a copy of the certificate, not the issuing print; the seal "
+        "decides under this policy.",
+        "Nothing, unless the original paper is required (counter policy).",
+    ),
+    (
         "tint-filled",
         _IN,
         "The pattern's light areas are filled in (over-inked or smudged).",

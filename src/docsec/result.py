@@ -29,6 +29,7 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "Location",
+    "Paper",
     "SignedContent",
     "Verdict",
     "VerificationResult",
@@ -138,6 +139,50 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Paper:
+    """What the copy check says about the paper, whatever the policy makes of it.
+
+    A photocopy of a genuine certificate is still a genuine certificate's copy,
+    not a forgery: under a policy that does not require the original paper
+    (``seal``) a ``"copy"`` here leaves the verdict to the seal; only a policy
+    that requires the original paper (``counter``) fails on it.
+
+    Attributes
+    ----------
+    state : {"original", "copy", "inconclusive"}
+        The copy check's decision.
+    score : float or None
+        The decision statistic (pattern fidelity), ``None`` if not measured.
+    copy_below, original_above : float or None
+        The thresholds ``score`` was compared with.
+    reasons : tuple of str
+        ``"code: explanation"`` strings from the copy check.
+    """
+
+    state: str
+    score: float | None = None
+    copy_below: float | None = None
+    original_above: float | None = None
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "state": self.state,
+            "score": self.score,
+            "thresholds": (
+                None
+                if self.copy_below is None or self.original_above is None
+                else {
+                    "copy_below": self.copy_below,
+                    "original_above": self.original_above,
+                }
+            ),
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class SignedContent:
     """Content of a seal whose signature verified against a trusted certificate.
 
@@ -218,6 +263,7 @@ class VerificationResult:
     input_sha256: str | None = None
     #: :attr:`docsec.trust.TrustStore.fingerprint` of the policy's trust store.
     trust_store_id: str | None = None
+    paper: Paper | None = None
 
     def check(self, name: str) -> CheckResult | None:
         """Return the check called ``name``, or ``None`` if it did not run."""
@@ -322,6 +368,8 @@ class VerificationResult:
         }
         if self.locations:
             out["locations"] = [loc.to_dict() for loc in self.locations]
+        if self.paper is not None:
+            out["paper"] = self.paper.to_dict()
         if self.error is not None:
             out["error"] = self.error
         return out

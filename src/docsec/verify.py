@@ -31,6 +31,7 @@ from docsec.result import (
     CheckResult,
     CheckStatus,
     Location,
+    Paper,
     SignedContent,
     VerificationResult,
 )
@@ -133,6 +134,8 @@ class _Run:
     #: Checks required for this input on top of the policy's: a protection the
     #: signed seal declares and the verifier can check (the watermark).
     required: set[str] = field(default_factory=set)
+    #: The copy check's decision about the paper, whatever the policy makes of it.
+    paper: Paper | None = None
 
     def add(
         self,
@@ -550,6 +553,7 @@ def verify_image(
         locations=tuple(run.locations),
         verified_at=when,
         trust_store_id=policy.trust.fingerprint,
+        paper=run.paper,
     )
 
 
@@ -859,19 +863,30 @@ def _copy_check(
     codes = tuple(dict.fromkeys(r.split(":", 1)[0].strip() for r in m.reasons))
     text = "; ".join(r.split(":", 1)[-1].strip() for r in m.reasons)
     low, high = m.thresholds if m.thresholds is not None else (None, None)
+    run.paper = Paper(m.decision.value, m.score, low, high, m.reasons)
     if m.decision is copydetect.Decision.ORIGINAL:
         status, detail, threshold = (
             _PASS,
             "printed original (copy-detection pattern)",
             high,
         )
-    elif m.decision is copydetect.Decision.COPY:
+    elif m.decision is copydetect.Decision.COPY and "copydetect" in policy.required:
         status, detail, threshold = (
             _FAIL,
             "photocopy: the copy-detection pattern lost its fine detail",
             low,
         )
         codes = ("photocopy", *codes)
+    elif m.decision is copydetect.Decision.COPY:
+        # A copy of a genuine certificate is not a forgery: the seal decides, and
+        # the paper's state is reported (result.paper) for whoever needs it.
+        status, detail, threshold = (
+            CheckStatus.INCONCLUSIVE,
+            "paper is a photocopy (the copy-detection pattern lost its fine "
+            "detail); this policy does not require the original paper",
+            low,
+        )
+        codes = ("paper-copy", *codes)
     else:
         status, detail, threshold = (
             CheckStatus.INCONCLUSIVE,
@@ -1303,6 +1318,7 @@ def _scanned_pdf(
         inner = verify_image(image, policy=policy, at=at, input_name=input_name)
         checks, required = inner.checks, inner.required
         content, locations = inner.content, inner.locations
+        paper = inner.paper
         when = inner.verified_at or verification_time(at)
         how = f"its {dpi:.0f}-dpi image was verified as a scan"
     else:
@@ -1317,6 +1333,7 @@ def _scanned_pdf(
         checks, required = tuple(run.checks), policy.required | run.required
         content = found[0] if found else None
         locations = tuple(run.locations)
+        paper = run.paper
         how = "its rendered page was verified as a scan"
     note = CheckResult(
         "pdf_signature",
@@ -1334,6 +1351,7 @@ def _scanned_pdf(
         locations=locations,
         verified_at=when,
         trust_store_id=policy.trust.fingerprint,
+        paper=paper,
     )
 
 

@@ -67,14 +67,18 @@ def _check(out: dict[str, list[Decision]], *, min_orig: float, min_copy: float) 
 
 
 def test_rates_small_sample() -> None:
-    _check(_run(range(3000, 3004), 1200.0), min_orig=0.75, min_copy=0.75)
+    # Copies alternate text and photo mode; since COPY needs fidelity <= 0.40
+    # (robust to channels outside the fitted family), many text-mode copies are
+    # INCONCLUSIVE: the guard is on photo copies and on never being ORIGINAL.
+    _check(_run(range(3000, 3004), 1200.0), min_orig=0.75, min_copy=0.5)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("dpi", "module_dots", "min_copy"),
-    # 2-dot modules decide fewer text-mode copies (78 % in the benchmark).
-    [(1200.0, 1, 0.85), (2400.0, 1, 0.85), (600.0, 2, 0.7)],
+    # 2-dot modules decide fewer text-mode copies (78 % in the benchmark); 1-dot
+    # modules decide photo-mode copies and some text-mode ones (COPY <= 0.40).
+    [(1200.0, 1, 0.5), (2400.0, 1, 0.5), (600.0, 2, 0.7)],
 )
 def test_rates_many_seeds(dpi: float, module_dots: int, min_copy: float) -> None:
     _check(_run(range(3100, 3124), dpi, module_dots), min_orig=0.8, min_copy=min_copy)

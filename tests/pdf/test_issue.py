@@ -156,8 +156,10 @@ def test_mark_seams(world: World) -> None:
     assert fields.watermark_key_id == "ffeeddccbbaa9988"
     with pikepdf.open(pdf_bytes_io(out)) as doc:
         xobj = doc.pages[0].Resources.XObject
-        assert int(xobj.DocsecCdp.BitsPerComponent) == 1
-        assert bool(xobj.DocsecCdp.Interpolate) is False
+        # The pattern is drawn as vector rectangles (every renderer fills them
+        # exactly), one unit per printer dot.
+        assert xobj.DocsecCdp.Subtype == "/Form"
+        assert [int(v) for v in xobj.DocsecCdp.BBox] == [0, 0, 236, 236]
         assert int(xobj.DocsecWm.BitsPerComponent) == 8
         assert "/DocsecVp" in xobj
     assert verify_pdf(out, policy=world.policy).verdict is Verdict.AUTHENTIC

@@ -42,7 +42,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 def build_world(root: Path, now: datetime, db: str | None = None) -> World:
     """Keys, trust folder, a registry (``db``, else SQLite) and four documents."""
-    pki = make_pki(valid_from=min(now - timedelta(days=1), NOW))
+    # Valid from before both clocks the tests use (this module's fixed NOW and the
+    # live service's wall clock) for five years after the later one, so the live
+    # tests pass on any day (CI also runs them years ahead).
+    start = min(now - timedelta(days=1), NOW)
+    pki = make_pki(valid_from=start, issuer_days=(max(now, NOW) - start).days + 1826)
     trust = pki.write(root / "trust")
     key_file = root / "issuer.key"
     key_file.write_bytes(

@@ -63,7 +63,7 @@ from docsec.copydetect._layout import (
     render_block,
 )
 from docsec.copydetect._measure import extract
-from docsec.copydetect._thresholds import GATES, THRESHOLDS
+from docsec.copydetect._thresholds import GATES, STANDARD_PPI, THRESHOLDS
 from docsec.errors import InputError, KeyMaterialError
 from docsec.imaging import check_image, to_gray
 from docsec.keys import SecretKey
@@ -102,7 +102,9 @@ class Pattern:
     ----------
     image : (H, W) uint8 ndarray, gray, values 0 (ink) and 255 (paper)
         The block at 600 dpi, one pixel per printer dot, with its white quiet
-        zone. Place it in a PDF as a 1-bit image at 600 ppi, interpolation off.
+        zone. :func:`docsec.pdf.protect` draws it as vector rectangles on a page
+        box of whole printer dots, so that every renderer fills exact pixels at
+        600 and 1200 dpi (a 1-bit image is resampled differently by each).
     dpi : int
         Always 600.
     module_dots : int
@@ -284,6 +286,23 @@ def _decide(
                 f"scale-mismatch: pattern measures {values['effective_ppi']:.0f} ppi "
                 f"but the image declares {declared_dpi:.0f} dpi"
             )
+    else:
+        # No declared resolution: scanners scan at standard resolutions.
+        ref = min(STANDARD_PPI, key=lambda v: abs(values["effective_ppi"] / v - 1.0))
+        err = values["effective_ppi"] / ref - 1.0
+    values["print_scale_error"] = err
+    if GATES["max_print_scale_error"] < abs(err) <= GATES["max_scale_error"]:
+        gates.append(
+            f"scaled-print: the pattern is printed at {100.0 * (1.0 + err):.1f} % of "
+            "its size (e.g. 'fit to page'), so its dots cannot match the printer's; "
+            "print at 100 % to check the paper"
+        )
+    elif declared_dpi is None and abs(err) > GATES["max_print_scale_error"]:
+        gates.append(
+            f"scaled-print: the pattern measures {values['effective_ppi']:.0f} ppi, "
+            "not a standard scanner resolution: a scaled print or an unknown scan "
+            "resolution"
+        )
     if values["registration_residual_dots"] > GATES["max_registration_residual_dots"]:
         gates.append(
             "registration: fiducials do not fit one plane (curl, lens, or not found)"
@@ -304,6 +323,18 @@ def _decide(
     copy_below, original_above = fitted["copy_below"], fitted["original_above"]
     score = values["fidelity"]
     thresholds = (copy_below, original_above)
+    if score <= copy_below and values.get("phase_lock", 0.0) > GATES["max_phase_lock"]:
+        # Rendered into a raster coarser than the printer's dots before printing
+        # (a 300-dpi render): not what a faithful print gives, and not a copy.
+        reason = (
+            f"coarse-render: fidelity {score:.3f} is low, but the pattern is locked "
+            f"to a 2 x 2 dot grid (phase lock {values['phase_lock']:.2f}): it was "
+            "printed from a raster coarser than its dots (e.g. a 300-dpi render), "
+            "which a copy check cannot judge; print at the printer's resolution"
+        )
+        return Measurement(
+            Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id
+        )
     if score <= copy_below and values["blockiness"] > GATES["max_blockiness"]:
         # JPEG only removes pattern detail, so it can make an original look like a
         # copy but never a copy like an original: it blocks COPY calls only.

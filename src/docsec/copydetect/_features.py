@@ -37,7 +37,14 @@ import numpy.typing as npt
 
 from docsec.copydetect._layout import Layout, strip_template
 
-__all__ = ["K", "blockiness", "pattern_features", "resample", "strip_features"]
+__all__ = [
+    "K",
+    "blockiness",
+    "noise_variance",
+    "pattern_features",
+    "resample",
+    "strip_features",
+]
 
 F64 = npt.NDArray[np.float64]
 
@@ -105,7 +112,10 @@ _N_CONTEXTS = 32 * 5
 
 
 def _cross_fitted_residual(
-    y: F64, ctx: npt.NDArray[np.intp], fold: npt.NDArray[np.bool_]
+    y: F64,
+    ctx: npt.NDArray[np.intp],
+    fold: npt.NDArray[np.bool_],
+    n_contexts: int = _N_CONTEXTS,
 ) -> F64:
     """Residual of ``y`` after a per-context mean fitted on the *other* fold."""
     flat_y = y.ravel()
@@ -114,8 +124,8 @@ def _cross_fitted_residual(
     resid = np.empty_like(flat_y)
     for train in (flat_f, ~flat_f):
         test = ~train
-        sums = np.bincount(flat_c[train], weights=flat_y[train], minlength=_N_CONTEXTS)
-        cnts = np.bincount(flat_c[train], minlength=_N_CONTEXTS)
+        sums = np.bincount(flat_c[train], weights=flat_y[train], minlength=n_contexts)
+        cnts = np.bincount(flat_c[train], minlength=n_contexts)
         mean_all = float(flat_y[train].mean())
         # Shrink sparse contexts to the overall mean (5 pseudo-counts).
         pred = (sums + 5.0 * mean_all) / (cnts + 5.0)
@@ -134,6 +144,21 @@ def _tile_sums(a: F64) -> F64:
     )
 
 
+def _predictable(
+    hp: F64, ctx: npt.NDArray[np.intp], fold: npt.NDArray[np.bool_], n_contexts: int
+) -> tuple[F64, F64]:
+    """Per-tile residual and total sums of squares, cross-fitted over contexts."""
+    sse = np.zeros((_TILES, _TILES))
+    sst = np.zeros((_TILES, _TILES))
+    for a in range(K):
+        for b in range(K):
+            y = hp[a::K, b::K]
+            resid = _cross_fitted_residual(y, ctx, fold, n_contexts)
+            sse += _tile_sums(resid**2)
+            sst += _tile_sums((y - y.mean()) ** 2)
+    return sse, sst
+
+
 def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]:
     """Statistics of the pattern's darkness grid against its keyed bits.
 
@@ -149,18 +174,14 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
     ctx = _contexts(bits)
     rr, cc = np.mgrid[0:n, 0:n]
     fold = ((rr // 8) + (cc // 8)) % 2 == 0
-    sse = np.zeros((_TILES, _TILES))
-    sst = np.zeros((_TILES, _TILES))
-    for a in range(K):
-        for b in range(K):
-            y = hp[a::K, b::K]
-            resid = _cross_fitted_residual(y, ctx, fold)
-            sse += _tile_sums(resid**2)
-            sst += _tile_sums((y - y.mean()) ** 2)
+    sse, sst = _predictable(hp, ctx, fold, _N_CONTEXTS)
     tile_r2 = 1.0 - sse / np.maximum(sst, 1e-12)
     # The median over 4 x 4 tiles: a streak, dropout or stain spoils a few tiles of
     # an original, while a copy loses detail everywhere.
     fidelity = float(np.median(tile_r2))
+    hp_var = float(sst.sum()) / max(
+        hp.size - (hp.shape[0] % _TILES) * 2 * hp.shape[1], 1
+    )
     fidelity_mean = float(1.0 - sse.sum() / max(float(sst.sum()), 1e-12))
     mod = hp.reshape(n, K, n, K).mean(axis=(1, 3))
     t = bits.astype(np.float64)
@@ -168,6 +189,23 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
     corr = float(np.corrcoef(mod.ravel(), t.ravel())[0, 1]) if sd_m > 0 else 0.0
     if not math.isfinite(corr):
         corr = 0.0
+    # Phase lock to a 2 x 2 grid: a pattern rendered into a 300-dpi raster (one
+    # pixel per 2 x 2 modules, grey where they differ) correlates best with the
+    # keyed bits averaged over the 2 x 2 blocks of *one* phase; any blur, a
+    # copier's included, is shift-invariant and favours no phase.
+    lock = 0.0
+    if sd_m > 0 and n >= 4:
+        m2 = n - n % 2
+        corrs = []
+        for p in range(2):
+            for q in range(2):
+                bb = t[p : p + m2 - 2, q : q + m2 - 2]
+                blk = bb[0::2, 0::2] + bb[1::2, 0::2] + bb[0::2, 1::2] + bb[1::2, 1::2]
+                blk_full = np.repeat(np.repeat(blk, 2, axis=0), 2, axis=1)
+                mm = mod[p : p + blk_full.shape[0], q : q + blk_full.shape[1]]
+                c = np.corrcoef(mm.ravel(), blk_full.ravel())[0, 1]
+                corrs.append(float(c) if math.isfinite(c) else 0.0)
+        lock = max(corrs) - min(corrs)
     z = (mod - mod.mean()) / sd_m if sd_m > 0 else np.zeros_like(mod)
     sign = np.where(bits, 1.0, -1.0)
     cer = float(np.mean((np.abs(z) > 1.0) & (np.sign(z) != sign)))
@@ -179,11 +217,28 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
         "correlation": corr,
         "fidelity": fidelity,
         "fidelity_mean": fidelity_mean,
+        "pattern_hp_var": hp_var,
+        "phase_lock": lock,
         "fidelity_tile_min": float(tile_r2.min()),
         "confident_error_rate": cer,
         "pattern_contrast": ink_mean - paper_mean,
         "pattern_coverage": float(mod_raw.mean()),
     }
+
+
+def noise_variance(dark: F64, mask: npt.NDArray[np.bool_]) -> float:
+    """Variance of fine, pattern-free fluctuation (scanner noise, toner grain).
+
+    ``dark`` is darkness at the pattern's sampling; ``mask`` selects solid paper
+    or solid ink. What is left after a small local mean is removed is noise that
+    no keyed context can predict, in the pattern as much as here.
+    """
+    if mask.sum() < 64:
+        return 0.0
+    resid = dark - cv2.GaussianBlur(dark, (0, 0), 1.5)
+    # A Gaussian of sigma 1.5 samples passes about 4 % of white noise; the rest is
+    # in the residual.
+    return float(np.mean(resid[mask] ** 2)) / 0.96
 
 
 def strip_features(dark_strip: F64, layout: Layout, per_dot: int) -> dict[str, float]:

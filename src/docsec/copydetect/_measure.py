@@ -63,6 +63,67 @@ def _levels(
     return paper, inkv
 
 
+def _noise(
+    gray: npt.NDArray[np.uint8],
+    hom: F64,
+    layout: Layout,
+    spd: float,
+    paper: float,
+    ink: float,
+    feats: dict[str, float],
+) -> dict[str, float]:
+    """Noise in solid paper and ink, and the fidelity once that noise is discounted.
+
+    Scanner noise, toner grain and paper texture are white-ish and not a function
+    of the keyed pattern: an original scanned noisily, or printed blurred so that
+    the pattern's own signal is weak, loses fidelity without being a copy. A
+    copy's loss is structured (its second sampling and screen) and stays when the
+    noise measured beside the pattern is taken out of both the pattern's variance
+    and its unexplained part.
+    """
+    per = float(_features.K) / layout.module_dots
+    block = _features.resample(
+        gray,
+        hom,
+        x0=0.0,
+        y0=0.0,
+        width=layout.width,
+        height=layout.height,
+        per_dot=per,
+        samples_per_dot=spd,
+    )
+    dark = (paper - block) / max(paper - ink, 1e-6)
+    ink_dots = (
+        render_block(layout, np.zeros((layout.modules, layout.modules), dtype=bool))
+        == 0
+    )
+    px, py = layout.pattern_origin
+    n = layout.pattern_dots
+    sx, sy = layout.strip_origin
+    busy = np.zeros_like(ink_dots)
+    busy[py - 4 : py + n + 4, px - 4 : px + n + 4] = True
+    busy[sy - 4 : sy + layout.strip_height + 4, sx - 4 : sx + n + 4] = True
+    k = np.ones((9, 9), np.uint8)
+    paper_m = cv2.erode((~ink_dots & ~busy).astype(np.uint8), k) > 0
+    ink_m = cv2.erode((ink_dots & ~busy).astype(np.uint8), k) > 0
+    rep = round(per)
+
+    def up(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        big = np.repeat(np.repeat(m, rep, axis=0), rep, axis=1)
+        return big[: dark.shape[0], : dark.shape[1]]
+
+    nv = 0.5 * (
+        _features.noise_variance(dark, up(paper_m))
+        + _features.noise_variance(dark, up(ink_m))
+    )
+    total = feats.get("pattern_hp_var", 0.0)
+    unexplained = (1.0 - feats["fidelity"]) * total
+    denoised = (
+        1.0 - max(unexplained - nv, 0.0) / (total - nv) if total > nv > 0.0 else 0.0
+    )
+    return {"noise_var": nv, "fidelity_denoised": float(denoised)}
+
+
 _TILES = 4
 
 
@@ -194,6 +255,7 @@ def extract(
         if feats2["correlation"] >= feats["correlation"]:
             hom, feats = hom2, feats2
         feats["pattern_shift_rms_dots"] = shift_rms
+    feats.update(_noise(gray, hom, layout, spd, paper, ink, feats))
     per_dot_strip = 2
     sx, sy = layout.strip_origin
     raw_strip = _features.resample(
