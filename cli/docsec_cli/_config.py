@@ -35,10 +35,11 @@ SETTINGS: dict[str, tuple[str, str, str, type]] = {
     "policy": ("verify", "policy_name", "DOCSEC_POLICY", str),
     "cdp_keys": ("verify", "cdp_key_paths", "DOCSEC_CDP_KEY", list),
     "watermark_keys": ("verify", "watermark_key_paths", "DOCSEC_WATERMARK_KEY", list),
+    "copy_profile": ("verify", "copy_profile_path", "DOCSEC_COPY_PROFILE", str),
     "exit_on": ("verify", "exit_on", "DOCSEC_EXIT_ON", str),
 }
 #: Settings that name files: relative paths are relative to the config file.
-_PATHS = frozenset({"trust", "cdp_keys", "watermark_keys"})
+_PATHS = frozenset({"trust", "cdp_keys", "watermark_keys", "copy_profile"})
 
 
 @dataclass(frozen=True, slots=True)

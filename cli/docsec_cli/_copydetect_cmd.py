@@ -1,4 +1,4 @@
-"""``docsec copydetect``: make the copy-detection pattern and measure it in a scan.
+"""``docsec copydetect``: make the pattern, measure it in a scan, calibrate a printer.
 
 Thin: parse, call :mod:`docsec.copydetect`, render. ``measure`` exits 0 for
 original, 3 for copy and 4 for inconclusive (STYLE.md section 8).
@@ -14,7 +14,7 @@ import click
 
 import docsec.copydetect as _cd
 from docsec import imaging
-from docsec.errors import DocsecError, KeyMaterialError
+from docsec.errors import DocsecError, InputError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
 from docsec_cli._errors import (
     EXIT_INCONCLUSIVE,
@@ -22,6 +22,7 @@ from docsec_cli._errors import (
     EXIT_OK,
     to_cli_error,
 )
+from docsec_cli._i18n import tr
 
 __all__ = ["copydetect"]
 
@@ -144,3 +145,115 @@ def measure_cmd(
         for reason in result.reasons:
             click.echo(f"  {reason}")
     ctx.exit(_EXIT[result.decision])
+
+
+@copydetect.command("calibrate")
+@click.argument(
+    "scan_paths",
+    metavar="SCAN...",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@_key_option
+@_doc_option
+@_module_option
+@click.option(
+    "--printer",
+    required=True,
+    help="Description of the counter printer (model, driver settings, place).",
+)
+@click.option(
+    "--scanner",
+    required=True,
+    help="Description of the scanner (model, resolution, colour or grey).",
+)
+@click.option(
+    "--dpi",
+    type=click.FloatRange(50, 4800),
+    default=None,
+    help="Resolution of the scans (default: from their metadata, else measured).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Profile file to write (JSON); give it to docsec verify --copy-profile.",
+)
+def calibrate_cmd(
+    scan_paths: tuple[Path, ...],
+    key_path: Path,
+    doc_id: str,
+    module_dots: str,
+    printer: str,
+    scanner: str,
+    dpi: float | None,
+    out_path: Path,
+) -> None:
+    """Make a copy profile from scans of genuine prints of one counter printer.
+
+    Print the same certificate (--doc-id) at least five times on the counter
+    printer at 100 %, scan each print on the counter scanner as you will scan
+    certificates, and pass the scans. Every scan must look like an original
+    under the default thresholds. The profile only tightens the copy check for
+    prints from that printer: use it only for paper printed there.
+    """
+    key = _load_key(key_path)
+    if len(scan_paths) < _cd.MIN_CALIBRATION_SCANS:
+        raise to_cli_error(
+            InputError(
+                tr(
+                    "calibration needs at least {n} scans of genuine prints, got {got}"
+                ).format(n=_cd.MIN_CALIBRATION_SCANS, got=len(scan_paths))
+            )
+        )
+    results = []
+    try:
+        for path in scan_paths:
+            loaded = imaging.read_image(path)
+            used_dpi = dpi or (loaded.dpi[0] if loaded.dpi else None)
+            results.append(
+                _cd.measure(
+                    loaded.image,
+                    key=key,
+                    doc_id=doc_id,
+                    dpi=used_dpi,
+                    module_dots=int(module_dots),
+                )
+            )
+        profile = _cd.calibrate(results, printer=printer, scanner=scanner)
+        out_path.write_text(profile.to_json(), encoding="utf-8")
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    except OSError as exc:
+        raise to_cli_error(
+            InputError(
+                tr("cannot write {path}: {error}").format(path=out_path, error=exc)
+            )
+        ) from exc
+    low, high = profile.thresholds()
+    click.echo(
+        tr(
+            "wrote {name}: {n} originals, fidelity {lo:.3f}-{hi:.3f}; copy below "
+            "{low:.3f} (default {default:.3f}), original above {high:.3f}"
+        ).format(
+            name=out_path.name,
+            n=len(profile.fidelities),
+            lo=min(profile.fidelities),
+            hi=max(profile.fidelities),
+            low=low,
+            default=_cd.default_thresholds(
+                profile.module_dots, profile.resolution_class
+            )[0],
+            high=high,
+        )
+    )
+    if low <= _cd.default_thresholds(profile.module_dots, profile.resolution_class)[0]:
+        click.echo(
+            tr(
+                "note: these originals spread too widely for the profile to tighten "
+                "the default; it decides as the default does"
+            ),
+            err=True,
+        )

@@ -238,6 +238,7 @@ PolicyArgs = tuple[
     int | None,
     str | None,
     bool,
+    str | None,
 ]
 
 
@@ -252,6 +253,7 @@ def build_policy(
     max_bytes: int | None = None,
     registry_url: str | None = None,
     require_registry: bool = False,
+    copy_profile_path: str | None = None,
 ) -> VerifyPolicy:
     """Build the named policy from the trust folder, the key files and the registry."""
     policy = _base_policy(
@@ -264,6 +266,12 @@ def build_policy(
         accept_scanned_pdf,
         max_bytes,
     )
+    if copy_profile_path is not None:
+        from docsec.copydetect import load_profile
+
+        policy = dataclasses.replace(
+            policy, copy_profile=load_profile(copy_profile_path)
+        )
     if registry_url is None:
         if require_registry:
             raise CLIUsageError("--require-registry needs --registry")
@@ -466,6 +474,17 @@ def _check_annotate_target(target: Path, single: bool) -> None:
     "a key rotation; the seal's key id picks one).",
 )
 @click.option(
+    "--copy-profile",
+    "copy_profile_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    envvar="DOCSEC_COPY_PROFILE",
+    show_envvar=True,
+    help="Copy profile of the counter's own printer and scanner (docsec "
+    "copydetect calibrate): decides more copies of that printer's prints, never "
+    "fewer. Use it only for paper printed on that printer.",
+)
+@click.option(
     "--watermark-key",
     "watermark_key_paths",
     multiple=True,
@@ -592,6 +611,7 @@ def verify_cmd(
     policy_name: str,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
+    copy_profile_path: str | None,
     accept_scanned_pdf: bool,
     registry_url: str | None,
     require_registry: bool,
@@ -629,6 +649,7 @@ def verify_cmd(
         None if max_file_mb is None else max_file_mb * 1024 * 1024,
         registry_url,
         require_registry,
+        copy_profile_path,
     )
     try:
         policy = build_policy(*policy_args)

@@ -414,6 +414,29 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "Ask for the original paper.",
     ),
     (
+        "colour-copy",
+        _NA,
+        "The colour scan shows the pattern's black printed as a mix of colour "
+        "inks, as a colour copier prints it: evidence of a colour copy.",
+        "Ask for the original paper.",
+    ),
+    (
+        "profile-copy",
+        _NA,
+        "The pattern's fine dots are degraded below what this office's own printer "
+        "gives (its copy profile): evidence of a copy of a print from that printer.",
+        "Ask for the original paper. If the paper was printed elsewhere, verify "
+        "without the copy profile.",
+    ),
+    (
+        "profile-mismatch",
+        _NOTE,
+        "The copy profile was made for another scan resolution or pattern size, so "
+        "the default thresholds decided.",
+        "Scan at the resolution the profile was made for, or make a profile for "
+        "this one.",
+    ),
+    (
         "low-correlation",
         _IN,
         "The pattern matches the expected one too weakly to judge.",

@@ -850,6 +850,7 @@ def _copy_check(
             doc_id=fields.document_number,
             key_id=fields.cdp_key_id,
             dpi=dpi,
+            profile=policy.copy_profile,
         )
     except InputError as exc:
         # E.g. the symbol's geometry is unknown: nothing to measure, no verdict.

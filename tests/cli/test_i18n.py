@@ -29,6 +29,7 @@ NOT_REASONS = {
     "privilege-withdrawn",
     # file names, encodings, program names, modes
     "attacker-keys",
+    "docsec-copy-profile",  # the copy profile file's format name
     "demo-out",
     "print-scan",
     "latin-1",

@@ -25,7 +25,7 @@ fitting; they are reported only. Nothing here was tuned on the report seeds.
 
 from __future__ import annotations
 
-__all__ = ["GATES", "STANDARD_PPI", "THRESHOLDS"]
+__all__ = ["COLOUR", "GATES", "STANDARD_PPI", "THRESHOLDS"]
 
 #: COPY for 1-dot modules needs fidelity at most about half the lowest original
 #: seen in fitting (0.784), not the fitted 0.609. The fitted value rests on one
@@ -107,6 +107,22 @@ GATES: dict[str, float] = {
     # a renderer drew into a 300-dpi raster, one pixel per 2 x 2 dots, measured
     # 0.14-0.30; faithful prints and every copier model 0.005-0.015.
     "max_phase_lock": 0.05,
+}
+
+#: Colour evidence (``colour_excess``, features.colour_features): the share of
+#: the pattern's variance that a neutral, black-only print cannot explain in the
+#: colour channels. It may only turn an "ambiguous" fidelity (between the two
+#: thresholds, every quality gate passed, no JPEG blocking) into COPY; it never
+#: makes an ORIGINAL and never overrides a gate. Fitted by
+#: ``python benchmarks/bench_copydetect_colour.py --fit`` on seeds 1000-1011 (60
+#: colour scans at 1200 ppi: originals from the four printer classes, and
+#: "rich black" inkjet originals, K plus 30-60 % C, M, Y misregistered by up to
+#: 0.3 dots): black-only originals reached 0.0009, rich-black ones 0.079. Copy
+#: threshold: twice the highest original (0.158), rounded up, and at least 0.15.
+#: Colour copies (composite black) measured 0.1-0.45 in docsec.simulate; those
+#: below the threshold stay as the grey statistic leaves them.
+COLOUR: dict[str, float] = {
+    "copy_above": 0.16,
 }
 
 #: Scanner resolutions a scan without a declared resolution is assumed to have.
