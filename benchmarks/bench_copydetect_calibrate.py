@@ -102,7 +102,7 @@ def main() -> None:
                 ms, printer=f"bench {i}", scanner="bench"
             )  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001  # reported in the table
-            profiles[i] = f"refused: {str(exc)[:60]}"
+            profiles[i] = f"refused: {str(exc).split(': ', 1)[-1][:90]}"
     print(
         f"# {len(calib_rows) + len(rows)} runs, {time.monotonic() - t0:.0f} s; "
         f"calibration seeds {FIT_START}..{FIT_START + ns.calib - 1}, report seeds "

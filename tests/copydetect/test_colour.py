@@ -24,7 +24,8 @@ from docsec.simulate import CopierParams, PrinterParams, ScannerParams
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import bench_copydetect_colour as bench
 
-THR = COLOUR["copy_above"]
+MIN_EXCESS = COLOUR["min_excess"]
+PERIODIC = COLOUR["copy_periodic_above"]
 
 
 def test_black_only_page_prints_black_only_and_composite_prints_colour() -> None:
@@ -79,7 +80,8 @@ def test_colour_features_explain_a_neutral_image_with_a_channel_shift() -> None:
     import cv2
 
     rng = np.random.default_rng(0)
-    y = cv2.GaussianBlur(rng.random((120, 120)), (0, 0), 1.0)
+    # The measurement's grid: 216 dots at 2 samples per dot (1-dot modules).
+    y = cv2.GaussianBlur(rng.random((432, 432)), (0, 0), 0.7)
     y = (y - y.min()) / (y.max() - y.min())
     # A sub-pixel lateral aberration: red and blue move apart by 0.4 px.
     dark = np.stack([_shifted(y, -0.4), y, _shifted(y, 0.4)], axis=2)
@@ -88,13 +90,25 @@ def test_colour_features_explain_a_neutral_image_with_a_channel_shift() -> None:
     assert 0.2 < f["colour_shift_px"] < 0.8
     # Three unrelated images (separate screens) are not one neutral image.
     other = np.stack(
-        [cv2.GaussianBlur(rng.random((120, 120)), (0, 0), 1.0) for _ in range(3)],
+        [cv2.GaussianBlur(rng.random((432, 432)), (0, 0), 0.7) for _ in range(3)],
         axis=2,
     )
-    assert colour_features(other, (0.0, 0.0, 0.0))["colour_excess"] > 0.3
+    f = colour_features(other, (0.0, 0.0, 0.0))
+    assert f["colour_excess"] > 0.3
+    assert f["colour_periodic"] < PERIODIC  # random, not a screen
+    # A halftone screen added to one channel: colour, and periodic.
+    rr, cc = np.mgrid[0:432, 0:432]
+    screen = 0.3 * np.cos(2 * np.pi * (rr * 0.97 + cc * 0.26) / 9.0)
+    screened = dark.copy()
+    screened[:, :, 2] += screen
+    f = colour_features(screened, (0.0, 0.0, 0.0))
+    assert f["colour_excess"] > MIN_EXCESS
+    assert f["colour_periodic"] > PERIODIC
 
 
-def _values(fidelity: float, excess: float | None, **extra: float) -> dict[str, float]:
+def _values(
+    fidelity: float, excess: float | None, periodic: float = 0.5, **extra: float
+) -> dict[str, float]:
     v = {
         "samples_per_dot": 2.0,
         "effective_ppi": 1200.0,
@@ -109,6 +123,7 @@ def _values(fidelity: float, excess: float | None, **extra: float) -> dict[str, 
     }
     if excess is not None:
         v["colour_excess"] = excess
+        v["colour_periodic"] = periodic
     v.update(extra)
     return v
 
@@ -118,12 +133,12 @@ def test_colour_moves_only_an_ambiguous_fidelity_to_copy() -> None:
         return _decide(v, module_dots=1, declared_dpi=1200.0, key_id="k")
 
     # Ambiguous fidelity: strong colour evidence decides COPY, weak does not.
-    m = decide(_values(0.55, THR + 0.05))
+    m = decide(_values(0.55, MIN_EXCESS + 0.05, PERIODIC + 0.05))
     assert m.decision is copydetect.Decision.COPY
     assert m.reasons[0].startswith("colour-copy:")
-    assert (
-        decide(_values(0.55, THR - 0.01)).decision is copydetect.Decision.INCONCLUSIVE
-    )
+    for excess, periodic in ((MIN_EXCESS - 0.01, 0.9), (0.9, PERIODIC - 0.01)):
+        m = decide(_values(0.55, excess, periodic))
+        assert m.decision is copydetect.Decision.INCONCLUSIVE
     assert decide(_values(0.55, None)).decision is copydetect.Decision.INCONCLUSIVE
     # JPEG blocking or a coarse render: colour proves nothing.
     for extra in ({"blockiness": 1.6}, {"phase_lock": 0.2}):
@@ -168,7 +183,7 @@ def test_colour_scans_of_originals_are_never_copy(
     r = bench.run_one((family, source, seed))
     assert r["decision"] != "copy", r
     assert r["excess"] is not None
-    assert float(r["excess"]) < 0.75 * THR  # type: ignore[arg-type]
+    assert float(r["periodic"]) < 0.75 * PERIODIC  # type: ignore[arg-type]
 
 
 def test_scanner_fringes_on_an_original_are_not_a_copy() -> None:
@@ -183,7 +198,7 @@ def test_scanner_fringes_on_an_original_are_not_a_copy() -> None:
     res = simulate.print_scan(page, page_dpi=600, rng=3410, oversample=2, scanner=sc)
     m = copydetect.measure(res.image, key=bench._KEY, doc_id="FRINGE0001", dpi=1200)
     assert m.decision is copydetect.Decision.ORIGINAL
-    assert m.measurements["colour_excess"] < 0.1 * THR
+    assert m.measurements["colour_excess"] < 0.5 * MIN_EXCESS
     assert m.measurements["colour_shift_px"] > 0.5  # the fringes were seen
 
 
@@ -191,4 +206,5 @@ def test_scanner_fringes_on_an_original_are_not_a_copy() -> None:
 def test_colour_copies_show_composite_black(seed: int) -> None:
     r = bench.run_one(("fitted", "copy:color", seed))
     assert r["decision"] == "copy", r
-    assert float(r["excess"]) > THR  # type: ignore[arg-type]
+    assert float(r["excess"]) > MIN_EXCESS  # type: ignore[arg-type]
+    assert float(r["periodic"]) > PERIODIC  # type: ignore[arg-type]

@@ -424,7 +424,8 @@ def _decide(
         )
         return Measurement(Decision.COPY, (reason,), score, thresholds, values, key_id)
     if score < original_above:
-        colour = _colour_copy(values, score)
+        # Fitted for 1-dot modules only (the colour statistic's grid size).
+        colour = _colour_copy(values, score) if module_dots == 1 else None
         if colour is not None:
             return Measurement(
                 Decision.COPY, (colour,), score, thresholds, values, key_id
@@ -477,7 +478,8 @@ def _colour_copy(values: Mapping[str, float], score: float) -> str | None:
     JPEG blocking or a coarse-render lock, which could add colour or lose detail
     for reasons other than copying. A black-only original leaves the colour
     channels explained by one neutral image; a rich-black inkjet print (K with
-    some C, M, Y under it) stays below half the threshold (_thresholds.COLOUR).
+    some C, M, Y under it) leaves colour, but not a halftone screen's periodic
+    colour (_thresholds.COLOUR).
     """
     excess = values.get("colour_excess")
     if excess is None or not math.isfinite(excess):
@@ -486,13 +488,14 @@ def _colour_copy(values: Mapping[str, float], score: float) -> str | None:
         return None
     if values.get("phase_lock", 0.0) > GATES["max_phase_lock"]:
         return None
-    if excess < COLOUR["copy_above"]:
+    periodic = values.get("colour_periodic", 0.0)
+    if excess < COLOUR["min_excess"] or periodic < COLOUR["copy_periodic_above"]:
         return None
     return (
         f"colour-copy: pattern fidelity {score:.3f} is ambiguous, and "
         f"{100.0 * excess:.0f} % of the pattern's variance is colour that a "
-        "black-only print cannot give (composite black, misregistered planes: "
-        "a colour copy)"
+        f"black-only print cannot give, {100.0 * periodic:.0f} % of it in a few "
+        "frequencies (composite black on halftone screens: a colour copy)"
     )
 
 

@@ -310,6 +310,57 @@ def _derivatives(y: F64) -> list[F64]:
     return [gx, gy, gxx, gyy, gyx]
 
 
+_MAX_DISPLACEMENT = 3
+#: Spectral bins counted as "peaks" in _peak_share (a screen's fundamentals and
+#: first harmonics, spread by the window, fit in far fewer).
+_PEAK_BINS = 64
+
+
+def _peak_share(resid: F64) -> float:
+    """Share of a residual's spectral energy in its strongest few frequencies.
+
+    A colour copier prints each plane through a clustered-dot screen: the colour
+    it adds is periodic (a few sharp peaks at the screens' rulings). What a
+    black-only or rich-black print leaves in the colour channels follows the
+    keyed pattern, which is random: its spectrum is broad. Frequencies below
+    1/16 cycle per sample (slow shading) are ignored.
+    """
+    h, w = resid.shape
+    win = np.outer(np.hanning(h), np.hanning(w))
+    spec = np.abs(np.fft.rfft2((resid - resid.mean()) * win)) ** 2
+    fy = np.abs(np.fft.fftfreq(h))[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    spec[np.hypot(fy, fx) < 1.0 / 16.0] = 0.0
+    total = float(spec.sum())
+    if total <= 0.0:
+        return 0.0
+    top = np.partition(spec.ravel(), spec.size - _PEAK_BINS)[-_PEAK_BINS:]
+    return float(top.sum()) / total
+
+
+def _best_displaced(y: F64, resid: F64, sl: tuple[slice, slice]) -> F64 | None:
+    """Return ``y`` rolled by the integer shift that best matches ``resid``."""
+    best, best_r = None, 0.0
+    r = resid - resid.mean()
+    rn = float(np.sqrt((r * r).sum()))
+    if rn <= 0.0:
+        return None
+    lim = _MAX_DISPLACEMENT
+    for dy in range(-lim, lim + 1):
+        for dx in range(-lim, lim + 1):
+            if dx == 0 and dy == 0:
+                continue
+            m = np.roll(y, (dy, dx), axis=(0, 1))[sl]
+            m = m - m.mean()
+            c = abs(float((m * r).sum())) / (float(np.sqrt((m * m).sum())) * rn + 1e-12)
+            if c > best_r:
+                best_r, best = c, (dy, dx)
+    if best is None:
+        return None
+    out: F64 = np.roll(y, best, axis=(0, 1))
+    return out
+
+
 def colour_features(
     dark: F64, noise: tuple[float, float, float], *, border: int = 3
 ) -> dict[str, float]:
@@ -346,29 +397,47 @@ def colour_features(
         attributes to the scanner (samples), from the first-derivative terms.
     """
     y = dark.mean(axis=2)
-    regs = [y, *_derivatives(y)]
     sl = (slice(border, -border), slice(border, -border))
-    cols = [np.ones(y[sl].size)] + [r[sl].ravel() for r in regs]
-    design = np.column_stack(cols)
+    base = [np.ones(y[sl].size)] + [r[sl].ravel() for r in (y, *_derivatives(y))]
+    design = np.column_stack(base)
     total = float(np.var(y[sl]))
     resid_var = 0.0
     shift = 0.0
+    periodic = 0.0
     for ch in range(3):
         target = dark[:, :, ch][sl].ravel()
         coef, *_ = np.linalg.lstsq(design, target, rcond=None)
         resid = target - design @ coef
-        resid_var += float(np.mean(resid**2)) / 3.0
         gain = coef[1] if abs(coef[1]) > 1e-6 else 1e-6
         # d(y + s * y') ~ y(x + s): the x and y derivative coefficients over the
         # gain are the channel's displacement in samples.
         shift = max(shift, math.hypot(coef[2] / gain, coef[3] / gain))
+        # A print whose black is K with some C, M, Y under it ("rich black") adds
+        # to each channel a second copy of the same image, displaced by that
+        # plane's misregistration: find it (integer samples; the derivatives
+        # refine it) and let it explain what it can. A copy's separately
+        # screened planes are not displaced copies of one image.
+        moved = _best_displaced(y, resid.reshape(y[sl].shape), sl)
+        if moved is not None:
+            extra = [r[sl].ravel() for r in (moved, *_derivatives(moved))]
+            full = np.column_stack([design, *extra])
+            coef2, *_ = np.linalg.lstsq(full, target, rcond=None)
+            resid = target - full @ coef2
+        resid_var += float(np.mean(resid**2)) / 3.0
+        periodic = max(periodic, _peak_share(resid.reshape(y[sl].shape)))
     # Each channel's noise stays in its residual, less the share of it that the
     # mean (a third of it) explains.
     nv = float(np.mean(noise)) * (2.0 / 3.0)
     if total <= 0.0 or not math.isfinite(total):
-        return {"colour_excess": 0.0, "colour_residual": 0.0, "colour_shift_px": 0.0}
+        return {
+            "colour_excess": 0.0,
+            "colour_residual": 0.0,
+            "colour_shift_px": 0.0,
+            "colour_periodic": 0.0,
+        }
     return {
         "colour_excess": max(resid_var - nv, 0.0) / total,
         "colour_residual": resid_var / total,
         "colour_shift_px": float(shift),
+        "colour_periodic": float(periodic),
     }
