@@ -210,6 +210,20 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         _TREAT_FORGED,
     ),
     (
+        "dcc-type-not-allowed",
+        _NA,
+        "The EU DCC signer's certificate is restricted (extended key usage) to "
+        "other certificate types than this one (vaccination, test or recovery).",
+        _TREAT_FORGED,
+    ),
+    (
+        "signing-date-missing",
+        _IN,
+        "The seal states no signing date, so the signer certificate's validity "
+        "when it was signed cannot be checked.",
+        "Ask the issuer for a newly issued document.",
+    ),
+    (
         "malformed-certificate",
         _NA,
         "The signer's certificate cannot be parsed.",
