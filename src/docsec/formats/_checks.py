@@ -254,14 +254,20 @@ def check_seal(
             add("revocation", _PASS, "not revoked according to the issuer's CRL")
 
     def dates() -> None:
+        # A DCC states the moment it was issued; the other formats only a day.
         start = parsed.valid_from
-        signed = moment if moment is not None else start
-        if signed is not None and signed > at:
+        future = (
+            start > at
+            if start is not None
+            else parsed.signature_date is not None and parsed.signature_date > at.date()
+        )
+        if future:
+            shown = start.isoformat() if start else str(parsed.signature_date)
             add(
                 "document_validity",
                 _FAIL,
-                f"the seal is dated {signed.date().isoformat()}, after the "
-                f"verification time {at.date().isoformat()}",
+                f"the seal is dated {shown}, after the verification time "
+                f"{at.isoformat()}",
                 "signed-in-future",
             )
             return
