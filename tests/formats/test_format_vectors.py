@@ -86,3 +86,18 @@ def test_every_vector_file_is_listed() -> None:
             assert f"`formats/{path.name}`" in listed
         else:
             assert path.name in listed, path.name
+
+
+def test_dcc_no_changed_character_is_authentic() -> None:
+    case = json.loads((VECTORS / "dcc_CO3.json").read_text("utf-8"))
+    ctx = case["TESTCTX"]
+    dsc = x509.load_der_x509_certificate(base64.b64decode(ctx["CERTIFICATE"]))
+    policy = VerifyPolicy.seal(TrustStore.from_certificates([dsc]))
+    at = dt.datetime.fromisoformat(ctx["VALIDATIONCLOCK"].replace("Z", "+00:00"))
+    text = case["PREFIX"]
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+    for pos in range(4, len(text), 3):
+        other = alphabet[(alphabet.index(text[pos]) + 1) % len(alphabet)]
+        mutated = (text[:pos] + other + text[pos + 1 :]).encode()
+        result = verify_bytes(mutated, policy=policy, at=at)
+        assert result.verdict is not Verdict.AUTHENTIC, pos

@@ -302,9 +302,17 @@ def check_seal(
             add(name, _FAIL, f"check raised {type(exc).__name__}", "check-error")
 
     fields = fmt.decode_fields(parsed)
+    # Labels name the fields in the JSON's "fields" object: a repeated label gets
+    # the format's key, so no value is hidden behind another.
+    seen: dict[str, int] = {}
+    for f in fields:
+        seen[f.label] = seen.get(f.label, 0) + 1
     content = SignedContent(
         profile=f"{fmt.title}: {parsed.document_type}",
-        fields=tuple((f.label, f.value) for f in fields),
+        fields=tuple(
+            (f.label if seen[f.label] == 1 else f"{f.label} ({f.key})", f.value)
+            for f in fields
+        ),
         issuer=signer.subject.rfc4514_string(),
         signer_identifier=parsed.signer.issuer,
         certificate_reference=parsed.signer.reference,
