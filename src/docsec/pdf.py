@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from docsec import _io, _template
+from docsec import _io, _pyhanko, _template
 from docsec import barcode as _barcode
 from docsec._types import GrayImage
 from docsec.errors import ConfigurationError, InputError, KeyMaterialError
@@ -822,6 +822,8 @@ def _asn1_cert(cert: x509.Certificate) -> Any:
 def _make_signer(sk: PdfSigningKey) -> Any:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
+
+    _pyhanko.complete()
     from pyhanko.sign.signers import Signer
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -918,6 +920,8 @@ def sign_pdf(
             f"PAdES {level} needs a trust store for validation data"
         )
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    _pyhanko.complete()
     from pyhanko.sign import fields, signers
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
@@ -1041,6 +1045,7 @@ def validate_signatures(
     InputError
         If pyHanko cannot read the file at all.
     """
+    _pyhanko.validation_only()
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
     try:
@@ -1886,6 +1891,7 @@ def had_signature(pdf_data: bytes) -> bool:
     InputError
         If pyHanko cannot read the file.
     """
+    _pyhanko.validation_only()
     from pyhanko.sign.fields import enumerate_sig_fields
 
     try:
@@ -1955,6 +1961,7 @@ def _pyhanko_reader(pdf_data: bytes) -> Any:
     the signed bytes, which the digest shows). A file that needs a user
     password cannot be read: :class:`InputError`.
     """
+    _pyhanko.validation_only()
     from pyhanko.pdf_utils.crypt import AuthStatus
     from pyhanko.pdf_utils.reader import PdfFileReader
 
