@@ -318,11 +318,12 @@ def _base_policy(
 
 def _verify_worker(conn: Connection, policy_args: PolicyArgs, verbose: int) -> None:
     """Worker process for batches: build the policy once, then verify inputs."""
-    from docsec_cli._pool import worker_loop
+    from docsec_cli._pool import limit_threads, worker_loop
 
     _logs.configure(verbose)
 
     def setup() -> Callable[[tuple[Item, datetime | date | None]], object]:
+        limit_threads()
         policy = build_policy(*policy_args)
 
         def work(job: tuple[Item, datetime | date | None]) -> object:

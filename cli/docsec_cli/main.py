@@ -406,6 +406,9 @@ def _batch_init(key_der: bytes, cert_path: str, options: dict[str, Any]) -> None
     from cryptography.hazmat.primitives.serialization import load_der_private_key
 
     from docsec import trust
+    from docsec_cli._pool import limit_threads
+
+    limit_threads()
 
     _BATCH["key"] = load_der_private_key(key_der, password=None)
     _BATCH["cert"] = trust.load_certificate(cert_path)
@@ -765,9 +768,12 @@ def _issue_batch(
     options: dict[str, Any],
     workers: int,
 ) -> None:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from cryptography.hazmat.primitives import serialization
+
+    from docsec_cli._pool import one_compute_thread
 
     try:
         text = batch_path.read_text(encoding="utf-8")
@@ -817,11 +823,17 @@ def _issue_batch(
                     failures.append((lineno, error))
                 bar.update(1)
         else:
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                initializer=_batch_init,
-                initargs=(key_der, str(cert_path), options),
-            ) as pool:
+            # spawn: fresh interpreters that load numpy with one compute thread
+            # each (fork would copy this process's pools and their locks).
+            with (
+                one_compute_thread(),
+                ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_batch_init,
+                    initargs=(key_der, str(cert_path), options),
+                ) as pool,
+            ):
                 for lineno, error in pool.map(_batch_one, lines, chunksize=8):
                     if error:
                         failures.append((lineno, error))
