@@ -149,7 +149,10 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         _IN,
         "The certificate of the office that signed the seal is not in this "
         "verifier's trust folder; the seal cannot be checked.",
-        _UPDATE_TRUST,
+        _UPDATE_TRUST
+        + " For a French 2D-Doc, give the ANTS trust list and the signer's "
+        "certificate (--trust); for an EU DCC, the issuing country's document "
+        "signer certificates.",
     ),
     (
         "untrusted-issuer",
