@@ -392,7 +392,8 @@ def test_trust_list_entities_are_not_expanded() -> None:
         b'<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">'
         b'<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]><l>&h;</l>'
     )
-    with pytest.raises(KeyMaterialError):
+    # expat (>= 2.4.1) stops the expansion itself; the root is never reached.
+    with pytest.raises(KeyMaterialError, match="not well-formed XML"):
         parse_ants_tsl(bomb)
 
 
