@@ -7,6 +7,9 @@ Only 0 means accept.
 
 from __future__ import annotations
 
+import sys
+from typing import IO, Any
+
 import click
 
 from docsec.errors import (
@@ -17,6 +20,7 @@ from docsec.errors import (
     PayloadError,
 )
 from docsec.result import Verdict
+from docsec_cli._i18n import tr
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -35,6 +39,14 @@ class CLIError(click.ClickException):
     """A library error shown as one line on stderr; exit code 1."""
 
     exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Write ``Error: message`` to stderr, ``Error`` in the chosen language."""
+        click.echo(
+            tr("Error: {message}").format(message=self.format_message()),
+            file=file if file is not None else sys.stderr,
+            color=self.show_color,
+        )
 
 
 class CLIUsageError(CLIError):
