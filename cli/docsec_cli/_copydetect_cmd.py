@@ -16,6 +16,7 @@ import docsec.copydetect as _cd
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
+from docsec.reasons import REASONS
 from docsec_cli._errors import (
     EXIT_INCONCLUSIVE,
     EXIT_NOT_AUTHENTIC,
@@ -173,5 +174,12 @@ def measure_cmd(
             )
         )
         for reason in result.reasons:
-            click.echo(f"  {reason}")
+            # The catalogue's plain words for the code (translated), then the
+            # measurement itself, which stays technical.
+            code = reason.split(":", 1)[0]
+            if code in REASONS:
+                click.echo(f"  - {tr(REASONS[code].meaning)} [{code}]")
+                click.echo(f"    {reason}")
+            else:
+                click.echo(f"  {reason}")
     ctx.exit(_EXIT[result.decision])

@@ -11,7 +11,10 @@ the modules for literals given to ``click.echo``, the prompts and the exceptions
 Left in English on purpose: the ``--help`` texts (Click builds them when the
 commands are defined, before ``--lang`` is parsed, and its own frame, ``Usage:``,
 ``Options:``, ``Missing option``, has no Korean catalogue, so a translated help would
-be half Korean), and the detail of a library error after the translated ``Error:``.
+be half Korean); the errors Click raises itself (a missing option, a bad choice)
+and the detail of a library error after the translated ``Error:``. The errors our
+code raises, including its usage errors (:class:`docsec_cli._errors.UsageError`,
+:class:`~docsec_cli._errors.BadParameter`), show their whole frame translated.
 Text that is only marked for the catalogue, to be translated later, is written
 ``N_("...")``.
 

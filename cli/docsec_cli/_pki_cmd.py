@@ -17,7 +17,7 @@ import click
 
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec_cli._clock import at_option, issuing_time
-from docsec_cli._errors import CLIUsageError, to_cli_error
+from docsec_cli._errors import BadParameter, CLIUsageError, UsageError, to_cli_error
 from docsec_cli._i18n import tr
 
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
@@ -270,7 +270,7 @@ def crl_revoke(
     from docsec import trust
 
     if (serial is None) == (cert_file is None):
-        raise click.UsageError(tr("give exactly one of --serial and --cert"))
+        raise UsageError(tr("give exactly one of --serial and --cert"))
     at = _moment(at_text)
     if cert_file is not None:
         target = _run(trust.load_certificate, cert_file)
@@ -286,14 +286,12 @@ def crl_revoke(
         try:
             number = int(str(serial), 16)
         except ValueError as exc:
-            raise click.BadParameter(
+            raise BadParameter(
                 tr("{value} is not a hex serial number").format(value=repr(serial)),
                 param_hint="--serial",
             ) from exc
     if number < 1:
-        raise click.BadParameter(
-            tr("serial numbers are positive"), param_hint="--serial"
-        )
+        raise BadParameter(tr("serial numbers are positive"), param_hint="--serial")
     entry = trust.RevokedCertificate(number, at, trust.REVOCATION_REASONS[reason])
     crl = _issue(ca_key, ca_cert, crl_file, days, at, passphrase_env, [entry])
     click.echo(

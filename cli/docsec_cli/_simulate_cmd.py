@@ -20,7 +20,7 @@ from docsec import imaging
 from docsec import simulate as sim
 from docsec._types import Image
 from docsec.errors import ConfigurationError, DocsecError, InputError
-from docsec_cli._errors import CLIError, CLIUsageError
+from docsec_cli._errors import CLIError, CLIUsageError, UsageError
 from docsec_cli._i18n import tr
 
 __all__ = ["simulate"]
@@ -140,7 +140,7 @@ def _scanner_options(fn: F) -> F:
 
 def _check_out(out_path: Path) -> None:
     if out_path.suffix.lower() not in _WRITE_SUFFIXES:
-        raise click.UsageError(
+        raise UsageError(
             tr(
                 "cannot tell the image format of OUT {file}; use one of {suffixes}"
             ).format(
@@ -154,14 +154,14 @@ def _read_page(in_path: Path, page_dpi: float | None) -> tuple[Image, float]:
     if page_dpi is not None:
         return loaded.image, float(page_dpi)
     if loaded.dpi is None:
-        raise click.UsageError(
+        raise UsageError(
             tr("{file} declares no resolution in its metadata; pass --dpi").format(
                 file=in_path.name
             )
         )
     x, y = loaded.dpi
     if abs(x - y) > 0.01 * max(x, y):
-        raise click.UsageError(
+        raise UsageError(
             tr(
                 "{file} declares different x and y resolutions ({x} x {y} dpi); "
                 "pass --dpi"

@@ -16,7 +16,7 @@ import docsec.watermark as _wm
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
-from docsec_cli._errors import EXIT_INCONCLUSIVE, EXIT_OK, to_cli_error
+from docsec_cli._errors import EXIT_INCONCLUSIVE, EXIT_OK, BadParameter, to_cli_error
 from docsec_cli._i18n import tr
 
 __all__ = ["watermark"]
@@ -52,7 +52,7 @@ def _parse_payload(
     if text.startswith("0x"):
         text = text[2:]
     if len(text) != 2 * _wm.PAYLOAD_BYTES:
-        raise click.BadParameter(
+        raise BadParameter(
             tr("expected {digits} hex digits (64 bits), got {count}").format(
                 digits=2 * _wm.PAYLOAD_BYTES, count=len(text)
             )
@@ -60,7 +60,7 @@ def _parse_payload(
     try:
         return bytes.fromhex(text)
     except ValueError as exc:
-        raise click.BadParameter(tr("not a hexadecimal number")) from exc
+        raise BadParameter(tr("not a hexadecimal number")) from exc
 
 
 _dpi_option = click.option(

@@ -88,12 +88,16 @@ def test_usage_errors_in_korean(world: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert r.stderr.strip() == "오류: --data와 --batch 중 하나만 지정하세요"
     assert r.stdout == ""
-    # A bad --at: Click's frame stays, our part is Korean.
+    # A bad --at: the usage frame is Korean too, the option's name is not.
     r = ko("keys", "demo", str(tmp_path / "d"), "--at", "next tuesday")
     assert r.exit_code == 2
-    assert "'next tuesday'은(는) YYYY-MM-DD 형식이나 ISO 날짜·시각이 아닙니다" in (
-        r.stderr
-    )
+    assert r.stderr.startswith("사용법: ")
+    assert "도움말은 '" in r.stderr
+    assert (
+        "오류: --at의 값이 잘못되었습니다: 'next tuesday'은(는) YYYY-MM-DD 형식이나 "
+        "ISO 날짜·시각이 아닙니다"
+    ) in r.stderr
+    assert r.stdout == ""
     # Key material is never overwritten, and the refusal says so in Korean.
     r = ko(
         "keys",
@@ -359,6 +363,8 @@ def test_simulate_watermark_copydetect_in_korean(world: Path, tmp_path: Path) ->
     r = ko("copydetect", "measure", str(scan), *doc)
     assert r.exit_code == 4
     assert "판정 불가 (inconclusive)" in r.stdout
+    # The reason in the catalogue's Korean words, its measurement as it is.
+    assert "  - 이미지에서 복사 방지 패턴을 찾지 못했습니다. [not-found]" in r.stdout
 
 
 def test_korean_from_the_locale(world: Path, tmp_path: Path) -> None:
