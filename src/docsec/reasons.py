@@ -437,8 +437,8 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
     (
         "pdf-truncated",
         _IN,
-        "The PDF file is incomplete: it ends before the bytes its signature covers "
-        "(a download or copy cut short).",
+        "The PDF file is incomplete: it stops short of its end or of the bytes its "
+        "signature covers (a download or copy cut short).",
         "Ask for the file again, or download it again.",
     ),
     (

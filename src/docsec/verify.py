@@ -1004,7 +1004,23 @@ def verify_pdf(
 
     if not _pdf.is_pdf(data):
         raise InputError("not a PDF (no %PDF- header)")
-    # Pages, page sizes and the images they draw are checked before any library
+    run = _Run([])
+    if _pdf.truncated(data):
+        run.add(
+            "pdf_signature",
+            CheckStatus.INCONCLUSIVE,
+            "the file ends before the bytes its signature covers, or inside its "
+            "last part: it is incomplete (a download or copy cut short); ask for "
+            "the file again",
+            "pdf-truncated",
+        )
+        return VerificationResult(
+            checks=tuple(run.checks),
+            required=policy.required | PDF_CHECKS,
+            input=input_name,
+            policy=policy.name,
+        )
+    # Then pages, page sizes and the images they draw are checked before any library
     # renders or decodes them (or parses a huge page tree).
     _pdf.check_budget(
         data,
@@ -1014,21 +1030,6 @@ def verify_pdf(
         max_memory=policy.max_memory,
     )
     when = verification_time(at)
-    run = _Run([])
-    if _pdf.truncated(data):
-        run.add(
-            "pdf_signature",
-            CheckStatus.INCONCLUSIVE,
-            "the file ends before the bytes its signature covers: it is incomplete "
-            "(a download or copy cut short); ask for the file again",
-            "pdf-truncated",
-        )
-        return VerificationResult(
-            checks=tuple(run.checks),
-            required=policy.required | PDF_CHECKS,
-            input=input_name,
-            policy=policy.name,
-        )
     reports: list[_pdf.SignatureReport] = []
 
     def signatures() -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -569,6 +570,61 @@ def test_genuine_pdf_cut_short_is_incomplete_not_forged(
     r = _verify(world, issued[:-cut])
     assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
     assert r.reasons == ("pdf-truncated",)
+
+
+@pytest.mark.parametrize(
+    "where", ["before-signature", "inside-byte-range", "first-third"]
+)
+def test_genuine_pdf_cut_before_its_signature_is_incomplete(
+    world: World, issued: bytes, where: str
+) -> None:
+    # Not an attack: a download cut before the signature's byte range is complete
+    # (or before the signature dictionary at all) keeps no trace of a signature a
+    # parser could check. Before, a cut inside the byte range raised in pyHanko
+    # (check-error, NOT AUTHENTIC) and a cut before it read as a scan.
+    at = issued.rindex(b"/ByteRange")
+    cut = {
+        "before-signature": at - 400,
+        "inside-byte-range": at + len(b"/ByteRange [0 1"),
+        "first-third": len(issued) // 3,
+    }[where]
+    r = _verify(world, issued[:cut])
+    assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
+    assert r.reasons == ("pdf-truncated",)
+
+
+def test_objects_appended_without_xref_are_a_change_not_a_cut(
+    world: World, issued: bytes
+) -> None:
+    # A forger's variant of the update without %%EOF: new objects appended after
+    # the signed end with neither xref nor startxref. The signature's whole byte
+    # range is in the file, so this is a change, never "incomplete".
+    forged = (
+        issued
+        + b"\n99 0 obj\n<< /Length 12 >>\nstream\n1 0 0 rg 0 0 9 9 re f\nendstream\n"
+    )
+    r = _verify(world, forged)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert "pdf-truncated" not in r.reasons
+
+
+def test_signed_pdf_re_saved_with_an_owner_password_is_changed_not_an_error(
+    world: World, issued: bytes, tmp_path: Path
+) -> None:
+    # An owner-password ("permissions only") re-save opens with the empty user
+    # password in every viewer. docsec reads it the same way and judges it on
+    # evidence: the re-save rewrote the signed bytes (pdf-digest-mismatch), not
+    # "a check raised" (check-error).
+
+    src = tmp_path / "issued.pdf"
+    src.write_bytes(issued)
+    out = tmp_path / "owner.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(owner="owner", user="", R=6))
+    r = _verify(world, out.read_bytes())
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert "pdf-digest-mismatch" in r.reasons
+    assert "check-error" not in r.reasons
 
 
 def test_byte_range_text_appended_does_not_hide_the_change(
