@@ -9,15 +9,21 @@ from click.testing import CliRunner
 from tests.clock import AT
 
 from docsec import imaging
+from docsec_cli import _i18n
 from docsec_cli.main import cli
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    r = CliRunner().invoke(cli, ["demo", "--out", str(out), "--at", AT])
+    # In Korean, as a clerk's office would run it (English is the source text;
+    # the verdicts and verdicts.json do not depend on the language).
+    r = CliRunner().invoke(cli, ["--lang", "ko", "demo", "--out", str(out), "--at", AT])
+    _i18n.set_language("en")
     assert r.exit_code == 0, r.output
-    assert "all verdicts as expected: yes" in r.stdout
-    assert "UNEXPECTED" not in r.stdout
+    assert "모든 판정이 예상대로인가: 예." in r.stdout
+    assert "예상과 다름" not in r.stdout
+    assert "붙여 넣은 봉인" in r.stdout
+    assert "진본 아님" in r.stdout
     verdicts = json.loads((out / "verdicts.json").read_text(encoding="utf-8"))
     assert [v["verdict"] == v["expected"] for v in verdicts] == [True] * len(verdicts)
     got = {
