@@ -22,6 +22,7 @@ from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec.seal import complete_dates, load_certificate_data
 from docsec.verify import verify_file
+from docsec_cli._errors import CLIError
 from docsec_cli._i18n import N_, tr
 from docsec_cli._render import VERDICT_TEXT, cells, pad
 
@@ -36,7 +37,12 @@ def sample_data_dir() -> Path:
     for candidate in (here.parents[1] / "samples" / "data", here / "sample_data"):
         if (candidate / _SAMPLE).is_file():
             return candidate
-    raise FileNotFoundError("sample certificate data not found (samples/data)")
+    raise CLIError(
+        tr(
+            "the sample certificate data (samples/data) is not installed: "
+            "reinstall docsec, or run the demo from a checkout of its repository"
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

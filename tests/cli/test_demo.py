@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from tests.clock import AT
 
@@ -126,3 +127,20 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "watermark" in r.stdout
     img2 = imaging.read_image(ann2).image
     assert tuple(int(v) for v in img2[3, 3]) == (30, 30, 220)  # red banner
+
+
+def test_demo_without_its_sample_data_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken installation (no samples/data, no packaged copy): one clear line in
+    # the chosen language, exit 1, no traceback.
+    from docsec_cli import _demo
+
+    monkeypatch.setattr(_demo, "__file__", str(tmp_path / "a" / "b" / "_demo.py"))
+    r = CliRunner().invoke(
+        cli, ["--lang", "ko", "demo", "--out", str(tmp_path / "out"), "--at", AT]
+    )
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "견본 증명서 자료(samples/data)" in r.output
+    assert "Traceback" not in r.output
