@@ -29,14 +29,14 @@ _DOC_WORDS = ("Reason codes", "code", "effect on the verdict", "meaning", "What 
 
 
 def _tr_literals() -> list[str]:
-    # Every tr("...") literal in the CLI's modules.
+    # Every tr("...") and N_("...") literal in the CLI's modules.
     out: list[str] = []
     for path in sorted(_HERE.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "tr"
+                and node.func.id in ("tr", "N_")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

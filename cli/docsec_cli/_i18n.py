@@ -5,6 +5,19 @@ locale variables in their order of precedence (``LC_ALL``, ``LC_MESSAGES``,
 ``LANG``): a value starting with ``ko`` gives Korean, anything else English. JSON
 keys, check names and reason codes never change: they are identifiers for programs.
 
+Every command follows that rule, not only ``verify``: each message, prompt, warning,
+error and table heading goes through :func:`tr` (``tests/cli/test_i18n.py`` scans
+the modules for literals given to ``click.echo``, the prompts and the exceptions).
+Left in English on purpose: the ``--help`` texts (Click builds them when the
+commands are defined, before ``--lang`` is parsed, and its own frame, ``Usage:``,
+``Options:``, ``Missing option``, has no Korean catalogue, so a translated help would
+be half Korean); the errors Click raises itself (a missing option, a bad choice)
+and the detail of a library error after the translated ``Error:``. The errors our
+code raises, including its usage errors (:class:`docsec_cli._errors.UsageError`,
+:class:`~docsec_cli._errors.BadParameter`), show their whole frame translated.
+Text that is only marked for the catalogue, to be translated later, is written
+``N_("...")``.
+
 The catalogue is a standard gettext ``.po`` file
 (``docsec_cli/locale/ko/LC_MESSAGES/docsec.po``, editable with any PO editor); it is
 read directly, so nothing needs compiling. English is the source language: a
@@ -21,7 +34,15 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "current", "gettext_for", "load_po", "set_language", "tr"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "current",
+    "gettext_for",
+    "load_po",
+    "set_language",
+    "tr",
+]
 
 #: The languages the CLI speaks.
 LANGUAGES = ("en", "ko")
@@ -98,3 +119,8 @@ def gettext_for(lang: str) -> gettext.NullTranslations:
 def tr(message: str) -> str:
     """Translate ``message`` into the current language."""
     return gettext_for(current()).gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802  (the gettext convention's name)
+    """Mark ``message`` for the catalogue; it is translated later, with :func:`tr`."""
+    return message

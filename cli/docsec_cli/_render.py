@@ -126,18 +126,18 @@ def _field_block(result: VerificationResult, *, verbose: bool) -> list[str]:
     if not fields:
         return []
     lines = [f"  {tr('Signed data (compare it with the paper)')}:"]
-    width = max(_cells(label) for label, _ in fields)
-    lines.extend(f"    {_pad(label, width)}  {value}" for label, value in fields)
+    width = max(cells(label) for label, _ in fields)
+    lines.extend(f"    {pad(label, width)}  {value}" for label, value in fields)
     return lines
 
 
-def _cells(text: str) -> int:
+def cells(text: str) -> int:
     # Hangul and other wide characters take two columns in a terminal.
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _cells(text))
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cells(text))
 
 
 def brief(result: VerificationResult) -> str:
@@ -224,11 +224,15 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
 
 def unverified(report: InspectionReport) -> str:
     """Render ``docsec inspect`` output, labelled UNVERIFIED throughout."""
-    lines = [f"{report.input}: UNVERIFIED content (nothing here is checked)"]
+    lines = [
+        tr("{input}: UNVERIFIED content (nothing here is checked)").format(
+            input=report.input
+        )
+    ]
     if not report.seals:
-        lines.append("  no seal found")
+        lines.append("  " + tr("no seal found"))
     for i, seal in enumerate(report.seals, start=1):
-        lines.append(f"  seal {i} (UNVERIFIED):")
+        lines.append("  " + tr("seal {number} (UNVERIFIED):").format(number=i))
         for key, value in seal.items():
             if key == "hex":
                 continue
