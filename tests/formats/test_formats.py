@@ -343,6 +343,70 @@ def test_dcc_zlib_bomb_is_refused(office: Signer) -> None:
     assert _verdict(result) == (Verdict.NOT_AUTHENTIC, ("malformed-seal",))
 
 
+def _cose_around(unprotected: bytes, payload: bytes) -> bytes:
+    protected = cbor2.dumps({1: -7, 4: b"\x01" * 8})
+    cose = (
+        b"\xd2\x84"
+        + cbor2.dumps(protected)
+        + unprotected
+        + cbor2.dumps(payload)
+        + cbor2.dumps(b"\x00" * 64)
+    )
+    return b"HC1:" + base45.b45encode(zlib.compress(cose))
+
+
+def _dag_ref(depth: int) -> bytes:
+    """CBOR of ``depth`` nested pairs whose second item refers to the first (tags
+    28/29): five bytes a level, 2**depth leaves when expanded."""
+    # Shareables are numbered in decoding order, outermost first; each level's
+    # second item names the level just inside it.
+    out = b"\xd8\x1c\x82\x00\x00"
+    for i in range(1, depth):
+        out = b"\xd8\x1c\x82" + out + b"\xd8\x1d" + cbor2.dumps(depth - i)
+    return out
+
+
+@pytest.mark.parametrize("where", ["unprotected-key", "payload-key", "payload-value"])
+def test_dcc_shared_value_bomb_is_refused(office: Signer, where: str) -> None:
+    # ~230 bytes that cbor2 expands into a graph of 2**depth leaves: hashing it as
+    # a map key (during parsing, before any signature check) or printing it (in
+    # inspect) took exponential time; at depth 40 docsec hung. Depth 20 stays
+    # quick even when not refused, so the test fails instead of hanging.
+    dag = _dag_ref(20)
+    assert len(cbor2.dumps(cbor2.loads(dag))) > 1_000_000  # it really expands
+    unprotected, value = b"\xa0", cbor2.dumps("840539006")
+    if where == "unprotected-key":
+        unprotected = b"\xa1" + dag + b"\x00"
+    elif where == "payload-key":
+        value = b"\xa1" + dag + b"\x00"
+    else:
+        value = dag
+    payload = (
+        b"\xa2\x01"
+        + cbor2.dumps("FR")
+        + cbor2.dumps(-260)
+        + b"\xa1\x01\xa1"
+        + cbor2.dumps("v")
+        + b"\x81\xa1"
+        + cbor2.dumps("tg")
+        + value
+    )
+    data = _cose_around(unprotected, payload)
+    with pytest.raises(PayloadError, match="tag 28"):
+        DCC.parse_unverified(data)
+    result = verify_bytes(data, policy=office.policy(), at=T0)
+    assert _verdict(result) == (Verdict.NOT_AUTHENTIC, ("malformed-seal",))
+    from docsec.inspection import describe_unverified
+
+    assert "tag 28" in str(describe_unverified(data)["error"])
+
+
+def test_dcc_deep_nesting_is_refused() -> None:
+    data = b"HC1:" + base45.b45encode(zlib.compress(b"\x81" * 5000 + b"\x00"))
+    with pytest.raises(PayloadError, match="nests more than"):
+        DCC.parse_unverified(data)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_dcc_arbitrary_cbor_parses_or_raises_payload_error(blob: bytes) -> None:

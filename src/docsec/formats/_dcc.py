@@ -108,7 +108,53 @@ def _eku_oids(cert: x509.Certificate) -> list[str] | None:
     return [o.dotted_string for o in ext.value]
 
 
+#: CBOR tags that make one encoded item stand for another: value sharing (28, 29)
+#: and string references (256, 25). A few bytes of them decode to a graph whose
+#: hashing or printing takes exponential time; no DCC uses them.
+_SHARING_TAGS = frozenset({25, 28, 29, 256})
+#: A DCC nests six levels deep (claims, hcert, certificate, entries, entry, value).
+_MAX_DEPTH = 16
+
+
+def _walk(data: bytes, pos: int, depth: int, what: str) -> int:
+    """Check one CBOR item at ``pos`` for sharing tags and depth; return its end."""
+    if depth > _MAX_DEPTH:
+        raise PayloadError(f"the {what} nests more than {_MAX_DEPTH} levels")
+    if pos >= len(data):
+        raise PayloadError(f"the {what} is not valid CBOR (truncated)")
+    major, info = data[pos] >> 5, data[pos] & 0x1F
+    pos += 1
+    indefinite = info == 31 and major in (2, 3, 4, 5)
+    arg = info
+    if 24 <= info <= 27:
+        size = 1 << (info - 24)
+        if pos + size > len(data):
+            raise PayloadError(f"the {what} is not valid CBOR (truncated)")
+        arg = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    elif info > 27 and not indefinite:
+        raise PayloadError(f"the {what} is not valid CBOR (reserved value)")
+    if indefinite:
+        while pos < len(data) and data[pos] != 0xFF:
+            pos = _walk(data, pos, depth + 1, what)
+        return pos + 1
+    if major in (2, 3):
+        if pos + arg > len(data):
+            raise PayloadError(f"the {what} is not valid CBOR (truncated)")
+        return pos + arg
+    if major in (4, 5):
+        for _ in range(arg * (2 if major == 5 else 1)):
+            pos = _walk(data, pos, depth + 1, what)
+        return pos
+    if major == 6:
+        if arg in _SHARING_TAGS:
+            raise PayloadError(f"the {what} uses CBOR tag {arg} (shared values)")
+        return _walk(data, pos, depth + 1, what)
+    return pos
+
+
 def _loads(data: bytes, what: str) -> object:
+    _walk(data, 0, 0, what)
     try:
         return cbor2.loads(data)
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError) as exc:
