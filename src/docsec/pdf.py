@@ -1819,7 +1819,10 @@ def truncated(pdf_data: bytes) -> bool:
     signature's /Contents), whose end ``b + c`` lies past the file's end, and
     with no ``%%EOF`` after the gap (a cut file lost its final marker; bytes
     appended to a complete file keep it, and are judged as changes), or only
-    the end-of-line marker after that ``%%EOF`` missing.
+    the end-of-line marker after that ``%%EOF`` missing. A file in which some
+    signature's byte range lies whole is never cut short: what follows that
+    signed end was added, and is judged as a change (any byte range text can be
+    written into an appended update).
 
     Examples
     --------
@@ -1830,27 +1833,43 @@ def truncated(pdf_data: bytes) -> bool:
     False
     >>> truncated(b"%PDF-1.7 1 0 obj << /Type /Sig /ByteRange [0 5")
     True
+    >>> whole = b"%PDF-1.7 <abcd> /ByteRange [0 9 15 20] %%EOF "
+    >>> truncated(whole + b"<ab> /ByteRange [0 45 49 90]")
+    False
     """
-    for m in _BYTE_RANGE.finditer(pdf_data):
-        start, gap_end, rest = int(m.group(2)), int(m.group(3)), int(m.group(4))
-        if int(m.group(1)) != 0 or not 0 < start < gap_end <= len(pdf_data):
-            continue
-        gap = pdf_data[start:gap_end]
-        is_hex = (
-            len(gap) >= 2
-            and gap[:1] == b"<"
-            and gap[-1:] == b">"
-            and all(ch in b"0123456789abcdefABCDEF" for ch in gap[1:-1])
+    ranges = [
+        (start, gap_end, gap_end + rest - len(pdf_data))
+        for first, start, gap_end, rest in (
+            (int(g) for g in m.groups()) for m in _BYTE_RANGE.finditer(pdf_data)
         )
-        missing = gap_end + rest - len(pdf_data)
-        if not is_hex or missing <= 0:
-            continue
+        if first == 0
+        and 0 < start < gap_end <= len(pdf_data)
+        and _is_hex_string(pdf_data[start:gap_end])
+    ]
+    if any(missing <= 0 for _, _, missing in ranges):
+        # A signature lies whole in the file: whatever follows its signed end was
+        # added to a complete file and is judged as a change. Otherwise a forger
+        # appends an update that redraws the page plus the text of a byte range
+        # reaching past the end (over the genuine /Contents, or a hex string of
+        # its own) and the changed file passed as cut short (red team).
+        return False
+    for _, gap_end, missing in ranges:
         tail = pdf_data[gap_end:]
         # Cut inside the signed revision (its %%EOF is gone), or only its final
         # end-of-line marker is missing after the %%EOF.
         if b"%%EOF" not in tail or (missing <= 2 and tail.rstrip().endswith(b"%%EOF")):
             return True
     return _cut_before_signed_end(pdf_data)
+
+
+def _is_hex_string(gap: bytes) -> bool:
+    """Return whether ``gap`` is a PDF hex string (a signature's /Contents)."""
+    return (
+        len(gap) >= 2
+        and gap[:1] == b"<"
+        and gap[-1:] == b">"
+        and all(ch in b"0123456789abcdefABCDEF" for ch in gap[1:-1])
+    )
 
 
 #: PDF white-space (ISO 32000-1, 7.2.2), which may follow the final ``%%EOF``.

@@ -670,3 +670,56 @@ def test_forger_certificate_copying_the_office_name_and_serial(
     match = r.check("seal_pdf_signer_match")
     assert match is not None
     assert match.status is CheckStatus.FAIL
+
+
+def _fake_cut_range(data: bytes, gap: tuple[int, int], *, past_end: int) -> bytes:
+    """Insert before the last ``startxref`` a comment spelling a byte range over
+    ``gap`` (a hex string) whose end lies ``past_end`` bytes beyond the file."""
+    cut = data.rindex(b"startxref")
+    body, eof = data[:cut], data[cut:]
+    for width in range(1, 12):
+        line = b"%%/ByteRange [0 %d %d %s]\n" % (gap[0], gap[1], b"9" * width)
+        rest = len(body) + len(line) + len(eof) + past_end - gap[1]
+        if len(str(rest)) == width:
+            return body + b"%%/ByteRange [0 %d %d %d]\n" % (*gap, rest) + eof
+    raise AssertionError("no width fits")
+
+
+@pytest.mark.parametrize("past_end", [1, 2])
+def test_complete_update_posing_as_a_cut_is_a_change(
+    world: World, issued: bytes, past_end: int
+) -> None:
+    # Found by red-teaming: a complete update (xref, trailer, %%EOF) that redraws
+    # the page, plus a comment spelling a byte range over the genuine signature's
+    # /Contents that ends one or two bytes past the file ("only the final
+    # end-of-line is missing"). poppler, MuPDF, Ghostscript and pdfium all draw the
+    # forged page; docsec said INCONCLUSIVE pdf-truncated ("ask for the file
+    # again") instead of NOT AUTHENTIC.
+    start, gap_end, _ = attacks.signature_gap(issued)
+    forged = _fake_cut_range(
+        append_page_content(issued, b"q 1 0 0 rg 150 600 300 40 re f Q"),
+        (start, gap_end),
+        past_end=past_end,
+    )
+    assert forged.endswith(b"%%EOF\n")
+    assert b"/ByteRange" in forged[-200:]
+    assert _qpdf_content_streams(forged) == 4
+    assert not pdf.truncated(forged)
+    assert "pdf-modified" in _bad(world, forged)
+
+
+def test_update_without_eof_behind_a_fake_signature_gap_is_a_change(
+    world: World, issued: bytes
+) -> None:
+    # Found by red-teaming: the forger's own hex string and a byte range over it
+    # reaching past the end, then an update without %%EOF (qpdf, poppler, MuPDF and
+    # Ghostscript draw it): "no %%EOF after the gap" looked like a cut inside a
+    # signed revision, so docsec said INCONCLUSIVE pdf-truncated.
+    line = b"%%/ByteRange [0 %010d %010d 99999999]\n"
+    start = len(issued) + len(line % (0, 0))
+    fake = issued + line % (start, start + 4) + b"<00>\n"
+    assert fake[start : start + 4] == b"<00>"
+    forged = attacks.update_without_eof(fake)
+    assert _qpdf_content_streams(forged) == 4
+    assert not pdf.truncated(forged)
+    assert "pdf-truncated" not in _bad(world, forged)
