@@ -54,17 +54,22 @@ def complete() -> ModuleType:
     with _lock:
         module = sys.modules.get(_NAME)
         if module is not None and module.__dict__.pop("_docsec_partial", False):
-            module.__dict__.pop("__getattr__", None)
             spec = module.__spec__
             loader = spec.loader if spec is not None else None
             if loader is None:  # pragma: no cover - validation_only() checked it
                 raise ImportError(f"cannot complete {_NAME}: no loader")
+            # ``__getattr__`` stays while ``__init__`` runs: another thread that
+            # names a re-export meanwhile (``from pyhanko.sign import sign_pdf``)
+            # waits on the lock for the whole package instead of failing, as it
+            # would wait on a plain import's module lock.
             try:
                 loader.exec_module(module)
             except BaseException:
                 # Leave a state a plain ``import pyhanko.sign`` can retry from.
                 sys.modules.pop(_NAME, None)
                 raise
+            finally:
+                module.__dict__.pop("__getattr__", None)
         import pyhanko.sign
 
         return pyhanko.sign
@@ -72,7 +77,9 @@ def complete() -> ModuleType:
 
 def _completing_getattr(name: str) -> object:
     # PEP 562: called only for names the partial package does not have yet.
-    if name.startswith("__"):
+    # ``__all__`` too: ``from pyhanko.sign import *`` reads it, and without it
+    # would import only the submodules loaded so far.
+    if name.startswith("__") and name != "__all__":
         raise AttributeError(name)
     module = complete()
     try:

@@ -62,3 +62,48 @@ print(sorted(m for m in ("pyhanko", "pikepdf", "aiohttp") if m in sys.modules))
 """
     )
     assert _run(code) == ["AUTHENTIC", "[]"]
+
+
+def test_star_import_after_a_verify_gets_the_whole_package() -> None:
+    # Red team: ``from pyhanko.sign import *`` reads ``__all__``; the partial
+    # package refused every dunder, so the star import silently took only the
+    # submodules loaded so far (no sign_pdf, no PdfSigner).
+    code = """
+from docsec import _pyhanko
+_pyhanko.validation_only()
+import pyhanko.sign.validation
+ns = {}
+exec("from pyhanko.sign import *", ns)
+print("sign_pdf" in ns and "PdfSigner" in ns and "signers" not in ns)
+"""
+    assert _run(code) == ["True"]
+
+
+def test_names_asked_for_while_the_package_completes_wait_for_it() -> None:
+    # Red team: while docsec completed pyhanko.sign in one thread (signing), a
+    # second thread's ``from pyhanko.sign import sign_pdf`` failed with ImportError
+    # (the package's __getattr__ was gone and __init__ had not defined the name
+    # yet), where a plain import would have waited. One thread completes; the
+    # other asks as soon as the completion has begun, and every failure counts.
+    code = """
+import threading
+import pyhanko
+from docsec import _pyhanko
+_pyhanko.validation_only()
+import pyhanko.sign.validation
+package = pyhanko.sign
+signing = threading.Thread(target=_pyhanko.complete)
+signing.start()
+while "_docsec_partial" in package.__dict__:
+    pass
+errors = 0
+while True:
+    try:
+        from pyhanko.sign import sign_pdf  # noqa: F401
+        break
+    except ImportError:
+        errors += 1
+signing.join()
+print(errors)
+"""
+    assert _run(code) == ["0"]
