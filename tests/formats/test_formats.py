@@ -475,3 +475,41 @@ def test_checks_are_the_seal_checks(office: Signer) -> None:
         "revocation": CheckStatus.INCONCLUSIVE,
         "document_validity": CheckStatus.ABSENT,
     }
+
+
+def test_twoddoc_look_alike_certificate_does_not_hide_a_forgery(
+    office: Signer, forger: Signer
+) -> None:
+    # Red team: the forger signs a 2D-Doc naming the office (FR99 / 0042) with his
+    # own key and ships a certificate of his own with the same names as untrusted
+    # path material (a PDF signature's certificates, which its signer chooses).
+    # The office's trusted certificate does not verify the seal: NOT AUTHENTIC.
+    # Before, the look-alike verified it first, and the seal was only "untrusted
+    # issuer" (INCONCLUSIVE).
+    from docsec.formats._checks import check_seal
+
+    data = twoddoc(forger.key)
+    trust = TrustStore.from_certificates([office.cert])
+    alone, _ = check_seal(TWODDOC, data, trust=trust, at=T0)
+    assert [c.reasons for c in alone if c.name == "signature"] == [("forged-seal",)]
+    checks, content = check_seal(
+        TWODDOC, data, trust=trust, at=T0, extra_certs=[forger.cert]
+    )
+    signature = next(c for c in checks if c.name == "signature")
+    assert signature.status is CheckStatus.FAIL
+    assert signature.reasons == ("forged-seal",)
+    assert content is None
+    # The forger's certificate alone (the office not trusted here) stays unknown.
+    checks, _ = check_seal(
+        TWODDOC,
+        data,
+        trust=TrustStore.from_certificates([_other_anchor()]),
+        at=T0,
+        extra_certs=[forger.cert],
+    )
+    assert CheckStatus.FAIL not in {c.status for c in checks}
+
+
+def _other_anchor() -> x509.Certificate:
+    key = ec.generate_private_key(ec.SECP256R1())
+    return _cert(key, issuer_cn="FR98", subject_cn="FR98")

@@ -112,22 +112,37 @@ def check_seal(
             "unknown-signer",
         )
         return checks, None
+    known = [
+        c
+        for c in candidates
+        if trust.is_anchor(c)
+        or trust.validate(c, at=at, intermediates=extra_certs).chain_ok
+    ]
     signer = None
     unsupported: list[str] = []
-    for cert in candidates:
+    refuted: list[x509.Certificate] = []
+    # Trusted certificates first: an untrusted look-alike (the same names, in the
+    # path material a PDF's signer chooses) must not stand in for a trusted
+    # certificate of the named signer that does not verify the seal.
+    for cert in sorted(candidates, key=lambda c: c not in known):
         try:
             if fmt.verify_signature(parsed, cert):
                 signer = cert
                 break
+            refuted.append(cert)
         except KeyMaterialError as exc:
             unsupported.append(str(exc))
+    if signer is not None and signer not in known and any(c in known for c in refuted):
+        add(
+            "signature",
+            _FAIL,
+            "the seal signature does not verify with the trusted certificate of "
+            "the named signer (only with another certificate of the same name, "
+            "which does not chain to a trust anchor)",
+            "forged-seal",
+        )
+        return checks, None
     if signer is None:
-        known = [
-            c
-            for c in candidates
-            if trust.is_anchor(c)
-            or trust.validate(c, at=at, intermediates=extra_certs).chain_ok
-        ]
         if unsupported and len(unsupported) == len(candidates):
             add(
                 "signature",
