@@ -723,3 +723,42 @@ def test_update_without_eof_behind_a_fake_signature_gap_is_a_change(
     assert _qpdf_content_streams(forged) == 4
     assert not pdf.truncated(forged)
     assert "pdf-truncated" not in _bad(world, forged)
+
+
+def test_whole_forgery_under_a_look_alike_of_the_office_certificate(
+    world: World,
+) -> None:
+    # Red team (held): the forger issues a whole document (seal and PDF signature)
+    # with his own key under a certificate copying the office's subject, issuer
+    # and serial, so the seal names the office's certificate and the look-alike
+    # (from the PDF's own signature) verifies it. It names the office's CA, whose
+    # signature it does not carry: NOT AUTHENTIC, never "unknown signer".
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from docsec import issue
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(world.cert.subject)
+        .issuer_name(world.cert.issuer)
+        .public_key(key.public_key())
+        .serial_number(world.cert.serial_number)
+        .not_valid_before(world.cert.not_valid_before_utc)
+        .not_valid_after(world.cert.not_valid_after_utc)
+    )
+    for ext in world.cert.extensions:
+        if ext.oid != x509.ExtensionOID.AUTHORITY_KEY_IDENTIFIER and (
+            ext.oid != x509.ExtensionOID.SUBJECT_KEY_IDENTIFIER
+        ):
+            builder = builder.add_extension(ext.value, critical=ext.critical)
+    rogue = builder.sign(key, hashes.SHA256())
+    forged = issue(
+        {**sample(), "holder_name": "KIM Cheolsu"},
+        key=key,
+        cert=rogue,
+        signature_date=NOW.date(),
+    )
+    assert "bad-certificate-signature" in _bad(world, forged)
