@@ -30,23 +30,31 @@ import ast
 import gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 __all__ = [
+    "CLICK_DOMAIN",
     "LANGUAGES",
     "N_",
     "current",
     "gettext_for",
+    "language_from_args",
     "load_po",
     "set_language",
+    "speaking",
     "tr",
 ]
 
 #: The languages the CLI speaks.
 LANGUAGES = ("en", "ko")
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: The gettext domain of Click's own messages (compiled ``.mo`` beside our ``.po``).
+CLICK_DOMAIN = "docsec-click"
+#: The root options that take a value (their value is not the sub-command).
+_VALUED = ("--config", "--lang")
 _state = {"lang": "en"}
 
 
@@ -67,13 +75,69 @@ def set_language(lang: str | None, environ: Mapping[str, str] | None = None) -> 
     return chosen
 
 
+def language_from_args(
+    args: Sequence[str], environ: Mapping[str, str] | None = None
+) -> str:
+    """Return the language an invocation asks for, before Click parses it.
+
+    ``--lang`` among the root options (before the sub-command, also after
+    ``--help``), else the environment as :func:`set_language` reads it. An unknown
+    value is left to Click to reject.
+    """
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--" or not arg.startswith("-"):
+            break
+        name, eq, value = arg.partition("=")
+        if name in _VALUED and not eq:
+            value = args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        if name == "--lang" and value in LANGUAGES:
+            return value
+        i += 1
+    return _from_environment(os.environ if environ is None else environ)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Speak ``lang`` for one invocation: our messages and Click's own.
+
+    Click marks its messages with the standard library's ``gettext.gettext``
+    (the current text domain, the language from ``LANGUAGE``): for Korean the
+    domain :data:`CLICK_DOMAIN` is bound to our catalogue and made current, and
+    ``LANGUAGE`` names the language. Everything is put back afterwards, so that
+    one invocation's language does not leak into the next (tests run many in
+    one process).
+    """
+    previous = (current(), gettext.textdomain(), os.environ.get("LANGUAGE"))
+    set_language(lang)
+    if lang != "en":
+        gettext.bindtextdomain(CLICK_DOMAIN, str(_LOCALE_DIR))
+        gettext.textdomain(CLICK_DOMAIN)
+        os.environ["LANGUAGE"] = lang
+    try:
+        yield
+    finally:
+        set_language(previous[0])
+        gettext.textdomain(previous[1])
+        if previous[2] is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = previous[2]
+
+
 def current() -> str:
     """Return the language in force (``"en"`` or ``"ko"``)."""
     return _state["lang"]
 
 
+_QUOTED = r'((?:"(?:[^"\\]|\\.)*"\s*)+)'
+# A plural entry (Click's ngettext) is keyed "singular\0plural", as in a .mo
+# file; Korean has one form, msgstr[0].
 _ENTRY = re.compile(
-    r'^msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)\nmsgstr ((?:"(?:[^"\\]|\\.)*"\s*)+)', re.M
+    rf"^msgid {_QUOTED}\n(?:msgid_plural {_QUOTED}\n)?msgstr(?:\[0\])? {_QUOTED}",
+    re.M,
 )
 
 
@@ -93,7 +157,9 @@ def load_po(path: Path) -> dict[str, str]:
         m = _ENTRY.search(block)
         if m is None:
             continue
-        msgid, msgstr = _unquote(m.group(1)), _unquote(m.group(2))
+        msgid, msgstr = _unquote(m.group(1)), _unquote(m.group(3))
+        if m.group(2) is not None:
+            msgid += "\0" + _unquote(m.group(2))
         if msgid and msgstr:
             out[msgid] = msgstr
     return out
