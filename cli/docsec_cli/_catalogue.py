@@ -91,7 +91,7 @@ def help_texts() -> list[str]:
             found.append(inspect.cleandoc(command.help).partition("\f")[0])
         if command.short_help:
             found.append(inspect.cleandoc(command.short_help))
-        found.extend(p.help for p in command.params if getattr(p, "help", None))
+        found.extend(h for p in command.params if (h := getattr(p, "help", None)))
         if isinstance(command, LazyGroup):
             found.extend(short for _, short in command.lazy.values())
         if isinstance(command, click.Group):
@@ -122,7 +122,8 @@ def messages() -> list[str]:
 def click_messages() -> list[str]:
     """Return Click's own messages (``_()`` and ``ngettext()`` in its source).
 
-    A plural message is ``"singular\\0plural"``, as gettext keys it.
+    A plural message is its singular and plural joined by a NUL character, as
+    gettext keys it.
     """
     found: list[str] = []
     for path in sorted(Path(click.__file__).parent.glob("*.py")):

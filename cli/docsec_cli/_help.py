@@ -21,7 +21,7 @@ from __future__ import annotations
 import gettext
 import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
@@ -141,7 +141,7 @@ class CellFormatter(click.HelpFormatter):
 
     def write_dl(
         self,
-        rows: Sequence[tuple[str, str]],
+        rows: Iterable[tuple[str, str]],
         col_max: int = 30,
         col_spacing: int = 2,
     ) -> None:
@@ -180,6 +180,11 @@ class _Translated(click.Command):
     """The help of a command, translated when it is shown."""
 
     context_class = DocsecContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Return the help option, made once with Click's English help text."""
+        with _i18n.click_source_language():
+            return super().get_help_option(ctx)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         """Return the one-line help in the language in force."""
@@ -257,7 +262,7 @@ class DocsecGroup(_Translated, click.Group):
     command_class = DocsecCommand
     group_class = type  # sub-groups are of the parent's class
 
-    def main(  # type: ignore[override]  # Click's overloads only narrow the return
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

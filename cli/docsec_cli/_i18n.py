@@ -39,6 +39,7 @@ __all__ = [
     "CLICK_DOMAIN",
     "LANGUAGES",
     "N_",
+    "click_source_language",
     "current",
     "gettext_for",
     "language_from_args",
@@ -53,6 +54,7 @@ LANGUAGES = ("en", "ko")
 _LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: The gettext domain of Click's own messages (compiled ``.mo`` beside our ``.po``).
 CLICK_DOMAIN = "docsec-click"
+_SOURCE_DOMAIN = gettext.textdomain()  # Python's default: no catalogue of ours
 #: The root options that take a value (their value is not the sub-command).
 _VALUED = ("--config", "--lang")
 _state = {"lang": "en"}
@@ -125,6 +127,22 @@ def speaking(lang: str) -> Iterator[None]:
             os.environ.pop("LANGUAGE", None)
         else:
             os.environ["LANGUAGE"] = previous[2]
+
+
+@contextmanager
+def click_source_language() -> Iterator[None]:
+    """Let Click's messages be English while commands and options are defined.
+
+    Click fixes a few texts when an object is made (a path type's name, the help
+    option's help): made in English, they are translated when shown, whatever
+    language the invocation that first imported a lazy command spoke.
+    """
+    domain = gettext.textdomain()
+    gettext.textdomain(_SOURCE_DOMAIN)
+    try:
+        yield
+    finally:
+        gettext.textdomain(domain)
 
 
 def current() -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from docsec_cli._help import DocsecGroup, help_text
+from docsec_cli._i18n import click_source_language
 
 __all__ = ["LazyGroup"]
 
@@ -39,7 +40,8 @@ class LazyGroup(DocsecGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
             module, attribute = self.lazy[cmd_name][0].split(":")
-            command = getattr(importlib.import_module(module), attribute)
+            with click_source_language():
+                command = getattr(importlib.import_module(module), attribute)
             if not isinstance(command, click.Command):  # pragma: no cover - a bug
                 raise TypeError(f"{self.lazy[cmd_name][0]} is not a Click command")
             self.add_command(command, cmd_name)
