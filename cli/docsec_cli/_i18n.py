@@ -8,20 +8,24 @@ keys, check names and reason codes never change: they are identifiers for progra
 Every command follows that rule, not only ``verify``: each message, prompt, warning,
 error and table heading goes through :func:`tr` (``tests/cli/test_i18n.py`` scans
 the modules for literals given to ``click.echo``, the prompts and the exceptions).
-Left in English on purpose: the ``--help`` texts (Click builds them when the
-commands are defined, before ``--lang`` is parsed, and its own frame, ``Usage:``,
-``Options:``, ``Missing option``, has no Korean catalogue, so a translated help would
-be half Korean); the errors Click raises itself (a missing option, a bad choice)
-and the detail of a library error after the translated ``Error:``. The errors our
-code raises, including its usage errors (:class:`docsec_cli._errors.UsageError`,
-:class:`~docsec_cli._errors.BadParameter`), show their whole frame translated.
-Text that is only marked for the catalogue, to be translated later, is written
-``N_("...")``.
+So does ``--help``: the commands' descriptions and the options' help are translated
+when the help is shown (:mod:`docsec_cli._help`), in the language the arguments ask
+for before Click parses them (:func:`language_from_args`: ``--lang`` among the root
+options, also after ``--help``, else the environment). Click's own frame and errors
+(``Usage:``, ``Options:``, ``[default: ...]``, ``No such option``, a bad choice)
+are translated by Click's ``gettext`` calls, from our catalogue of Click's messages,
+while an invocation speaks Korean (:func:`speaking`). Left in English on purpose:
+option names and value placeholders (``--trust DIRECTORY``), the ``(env var: ...)``
+Click adds to a bad value's option name (not marked for translation in Click), and
+the detail of a library error after the translated ``Error:``. Text that is only
+marked for the catalogue, to be translated later, is written ``N_("...")``.
 
-The catalogue is a standard gettext ``.po`` file
+Our catalogue is a standard gettext ``.po`` file
 (``docsec_cli/locale/ko/LC_MESSAGES/docsec.po``, editable with any PO editor); it is
-read directly, so nothing needs compiling. English is the source language: a
-message without a translation is shown in English.
+read directly, so nothing needs compiling. Click's messages are in
+``docsec-click.po`` beside it, compiled by ``python -m docsec_cli._catalogue`` to
+``docsec-click.mo``, the form Python's ``gettext`` reads for Click. English is the
+source language: a message without a translation is shown in English.
 """
 
 from __future__ import annotations
