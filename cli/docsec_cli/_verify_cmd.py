@@ -296,10 +296,10 @@ def _base_policy(
     accept_scanned_pdf: bool,
     max_bytes: int | None,
 ) -> VerifyPolicy:
+    from docsec.formats._trustlists import load_trust_source
     from docsec.keys import load_secret_key
-    from docsec.trust import TrustStore
 
-    store = TrustStore.load(trust_dir, crl_grace=timedelta(hours=crl_grace_hours))
+    store = load_trust_source(trust_dir, crl_grace=timedelta(hours=crl_grace_hours))
     cdp_keys = [load_secret_key(p) for p in cdp_key_paths]
     watermark_keys = [load_secret_key(p) for p in watermark_key_paths]
     if name == "counter":
@@ -445,8 +445,10 @@ def _check_annotate_target(target: Path, single: bool) -> None:
     envvar="DOCSEC_TRUST",
     show_envvar=True,
     required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Trust store folder: root and issuer certificates, CRLs.",
+    type=click.Path(exists=True, path_type=Path),
+    help="Trust store folder: root and issuer certificates, CRLs (EU DCC signer "
+    "certificates too). Or one file: an ANTS 2D-Doc trust list (.xml) or a "
+    "certificate file (PEM/DER) whose certificates are trusted.",
 )
 @click.option(
     "--at",

@@ -42,6 +42,10 @@ NOT_REASONS = {
     "certificate-digest",
     "init-failed",
     "not-authentic",  # docsec verify --exit-on not-authentic
+    # seal-format names (docsec.formats)
+    "eu-dcc",
+    "fr-2d-doc",
+    "icao-vds",
     # docsec serve: HTTP problem types (RFC 9457), header names, OpenAPI formats
     "bad-data",
     "bad-form",

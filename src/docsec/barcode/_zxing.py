@@ -18,11 +18,12 @@ import zxingcpp
 
 from docsec._types import GrayImage
 
-__all__ = ["BINARIZERS", "ZxingSymbol", "read_zxing"]
+__all__ = ["BINARIZERS", "ZxingSymbol", "read_qr", "read_zxing"]
 
 logger = logging.getLogger(__name__)
 
 _FORMATS = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.DataMatrix)
+_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 #: Binarizers by the names used in :attr:`DecodedSymbol.variant`.
 BINARIZERS = {
@@ -80,9 +81,35 @@ def read_zxing(
     list of ZxingSymbol
         Only symbols that passed zxing-cpp's Reed-Solomon check (``valid``).
     """
+    return _read(gray, _FORMATS, binarizer, try_downscale, is_pure)
+
+
+def read_qr(gray: GrayImage) -> list[ZxingSymbol]:
+    """Read every QR code zxing-cpp finds in one gray image (EU DCC).
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 ndarray, 0..255
+        The image.
+
+    Returns
+    -------
+    list of ZxingSymbol
+        Only symbols that passed zxing-cpp's Reed-Solomon check.
+    """
+    return _read(gray, _QR, "local", True, False)
+
+
+def _read(
+    gray: GrayImage,
+    formats: zxingcpp.BarcodeFormats,
+    binarizer: str,
+    try_downscale: bool,
+    is_pure: bool,
+) -> list[ZxingSymbol]:
     results = zxingcpp.read_barcodes(
         np.ascontiguousarray(gray),
-        formats=_FORMATS,
+        formats=formats,
         try_rotate=True,
         try_downscale=try_downscale,
         try_invert=True,
