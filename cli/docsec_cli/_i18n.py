@@ -15,7 +15,7 @@ options, also after ``--help``, else the environment). Click's own frame and err
 (``Usage:``, ``Options:``, ``[default: ...]``, ``No such option``, a bad choice)
 are translated by Click's ``gettext`` calls, from our catalogue of Click's messages,
 while an invocation speaks Korean (:func:`speaking`). Left in English on purpose:
-option names and value placeholders (``--trust DIRECTORY``), the ``(env var: ...)``
+option names and value placeholders (``--trust PATH``), the ``(env var: ...)``
 Click adds to a bad value's option name (not marked for translation in Click), and
 the detail of a library error after the translated ``Error:``. Text that is only
 marked for the catalogue, to be translated later, is written ``N_("...")``.

@@ -69,7 +69,7 @@ def test_verify_help_in_korean() -> None:
     out = " ".join(r.stdout.split())  # the words, wherever the lines wrap
     assert out.startswith("사용법: docsec verify [OPTIONS] FILES...")
     assert "종료 코드: 0 진본, 1 오류, 2 사용법 오류, 3 진본 아님, 4 판정 불가" in out
-    assert "신뢰 폴더: 최상위 인증기관·발급기관 인증서와 CRL." in out
+    assert "신뢰 폴더: 최상위 인증기관·발급기관 인증서와 CRL(EU DCC" in out
     # Click's markers, in Korean, after our text.
     assert "[환경 변수: DOCSEC_TRUST; 필수]" in out
     assert "기본값: any]" in out
@@ -120,7 +120,7 @@ def test_english_is_unchanged_and_nothing_leaks() -> None:
     assert after == before
     assert before[0].startswith("Usage: docsec [OPTIONS] COMMAND [ARGS]...")
     assert "  -h, --help      Show this message and exit." in before[0]
-    assert "--trust DIRECTORY" in before[1]
+    assert "--trust PATH" in before[1]
     assert "[env var: DOCSEC_TRUST; required]" in " ".join(before[1].split())
     assert "Error: Missing argument 'FILES...'." in before[2]
     # The only Korean in the English help is the language's own name.
@@ -260,7 +260,7 @@ def test_english_after_korean_in_one_process() -> None:
         env=env,
     )
     korean, english = run.stdout.split("Usage: ", 1)
-    assert "--trust DIRECTORY" in korean  # metavars are names, as in English
-    assert "--trust DIRECTORY" in english
+    assert "--trust PATH" in korean  # metavars are names, as in English
+    assert "--trust PATH" in english
     assert "Show this message and exit." in english
     assert not HANGUL.search(english)
