@@ -570,3 +570,15 @@ def test_twoddoc_look_alike_certificate_does_not_hide_a_forgery(
 def _other_anchor() -> x509.Certificate:
     key = ec.generate_private_key(ec.SECP256R1())
     return _cert(key, issuer_cn="FR98", subject_cn="FR98")
+
+
+@pytest.mark.parametrize("at", [20, 22, 24])
+def test_twoddoc_header_codes_are_alphanumeric(office: Signer, at: int) -> None:
+    # Red team: document type, perimeter and country were taken as they came and
+    # shown (barcode check, inspect) before any signature check; "\x1bc" there
+    # reset the terminal of whoever inspected the seal.
+    good = twoddoc(office.key)
+    assert TWODDOC.parse_unverified(good).country == "FR"
+    bad = good[:at] + b"\x1bc" + good[at + 2 :]
+    with pytest.raises(PayloadError, match="malformed 2D-Doc document type"):
+        TWODDOC.parse_unverified(bad)

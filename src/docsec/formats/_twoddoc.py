@@ -130,6 +130,13 @@ class TwoDDocFormat:
         doc_type = text[20:22]
         perimeter = text[22:24] if version >= 3 else "01"
         country = text[24:26] if version >= 4 else "FR"
+        # Alphanumeric, as the specification defines them: the header is shown
+        # before the signature is checked (a control character here reached the
+        # terminal: ESC c resets it).
+        if not all(_DI.fullmatch(x) for x in (doc_type, perimeter, country)):
+            raise PayloadError(
+                "malformed 2D-Doc document type, perimeter or country code"
+            )
         us = text.find(chr(US), header_len)
         if us < 0:
             raise PayloadError("no signature: the 2D-Doc has no US (0x1F) separator")
