@@ -129,3 +129,18 @@ def test_verify_corpus_images(corpus_dir: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["inspect", str(png), "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["seals"][0]["format"] == "eu-dcc"
+
+
+def test_control_characters_in_a_seal_do_not_reach_the_terminal(
+    tmp_path: Path,
+) -> None:
+    # Red team: a seal's text went to the terminal as it was: ESC [1A ESC [2K in a
+    # 2D-Doc field moved the cursor up and erased the line above (inspect; and
+    # with -v the barcode check's summary). They are now written as escapes.
+    body = f"DC04FR990042{'2222' * 2}0101FR10\x1b[1A\x1b[2KAUTHENTIC{GS}"
+    seal = tmp_path / "esc.bin"
+    seal.write_bytes((body + US + "A" * 103).encode("ascii"))
+    r = CliRunner().invoke(cli, ["inspect", str(seal)], color=True)
+    assert r.exit_code == 0, r.output
+    assert "\x1b[1A" not in r.output
+    assert "\\x1b[1A\\x1b[2KAUTHENTIC" in r.output
