@@ -582,3 +582,16 @@ def test_twoddoc_header_codes_are_alphanumeric(office: Signer, at: int) -> None:
     bad = good[:at] + b"\x1bc" + good[at + 2 :]
     with pytest.raises(PayloadError, match="malformed 2D-Doc document type"):
         TWODDOC.parse_unverified(bad)
+
+
+def test_twoddoc_repeated_identifier_shows_every_value(office: Signer) -> None:
+    # Red team: a data identifier given twice got the same name twice; the JSON
+    # fields object, field_map() and the CLI keep a name's first value, so the
+    # second was hidden. Each now has its own name.
+    data = twoddoc(office.key, message=f"10ALICE{GS}10MALLORY{GS}")
+    result = verify_bytes(data, policy=office.policy(), at=T0 + timedelta(days=1))
+    assert result.verdict is Verdict.AUTHENTIC, result.reasons
+    assert result.content is not None
+    values = result.content.field_map()
+    assert sorted(values.values()) == ["ALICE", "MALLORY"]
+    assert len(values) == len(result.content.fields) == 2

@@ -318,16 +318,21 @@ def check_seal(
 
     fields = fmt.decode_fields(parsed)
     # Labels name the fields in the JSON's "fields" object: a repeated label gets
-    # the format's key, so no value is hidden behind another.
+    # the format's key, and a repeated key (a 2D-Doc data identifier given twice)
+    # its rank, so no value is hidden behind another (field_map() and the CLI keep
+    # the first value of a name).
     seen: dict[str, int] = {}
     for f in fields:
         seen[f.label] = seen.get(f.label, 0) + 1
+    named: list[tuple[str, str]] = []
+    used: dict[str, int] = {}
+    for f in fields:
+        name = f.label if seen[f.label] == 1 else f"{f.label} ({f.key})"
+        used[name] = used.get(name, 0) + 1
+        named.append((name if used[name] == 1 else f"{name} #{used[name]}", f.value))
     content = SignedContent(
         profile=f"{fmt.title}: {parsed.document_type}",
-        fields=tuple(
-            (f.label if seen[f.label] == 1 else f"{f.label} ({f.key})", f.value)
-            for f in fields
-        ),
+        fields=tuple(named),
         issuer=signer.subject.rfc4514_string(),
         signer_identifier=parsed.signer.issuer,
         certificate_reference=parsed.signer.reference,
