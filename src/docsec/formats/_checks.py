@@ -324,15 +324,15 @@ def check_seal(
     seen: dict[str, int] = {}
     for f in fields:
         seen[f.label] = seen.get(f.label, 0) + 1
-    named: list[tuple[str, str]] = []
+    labelled: list[tuple[str, str]] = []
     used: dict[str, int] = {}
     for f in fields:
         name = f.label if seen[f.label] == 1 else f"{f.label} ({f.key})"
         used[name] = used.get(name, 0) + 1
-        named.append((name if used[name] == 1 else f"{name} #{used[name]}", f.value))
+        labelled.append((name if used[name] == 1 else f"{name} #{used[name]}", f.value))
     content = SignedContent(
         profile=f"{fmt.title}: {parsed.document_type}",
-        fields=tuple(named),
+        fields=tuple(labelled),
         issuer=signer.subject.rfc4514_string(),
         signer_identifier=parsed.signer.issuer,
         certificate_reference=parsed.signer.reference,
