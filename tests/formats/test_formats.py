@@ -595,3 +595,22 @@ def test_twoddoc_repeated_identifier_shows_every_value(office: Signer) -> None:
     values = result.content.field_map()
     assert sorted(values.values()) == ["ALICE", "MALLORY"]
     assert len(values) == len(result.content.fields) == 2
+
+
+def test_twoddoc_dated_by_a_clock_ahead_of_utc_is_not_in_the_future(
+    office: Signer,
+) -> None:
+    # Red team (never accuse the genuine): a 2D-Doc states only its issuer's local
+    # date. Signed at 00:30 in Paris (23:30 UTC the day before) and checked at
+    # once, it is dated a day after the UTC date; it was NOT AUTHENTIC
+    # (signed-in-future). A date no time zone has reached yet still is.
+    evening = datetime.combine(D0, datetime.min.time(), tzinfo=UTC) + timedelta(
+        hours=23, minutes=30
+    )
+    fresh = twoddoc(office.key, signed_on=D0 + timedelta(days=1))
+    result = verify_bytes(fresh, policy=office.policy(), at=evening)
+    assert "signed-in-future" not in result.reasons
+    assert result.verdict is Verdict.AUTHENTIC, result.reasons
+    early = datetime.combine(D0, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+    result = verify_bytes(fresh, policy=office.policy(), at=early)
+    assert "signed-in-future" in result.reasons

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -36,6 +36,8 @@ _PASS = CheckStatus.PASS
 _FAIL = CheckStatus.FAIL
 _UNDECIDED = CheckStatus.INCONCLUSIVE
 _TIME_CODES = ("certificate-expired", "certificate-not-yet-valid")
+#: The furthest any time zone runs ahead of UTC (UTC+14).
+_AHEAD = timedelta(hours=14)
 _REVOCATION_CODES = ("revoked", "crl-missing", "crl-unusable")
 
 #: Where a verifier gets the certificates of each format (the advice given when
@@ -271,10 +273,15 @@ def check_seal(
     def dates() -> None:
         # A DCC states the moment it was issued; the other formats only a day.
         start = parsed.valid_from
+        # A day alone is the issuer's local date: it is already that day where
+        # clocks run up to 14 hours ahead of UTC (a 2D-Doc signed at 00:30 in
+        # Paris is dated a day after UTC's date).
+        latest_day = (at.astimezone(UTC) + _AHEAD).date()
         future = (
             start > at
             if start is not None
-            else parsed.signature_date is not None and parsed.signature_date > at.date()
+            else parsed.signature_date is not None
+            and parsed.signature_date > latest_day
         )
         if future:
             shown = start.isoformat() if start else str(parsed.signature_date)
