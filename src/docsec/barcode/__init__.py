@@ -276,8 +276,9 @@ def read(
 ) -> tuple[DecodedSymbol, ...]:
     """Find and decode every DataMatrix symbol in an image.
 
-    zxing-cpp reads the image first (all rotations, inverted symbols, its own
-    downscaled copies). Only if it finds nothing, preprocessing variants are
+    zxing-cpp reads the image first: once as it is (the cheap pass), then, only
+    if that found nothing, with all rotations, inverted symbols and its own
+    downscaled copies. Only if it finds nothing, preprocessing variants are
     tried in this order: GlobalHistogram binarizer, adaptive threshold, 2x
     upscale (small images only); then, if ``use_libdmtx``, libdmtx, whose
     results are kept only when they are a single Base256 field that passes an

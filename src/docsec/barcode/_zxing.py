@@ -62,6 +62,7 @@ def read_zxing(
     binarizer: str = "local",
     try_downscale: bool = True,
     is_pure: bool = False,
+    thorough: bool = True,
 ) -> list[ZxingSymbol]:
     """Read every DataMatrix zxing-cpp finds in one gray image.
 
@@ -75,13 +76,19 @@ def read_zxing(
         Let zxing-cpp also scan its own downscaled copies (helps large modules).
     is_pure : bool
         The image holds nothing but one axis-aligned symbol.
+    thorough : bool
+        Also try rotated and inverted (light-on-dark) readings, and downscaled
+        copies when ``try_downscale``. ``False`` is the cheap first pass: one
+        reading of the image as it is.
 
     Returns
     -------
     list of ZxingSymbol
         Only symbols that passed zxing-cpp's Reed-Solomon check (``valid``).
     """
-    return _read(gray, _FORMATS, binarizer, try_downscale, is_pure)
+    return _read(
+        gray, _FORMATS, binarizer, try_downscale and thorough, is_pure, thorough
+    )
 
 
 def read_qr(gray: GrayImage) -> list[ZxingSymbol]:
@@ -97,7 +104,7 @@ def read_qr(gray: GrayImage) -> list[ZxingSymbol]:
     list of ZxingSymbol
         Only symbols that passed zxing-cpp's Reed-Solomon check.
     """
-    return _read(gray, _QR, "local", True, False)
+    return _read(gray, _QR, "local", True, False, True)
 
 
 def _read(
@@ -106,13 +113,14 @@ def _read(
     binarizer: str,
     try_downscale: bool,
     is_pure: bool,
+    thorough: bool,
 ) -> list[ZxingSymbol]:
     results = zxingcpp.read_barcodes(
         np.ascontiguousarray(gray),
         formats=formats,
-        try_rotate=True,
+        try_rotate=thorough,
         try_downscale=try_downscale,
-        try_invert=True,
+        try_invert=thorough,
         binarizer=BINARIZERS[binarizer],
         is_pure=is_pure,
     )
