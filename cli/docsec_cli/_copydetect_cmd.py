@@ -16,12 +16,14 @@ import docsec.copydetect as _cd
 from docsec import imaging
 from docsec.errors import DocsecError, InputError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
+from docsec.reasons import REASONS
 from docsec_cli._errors import (
     EXIT_INCONCLUSIVE,
     EXIT_NOT_AUTHENTIC,
     EXIT_OK,
     to_cli_error,
 )
+from docsec_cli._help import DocsecGroup
 from docsec_cli._i18n import tr
 
 __all__ = ["copydetect"]
@@ -42,9 +44,23 @@ def _load_key(path: Path) -> SecretKey:
         raise to_cli_error(exc) from exc
     if key.purpose != "cdp":
         raise to_cli_error(
-            KeyMaterialError(f"{path.name} is a {key.purpose!r} key, not a 'cdp' key")
+            KeyMaterialError(
+                tr("{file} is a {purpose} key, not a 'cdp' key").format(
+                    file=path.name, purpose=repr(key.purpose)
+                )
+            )
         )
     return key
+
+
+def _decision_word(decision: _cd.Decision) -> str:
+    """Return the decision as a person reads it (Korean: with the English word)."""
+    word = {
+        _cd.Decision.ORIGINAL: tr("original"),
+        _cd.Decision.COPY: tr("copy"),
+        _cd.Decision.INCONCLUSIVE: tr("inconclusive"),
+    }[decision]
+    return word if word == decision.value else f"{word} ({decision.value})"
 
 
 _key_option = click.option(
@@ -67,7 +83,7 @@ _module_option = click.option(
 )
 
 
-@click.group("copydetect")
+@click.group("copydetect", cls=DocsecGroup)
 def copydetect() -> None:
     """Make the copy-detection pattern, or tell an original print from a copy."""
 
@@ -93,8 +109,18 @@ def pattern_cmd(key_path: Path, doc_id: str, module_dots: str, out_path: Path) -
         raise to_cli_error(exc) from exc
     w_mm, h_mm = pat.size_mm
     click.echo(
-        f"wrote {out_path.name}: {pat.image.shape[1]}x{pat.image.shape[0]} dots at "
-        f"{pat.dpi} dpi ({w_mm:.1f} x {h_mm:.1f} mm), key {pat.key_id}"
+        tr(
+            "wrote {file}: {width}x{height} dots at {dpi} dpi ({width_mm} x "
+            "{height_mm} mm), key {key}"
+        ).format(
+            file=out_path.name,
+            width=pat.image.shape[1],
+            height=pat.image.shape[0],
+            dpi=pat.dpi,
+            width_mm=f"{w_mm:.1f}",
+            height_mm=f"{h_mm:.1f}",
+            key=pat.key_id,
+        )
     )
 
 
@@ -140,10 +166,23 @@ def measure_cmd(
         doc = {"input": str(scan_path), **result.to_dict()}
         click.echo(json.dumps(doc))
     else:
-        score = "n/a" if result.score is None else f"{result.score:.3f}"
-        click.echo(f"{scan_path.name}: {result.decision.value} (fidelity {score})")
+        score = tr("n/a") if result.score is None else f"{result.score:.3f}"
+        click.echo(
+            tr("{file}: {decision} (fidelity {score})").format(
+                file=scan_path.name,
+                decision=_decision_word(result.decision),
+                score=score,
+            )
+        )
         for reason in result.reasons:
-            click.echo(f"  {reason}")
+            # The catalogue's plain words for the code (translated), then the
+            # measurement itself, which stays technical.
+            code = reason.split(":", 1)[0]
+            if code in REASONS:
+                click.echo(f"  - {tr(REASONS[code].meaning)} [{code}]")
+                click.echo(f"    {reason}")
+            else:
+                click.echo(f"  {reason}")
     ctx.exit(_EXIT[result.decision])
 
 

@@ -149,7 +149,10 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         _IN,
         "The certificate of the office that signed the seal is not in this "
         "verifier's trust folder; the seal cannot be checked.",
-        _UPDATE_TRUST,
+        _UPDATE_TRUST
+        + " For a French 2D-Doc, give the ANTS trust list and the signer's "
+        "certificate (--trust); for an EU DCC, the issuing country's document "
+        "signer certificates.",
     ),
     (
         "untrusted-issuer",
@@ -208,6 +211,20 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         _NA,
         "The signer's certificate is not allowed to sign documents.",
         _TREAT_FORGED,
+    ),
+    (
+        "dcc-type-not-allowed",
+        _NA,
+        "The EU DCC signer's certificate is restricted (extended key usage) to "
+        "other certificate types than this one (vaccination, test or recovery).",
+        _TREAT_FORGED,
+    ),
+    (
+        "signing-date-missing",
+        _IN,
+        "The seal states no signing date, so the signer certificate's validity "
+        "when it was signed cannot be checked.",
+        "Ask the issuer for a newly issued document.",
     ),
     (
         "malformed-certificate",
@@ -460,8 +477,8 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
     (
         "pdf-truncated",
         _IN,
-        "The PDF file is incomplete: it ends before the bytes its signature covers "
-        "(a download or copy cut short).",
+        "The PDF file is incomplete: it stops short of its end or of the bytes its "
+        "signature covers (a download or copy cut short).",
         "Ask for the file again, or download it again.",
     ),
     (
