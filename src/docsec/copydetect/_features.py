@@ -374,7 +374,9 @@ def colour_features(
     difference to first order; a neutral print leaves only the scanner's noise.
     A colour copy prints black as cyan, magenta and yellow on separate screens,
     misregistered by tens of micrometres, from a colour scan with its own
-    fringes: no shift of one neutral image explains that.
+    fringes: no shift of one neutral image explains that. A "rich black" print
+    (K with C, M, Y under it) adds a displaced copy of the image to each channel;
+    one such copy per channel is fitted too, and what it leaves is not periodic.
 
     Parameters
     ----------
@@ -394,7 +396,10 @@ def colour_features(
         after the neutral model and the noise (0 for a neutral print);
         ``colour_residual``: the same before the noise is taken out;
         ``colour_shift_px``: largest channel displacement the regression
-        attributes to the scanner (samples), from the first-derivative terms.
+        attributes to the scanner (samples), from the first-derivative terms;
+        ``colour_periodic``: the largest share, over the channels, of the
+        unexplained colour's spectral energy in its 64 strongest frequencies
+        (a copier's halftone screens are periodic).
     """
     y = dark.mean(axis=2)
     sl = (slice(border, -border), slice(border, -border))
