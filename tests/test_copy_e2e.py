@@ -265,3 +265,21 @@ def test_copy_profile_tightens_verification(world, tmp_path: Path) -> None:  # t
     r = CliRunner().invoke(cli, [*base, "--copy-profile", str(bad)])
     assert r.exit_code == 2
     assert "digest" in r.stderr
+
+
+def test_colour_scans_through_verification(world) -> None:  # type: ignore[no-untyped-def]
+    # The verifier passes the colour scan's channels to the copy check: an
+    # original stays AUTHENTIC, a colour copy is never accepted.
+    w, cdp, _, region = world
+    policy = VerifyPolicy.counter(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    scan = simulate.print_scan(
+        region, page_dpi=600, rng=21, printer="inkjet", scanner_dpi=1200, color=True
+    )
+    assert scan.image.ndim == 3
+    r = verify_image(scan.image, policy=policy, at=AT)
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    copy = simulate.photocopy(
+        region, page_dpi=600, rng=22, mode="color", scanner_dpi=1200, color=True
+    )
+    r = verify_image(copy.image, policy=policy, at=AT)
+    assert r.verdict is not Verdict.AUTHENTIC, r.reasons
