@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import math
 import statistics
 import sys
@@ -42,9 +43,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import beta
 
 from docsec import copydetect, simulate
 from docsec.copydetect._thresholds import COLOUR
+from docsec.imaging import to_gray
 from docsec.simulate import CopierParams, PrinterParams, ScannerParams
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -185,8 +188,16 @@ def run_one(args: tuple[str, str, int]) -> dict[str, object]:
         res = simulate.photocopy(page, copier=copier, **common)  # type: ignore[arg-type]
     else:
         res = simulate.print_scan(page, **common)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
     m = copydetect.measure(res.image, key=_KEY, doc_id=doc_id, dpi=CAPTURE_DPI)
+    took = time.perf_counter() - t0
+    # The same scan converted to grey: the grey statistic alone, no colour.
+    g = copydetect.measure(to_gray(res.image), key=_KEY, doc_id=doc_id, dpi=CAPTURE_DPI)
     return {
+        "grey_only": g.decision.value,
+        "grey_only_score": g.score,
+        "ms": 1e3 * took,
+        "misreg": m.measurements.get("colour_misregistration_px"),
         "family": family,
         "source": source,
         "seed": seed,
@@ -217,11 +228,13 @@ def report(rows: list[dict[str, object]]) -> None:
     )
     print(f"\n## colour evidence, colour scans at 1200 ppi ({thr})\n")
     print(
-        "| family | source | n | originals called COPY (95% CI) | copies decided "
-        "COPY: grey / with colour | copy->ORIGINAL | colour_excess median [min, max] "
-        "| colour_periodic median [min, max] | fidelity median |"
+        "| family | source | n | originals called COPY (Wilson 95% CI; "
+        "Clopper-Pearson upper) | held: colour-misregistered | copies decided COPY: "
+        "grey / with colour | copy->ORIGINAL | colour_excess median [min, max] "
+        "| colour_periodic median [min, max] | fidelity median [min, max] | channel "
+        "shift px median [max] | colour measure ms median [max] |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     renders = sorted(
         {str(r["source"]) for r in rows if str(r["source"]).startswith("render:")}
     )
@@ -235,22 +248,35 @@ def report(rows: list[dict[str, object]]) -> None:
             ex = [float(r["excess"]) for r in rs if r["excess"] is not None]  # type: ignore[arg-type]
             pe = [float(r["periodic"]) for r in rs if r["periodic"] is not None]  # type: ignore[arg-type]
             fid = [float(r["score"]) for r in rs if r["score"] is not None]  # type: ignore[arg-type]
-            fid_s = f"{statistics.median(fid):.3f}" if fid else "-"
+            mis = [float(r["misreg"]) for r in rs if r["misreg"] is not None]  # type: ignore[arg-type]
+            ms = [float(r["ms"]) for r in rs]  # type: ignore[arg-type]
+            mis_s = f"{statistics.median(mis):.2f} [{max(mis):.2f}]" if mis else "-"
+            ms_s = f"{statistics.median(ms):.0f} [{max(ms):.0f}]"
+            held = sum(r["reason"] == "colour-misregistered" for r in rs)
+            tail = f"| {_fmt(ex)} | {_fmt(pe)} | {_fmt(fid)} | {mis_s} | {ms_s} |"
             if src.startswith(("orig:", "render:")):
                 k = sum(r["decision"] == "copy" for r in rs)
                 lo, hi = wilson(k, n)
+                cp = clopper_pearson_upper(k, n)
                 print(
-                    f"| {fam} | {src} | {n} | {k}/{n} [{lo:.3f}, {hi:.3f}] | - | - "
-                    f"| {_fmt(ex)} | {_fmt(pe)} | {fid_s} |"
+                    f"| {fam} | {src} | {n} | {k}/{n} [{lo:.3f}, {hi:.3f}; {cp:.3f}] "
+                    f"| {held}/{n} | - | - {tail}"
                 )
             else:
                 colour = sum(r["reason"] == "colour-copy" for r in rs)
                 copy = sum(r["decision"] == "copy" for r in rs)
                 wrong = sum(r["decision"] == "original" for r in rs)
                 print(
-                    f"| {fam} | {src} | {n} | - | {copy - colour}/{n} / {copy}/{n} "
-                    f"| {wrong}/{n} | {_fmt(ex)} | {_fmt(pe)} | {fid_s} |"
+                    f"| {fam} | {src} | {n} | - | {held}/{n} | {copy - colour}/{n} / "
+                    f"{copy}/{n} | {wrong}/{n} {tail}"
                 )
+
+
+def clopper_pearson_upper(k: int, n: int, alpha: float = 0.05) -> float:
+    """Exact (Clopper-Pearson) two-sided 95 % upper bound for k of n."""
+    if k >= n:
+        return 1.0
+    return float(beta.ppf(1.0 - alpha / 2.0, k + 1, n - k))
 
 
 def fit(workers: int) -> None:
@@ -274,6 +300,19 @@ def fit(workers: int) -> None:
         if r["excess"] is not None and r["source"] != "orig:inkjet-rich"
     ]
     per = [float(r["periodic"]) for r in rows if r["periodic"] is not None]  # type: ignore[arg-type]
+    tinted = [
+        float(r["score"])  # type: ignore[arg-type]
+        for r in rows
+        if r["excess"] is not None
+        and float(r["excess"]) >= COLOUR["min_excess"]  # type: ignore[arg-type]
+        and r["score"] is not None
+    ]
+    if tinted:
+        print(
+            f"# fit: {len(tinted)} originals with colour_excess >= "
+            f"{COLOUR['min_excess']}: fidelity min {min(tinted):.4f}: "
+            f"tinted_copy_below = half of it = {min(tinted) / 2:.3f}"
+        )
     print(
         f"# fit: {len(ex)} originals; colour_excess max {max(ex):.4f} (black-only "
         f"{max(k_only):.4f}): min_excess = max(2 x black-only max, 0.05) = "
@@ -309,6 +348,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--time-cap", type=float, default=3600.0)
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--dump", default="", help="write every record (JSON lines)")
     ns = ap.parse_args()
     if ns.fit:
         fit(ns.workers)
@@ -331,6 +371,8 @@ def main() -> None:
     ]
     t0 = time.monotonic()
     rows = _run(jobs, ns.workers, ns.time_cap)
+    if ns.dump:
+        Path(ns.dump).write_text("".join(json.dumps(r) + "\n" for r in rows))
     print(
         f"# {len(rows)} runs, seeds {ns.start}..{ns.start + ns.seeds - 1}, "
         f"{time.monotonic() - t0:.0f} s"

@@ -431,6 +431,15 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "Ask for the original paper.",
     ),
     (
+        "colour-misregistered",
+        _IN,
+        "The colour scan shows colour printed under the pattern's black, with its "
+        "colour planes out of register (a 'rich black' printer, or a colour copy "
+        "without a copier's screen): the copy check cannot tell these apart.",
+        "Check the paper another way (ask for the original, or one printed in black "
+        "only: the printer's greyscale setting). Scanning again in grey does not help.",
+    ),
+    (
         "colour-copy",
         _NA,
         "The colour scan shows the pattern's black printed as a mix of colour "

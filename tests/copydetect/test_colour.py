@@ -200,6 +200,12 @@ def test_scanner_fringes_on_an_original_are_not_a_copy() -> None:
     assert m.decision is copydetect.Decision.ORIGINAL
     assert m.measurements["colour_excess"] < 0.5 * MIN_EXCESS
     assert m.measurements["colour_shift_px"] > 0.5  # the fringes were seen
+    # Blue and red each lie 0.8 px from green in x and in y, on opposite sides.
+    v = m.measurements
+    for name, sign in (("b", 1.0), ("r", -1.0)):
+        assert v[f"colour_align_{name}_dx"] == pytest.approx(0.8 * sign, abs=0.2)
+        assert v[f"colour_align_{name}_dy"] == pytest.approx(-0.8 * sign, abs=0.2)
+    assert v["colour_misregistration_px"] == pytest.approx(0.8 * 2**0.5, abs=0.25)
 
 
 @pytest.mark.parametrize("seed", [3420, 3421])
@@ -208,3 +214,59 @@ def test_colour_copies_show_composite_black(seed: int) -> None:
     assert r["decision"] == "copy", r
     assert float(r["excess"]) > MIN_EXCESS  # type: ignore[arg-type]
     assert float(r["periodic"]) > PERIODIC  # type: ignore[arg-type]
+
+
+def test_a_tinted_colour_scan_is_held_back_from_a_grey_copy_call() -> None:
+    def decide(v: dict[str, float]) -> copydetect.Measurement:
+        return _decide(v, module_dots=1, declared_dpi=1200.0, key_id="k")
+
+    tinted = COLOUR["tinted_copy_below"]
+    low = 0.5 * (tinted + 0.40)  # below copy_below, above the tinted threshold
+    # Colour under the black, no copier's screen: INCONCLUSIVE, not COPY.
+    m = decide(_values(low, 0.15, 0.08))
+    assert m.decision is copydetect.Decision.INCONCLUSIVE
+    assert m.reasons[0].startswith("colour-misregistered:")
+    # Unmeasurable colour fails towards INCONCLUSIVE too.
+    m = decide(_values(low, float("nan"), 0.08))
+    assert m.decision is copydetect.Decision.INCONCLUSIVE
+    assert m.reasons[0].startswith("colour-misregistered:")
+    # Far below every tinted original: the grey call stands.
+    m = decide(_values(0.5 * tinted, 0.15, 0.08))
+    assert m.decision is copydetect.Decision.COPY
+    assert m.reasons[0].startswith("low-fidelity:")
+    # A copier's screen: the colour rule's COPY stands at any low fidelity.
+    m = decide(_values(low, 0.15, 0.5))
+    assert m.decision is copydetect.Decision.COPY
+    assert m.reasons[0].startswith("colour-copy:")
+    # Neutral colour scans and grey scans keep the grey statistic.
+    for excess in (0.5 * MIN_EXCESS, None):
+        m = decide(_values(low, excess, 0.08))
+        assert m.decision is copydetect.Decision.COPY
+        assert m.reasons[0].startswith("low-fidelity:")
+
+
+@pytest.mark.parametrize("seed", [3430, 3432])
+def test_all_widened_rich_black_original_is_not_called_copy(seed: int) -> None:
+    # Rich black with misregistered planes, every channel parameter widened:
+    # the grey statistic alone calls these originals COPY.
+    r = bench.run_one(("all-widened", "orig:inkjet-rich", seed))
+    assert r["grey_only"] == "copy", r
+    assert r["decision"] == "inconclusive", r
+    assert r["reason"] == "colour-misregistered", r
+
+
+@pytest.mark.parametrize(
+    ("source", "seed", "reason"),
+    [
+        ("copy:color-text", 3451, "low-fidelity"),
+        ("copy:color-text", 3453, "low-fidelity"),
+        ("copy:color", 3450, "colour-copy"),
+    ],
+)
+def test_all_widened_colour_copies_are_still_caught(
+    source: str, seed: int, reason: str
+) -> None:
+    r = bench.run_one(("all-widened", source, seed))
+    assert float(r["excess"]) >= MIN_EXCESS, r  # type: ignore[arg-type]
+    assert r["decision"] == "copy", r
+    assert r["reason"] == reason, r

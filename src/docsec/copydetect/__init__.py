@@ -408,6 +408,15 @@ def _decide(
         return Measurement(
             Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id
         )
+    if score <= copy_below:
+        held = _colour_held(values, score, module_dots)
+        if held is not None:
+            decision = (
+                Decision.COPY
+                if held.startswith("colour-copy")
+                else Decision.INCONCLUSIVE
+            )
+            return Measurement(decision, (held,), score, thresholds, values, key_id)
     if score <= default_copy_below:
         reason = (
             f"low-fidelity: pattern fidelity {score:.3f} <= {default_copy_below:.3f} "
@@ -471,6 +480,43 @@ def _decide(
     )
 
 
+def _colour_held(
+    values: Mapping[str, float], score: float, module_dots: int
+) -> str | None:
+    """Return a reason that holds back a grey COPY call on a tinted colour scan.
+
+    The grey fidelity was validated on black-only prints. A colour scan whose
+    channels show colour under the black (``colour_excess`` at least
+    ``COLOUR["min_excess"]``: a "rich black" print, K with C, M, Y planes
+    misregistered under it, or a colour copy) is outside that: the planes'
+    misregistration blurs the pattern like a copy does, and rich-black originals
+    were measured at fidelities that overlap colour copies'. Such a scan is
+    called COPY on its grey fidelity only far below every such original seen in
+    fitting (``COLOUR["tinted_copy_below"]``), or by the colour rule
+    (:func:`_colour_copy`: periodic, screened colour); otherwise INCONCLUSIVE
+    (``colour-misregistered``). ``None``: a grey or neutral scan, or a fidelity
+    below the tinted threshold, keeps the grey decision.
+    """
+    excess = values.get("colour_excess")
+    if excess is None:
+        return None
+    if math.isfinite(excess) and excess < COLOUR["min_excess"]:
+        return None
+    if math.isfinite(excess) and score <= COLOUR["tinted_copy_below"]:
+        return None
+    colour = _colour_copy(values, score) if module_dots == 1 else None
+    if colour is not None:
+        return colour
+    shown = f"{100.0 * excess:.0f} %" if math.isfinite(excess) else "unmeasurable"
+    return (
+        f"colour-misregistered: pattern fidelity {score:.3f} is low, but the colour "
+        f"scan shows colour under the black ({shown} of the pattern's variance: "
+        "colour planes printed misregistered under it, as by a 'rich black' "
+        "printer, or a colour copy) and no copier's screen; the copy check was not "
+        f"validated on such prints above fidelity {COLOUR['tinted_copy_below']:.3f}"
+    )
+
+
 def _colour_copy(values: Mapping[str, float], score: float) -> str | None:
     """Return a COPY reason when a colour scan shows composite black, else None.
 
@@ -492,7 +538,7 @@ def _colour_copy(values: Mapping[str, float], score: float) -> str | None:
     if excess < COLOUR["min_excess"] or periodic < COLOUR["copy_periodic_above"]:
         return None
     return (
-        f"colour-copy: pattern fidelity {score:.3f} is ambiguous, and "
+        f"colour-copy: pattern fidelity {score:.3f} is not high, and "
         f"{100.0 * excess:.0f} % of the pattern's variance is colour that a "
         f"black-only print cannot give, {100.0 * periodic:.0f} % of it in a few "
         "frequencies (composite black on halftone screens: a colour copy)"
