@@ -229,8 +229,8 @@ def report(rows: list[dict[str, object]]) -> None:
     print(f"\n## colour evidence, colour scans at 1200 ppi ({thr})\n")
     print(
         "| family | source | n | originals called COPY (Wilson 95% CI; "
-        "Clopper-Pearson upper) | held: colour-misregistered | copies decided COPY: "
-        "grey / with colour | copy->ORIGINAL | colour_excess median [min, max] "
+        "Clopper-Pearson upper) | held: colour-misregistered | COPY: the scan in "
+        "grey (grey statistic alone) / this decision | copy->ORIGINAL | colour_excess median [min, max] "
         "| colour_periodic median [min, max] | fidelity median [min, max] | channel "
         "shift px median [max] | colour measure ms median [max] |"
     )
@@ -258,16 +258,17 @@ def report(rows: list[dict[str, object]]) -> None:
                 k = sum(r["decision"] == "copy" for r in rs)
                 lo, hi = wilson(k, n)
                 cp = clopper_pearson_upper(k, n)
+                grey = sum(r["grey_only"] == "copy" for r in rs)
                 print(
                     f"| {fam} | {src} | {n} | {k}/{n} [{lo:.3f}, {hi:.3f}; {cp:.3f}] "
-                    f"| {held}/{n} | - | - {tail}"
+                    f"| {held}/{n} | {grey}/{n} / {k}/{n} | - {tail}"
                 )
             else:
-                colour = sum(r["reason"] == "colour-copy" for r in rs)
+                grey = sum(r["grey_only"] == "copy" for r in rs)
                 copy = sum(r["decision"] == "copy" for r in rs)
                 wrong = sum(r["decision"] == "original" for r in rs)
                 print(
-                    f"| {fam} | {src} | {n} | - | {held}/{n} | {copy - colour}/{n} / "
+                    f"| {fam} | {src} | {n} | - | {held}/{n} | {grey}/{n} / "
                     f"{copy}/{n} | {wrong}/{n} {tail}"
                 )
 
@@ -310,8 +311,8 @@ def fit(workers: int) -> None:
     if tinted:
         print(
             f"# fit: {len(tinted)} originals with colour_excess >= "
-            f"{COLOUR['min_excess']}: fidelity min {min(tinted):.4f}: "
-            f"tinted_copy_below = half of it = {min(tinted) / 2:.3f}"
+            f"{COLOUR['min_excess']}: fidelity min {min(tinted):.4f} (colour "
+            "copies reach such fidelities: no grey COPY on tinted scans)"
         )
     print(
         f"# fit: {len(ex)} originals; colour_excess max {max(ex):.4f} (black-only "

@@ -490,19 +490,16 @@ def _colour_held(
     ``COLOUR["min_excess"]``: a "rich black" print, K with C, M, Y planes
     misregistered under it, or a colour copy) is outside that: the planes'
     misregistration blurs the pattern like a copy does, and rich-black originals
-    were measured at fidelities that overlap colour copies'. Such a scan is
-    called COPY on its grey fidelity only far below every such original seen in
-    fitting (``COLOUR["tinted_copy_below"]``), or by the colour rule
-    (:func:`_colour_copy`: periodic, screened colour); otherwise INCONCLUSIVE
-    (``colour-misregistered``). ``None``: a grey or neutral scan, or a fidelity
-    below the tinted threshold, keeps the grey decision.
+    were measured at fidelities as low as colour copies' in the widened families
+    (docs/copydetect.md, section 11), so the grey fidelity cannot separate them: such a scan is called COPY only by the colour
+    rule (:func:`_colour_copy`: periodic, screened colour), otherwise
+    INCONCLUSIVE (``colour-misregistered``). Unmeasurable colour counts as
+    colour. ``None``: a grey or neutral scan keeps the grey decision.
     """
     excess = values.get("colour_excess")
     if excess is None:
         return None
     if math.isfinite(excess) and excess < COLOUR["min_excess"]:
-        return None
-    if math.isfinite(excess) and score <= COLOUR["tinted_copy_below"]:
         return None
     colour = _colour_copy(values, score) if module_dots == 1 else None
     if colour is not None:
@@ -512,8 +509,8 @@ def _colour_held(
         f"colour-misregistered: pattern fidelity {score:.3f} is low, but the colour "
         f"scan shows colour under the black ({shown} of the pattern's variance: "
         "colour planes printed misregistered under it, as by a 'rich black' "
-        "printer, or a colour copy) and no copier's screen; the copy check was not "
-        f"validated on such prints above fidelity {COLOUR['tinted_copy_below']:.3f}"
+        "printer, or a colour copy) and no copier's screen: on such prints the "
+        "copy check cannot tell an original from a copy"
     )
 
 
