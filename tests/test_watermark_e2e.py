@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 AT = date(2026, 12, 1)
 DPI = 300
 # The seal with its quiet zone and the document number beside it, in pixels at
-# 300 dpi (DEFAULT_SEAL_ORIGIN_MM = (152, 228) mm; the seal is ~40 mm wide).
-SEAL_BOX = (slice(2650, 3250), slice(1500, 2400))
+# 300 dpi (the seal carries the whole content: ~52 mm, ending at (190, 280) mm).
+SEAL_BOX = (slice(2650, 3330), slice(1500, 2400))
 
 
 @pytest.fixture(scope="module")
