@@ -23,12 +23,15 @@ setup: system-deps $(STAMP)
 # independent PDF signature validator used by the tests), libnss3-tools (certutil,
 # to give pdfsig the demo root) and fonts-nanum (the PDF template's Korean + Latin
 # font, SIL OFL 1.1; its subset is embedded in every issued PDF), faketime (the
-# test suite is also run a year and five years ahead: `make test-clock`).
-SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime
+# test suite is also run a year and five years ahead: `make test-clock`),
+# tesseract-ocr and tesseract-ocr-kor (the OCR engine and its Korean data: the
+# printed-text check reads the fields a seal declares; docs/printed-text.md).
+SYSTEM_PACKAGES := libdmtx0b poppler-utils libnss3-tools fonts-nanum faketime tesseract-ocr tesseract-ocr-kor
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
 		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
-		&& command -v faketime >/dev/null; then \
+		&& command -v faketime >/dev/null && command -v tesseract >/dev/null \
+		&& tesseract --list-langs 2>/dev/null | grep -qx kor; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages: $(SYSTEM_PACKAGES)" >&2; \
@@ -85,6 +88,7 @@ bench: bench-deps
 	$(PY) benchmarks/bench_watermark.py --quick
 	$(PY) benchmarks/bench_pdf.py --quick
 	$(PY) benchmarks/bench_verify.py --quick --batch 20
+	$(PY) benchmarks/bench_printed_text.py --quick
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_DIR)-clock .pytest_cache .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ KNOWN_CHECKS = frozenset(
         "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
         "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
         "watermark",  # the page's watermark carries the seal's document id
+        "printed_text",  # the printed fields read (OCR) as the seal signs them
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.
