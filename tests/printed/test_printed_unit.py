@@ -302,3 +302,67 @@ def test_words_in_reading_order() -> None:
     ]
     ordered = printed._in_reading_order(words)
     assert [w.text for w in ordered] == ["춘", "섬", "둘째"]
+
+
+def test_mixed_fields_are_read_by_both_models_and_merged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, int]] = []
+
+    def fake(
+        images: list[np.ndarray], *, languages: str, timeout: float
+    ) -> list[list[OcrWord]]:
+        calls.append((languages, len(images)))
+        if languages == "kor":
+            return [
+                [
+                    OcrWord("홍길동", 93.0, (0, 0, 60, 20)),
+                    OcrWord("다", 30.0, (80, 0, 90, 20)),
+                ],
+                [OcrWord("1984-03-15", 90.0, (0, 0, 90, 20))],
+            ]
+        return [
+            [
+                OcrWord("S42", 40.0, (0, 0, 60, 20)),
+                OcrWord("(HONG", 90.0, (75, 0, 50, 20)),
+            ]
+        ]
+
+    monkeypatch.setattr(_ocr, "read_lines", fake)
+    image = np.zeros((5, 5), np.uint8)
+    got = printed._read([image, image], ["홍길동 (HONG", "1984-03-15"], 5.0)
+    assert calls == [("kor", 2), ("eng", 1)]
+    assert got[0][:3] == ("match", 0, "홍길동 (HONG")
+    assert got[1][0] == "match"
+
+
+def test_an_unconfirmed_reading_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second view reads the signed text: the first reading was OCR noise."""
+    views: list[int] = []
+
+    def fake(
+        images: list[np.ndarray], *, languages: str, timeout: float
+    ) -> list[list[OcrWord]]:
+        views.append(images[0].shape[0])
+        text = "홍길순" if len(views) == 1 else "홍길동"
+        return [[OcrWord(text, 95.0, (0, 0, 10, 10))] for _ in images]
+
+    monkeypatch.setattr(_ocr, "read_lines", fake)
+    field = np.full((120, 400), 235, np.uint8)
+    for x in range(50, 300, 20):  # short strokes, like glyphs (no ruling)
+        field[50:65, x : x + 8] = 20
+    data = {"holder_name": "홍길동"}
+    region = TextRegion("/holder_name", 0, 0, 2000, 600)
+    corners = ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0))
+    (r,) = printed.read_fields(
+        field,
+        corners=corners,
+        size=50,
+        regions=[region],
+        data=data,
+        module_mm=0.5,
+    )
+    assert len(views) == 2  # read twice, the second view enlarged
+    assert views[1] > views[0]
+    assert r.outcome == "unreadable"
+    assert r.read == "홍길순"
