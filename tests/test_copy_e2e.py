@@ -43,7 +43,7 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     # The lower part of the page (seal and pattern), as a counter's scanner would
     # capture it at 1200 ppi; a whole A4 page at 1200 ppi is 140 Mpx.
     region = np.ascontiguousarray(
-        page[int(215 * MM) : int(272 * MM), int(100 * MM) : int(195 * MM)]
+        page[int(215 * MM) : int(283 * MM), int(100 * MM) : int(195 * MM)]
     )
     return w, cdp, pdf, region
 
@@ -71,20 +71,26 @@ def test_original_and_photocopy_at_1200(world) -> None:  # type: ignore[no-untyp
         assert c.threshold is not None
         assert c.score > c.threshold
         assert [loc.name for loc in r.locations] == ["seal", "cdp"]
+    read = 0
     for seed, mode in ((1, "photo"), (2, "photo"), (3, "text")):
         copy = simulate.photocopy(
             region, page_dpi=600, rng=seed, mode=mode, scanner_dpi=1200
         )
         r = verify_image(copy.image, policy=policy, at=AT)
+        if r.content is None:
+            # A seal that carries the whole content is a larger symbol (104
+            # modules): a copy may lose it. Never accepted.
+            assert r.verdict is Verdict.INCONCLUSIVE, (seed, mode, r.reasons)
+            assert r.reasons == ("no-seal",)
+            continue
+        read += 1
         if mode == "text":
             # Text-mode copies keep more detail: COPY or INCONCLUSIVE, never accepted.
             assert r.verdict is not Verdict.AUTHENTIC, (seed, mode, r.reasons)
             continue
         assert r.verdict is Verdict.NOT_AUTHENTIC, (seed, mode, r.reasons)
         assert r.reasons[0] == "photocopy"
-        assert (
-            r.content is not None
-        )  # the seal itself is genuine: shown, but not accepted
+    assert read >= 1
 
 
 def test_a_copy_is_not_a_forgery_under_the_seal_policy(world) -> None:  # type: ignore[no-untyped-def]

@@ -140,7 +140,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     # A4 page at 1200 ppi would be 140 Mpx): the copy check needs that resolution.
     mm = 600 / 25.4
     area = np.ascontiguousarray(
-        page[int(215 * mm) : int(272 * mm), int(100 * mm) : int(195 * mm)]
+        page[int(215 * mm) : int(283 * mm), int(100 * mm) : int(195 * mm)]
     )
     hi_orig = simulate.print_scan(
         area, page_dpi=600, rng=_DEMO_SEED, printer="laser", scanner_dpi=1200
@@ -176,7 +176,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     # A genuine seal (with its number and pattern) cut from the first certificate
     # and pasted onto the second certificate's page, then printed and scanned.
     other_page = render_pdf_page(other_pdf, dpi=600)
-    box = (slice(int(212 * mm), int(274 * mm)), slice(int(95 * mm), int(200 * mm)))
+    box = (slice(int(212 * mm), int(283 * mm)), slice(int(95 * mm), int(200 * mm)))
     other_page[box] = page[box]
     pasted = simulate.print_scan(
         other_page, page_dpi=600, rng=_DEMO_SEED + 2, scanner_dpi=300

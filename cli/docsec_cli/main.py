@@ -496,6 +496,15 @@ def _batch_number(line: str) -> str | None:
     type=click.Path(path_type=Path),
     help="Output PDF (with --batch: output folder, one DOCUMENT_NUMBER.pdf each).",
 )
+@click.option(
+    "--text-fields",
+    "text_fields_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="With --pdf: where your PDF prints each field, a JSON object of "
+    '"/json/pointer": [x, y, w, h] in mm from the top-left of the page; the seal '
+    "declares them so that verifiers read and compare the printed text.",
+)
 @click.option("--page", default=0, show_default=True, type=click.IntRange(0, 9999))
 @click.option(
     "--seal-x",
@@ -592,6 +601,7 @@ def issue_cmd(
     key_path: Path,
     cert_path: Path,
     out: Path,
+    text_fields_path: Path | None,
     page: int,
     seal_x: float | None,
     seal_y: float | None,
@@ -646,6 +656,10 @@ def issue_cmd(
             raise CLIUsageError(
                 f"cannot read {pdf_path}: {exc.strerror or exc}"
             ) from exc
+    if text_fields_path is not None:
+        if pdf_path is None:
+            raise CLIUsageError("--text-fields describes your own --pdf")
+        options["text_fields"] = _text_fields(_load_json(text_fields_path))
     if trust_dir is not None:
         options["trust"] = trust.TrustStore.load(trust_dir)
     if pantograph:
@@ -743,6 +757,29 @@ def _issue_registered(
     click.echo(
         f"issued {out} ({len(rec.pdf)} bytes), recorded as {rec.number}", err=True
     )
+
+
+def _text_fields(raw: object) -> dict[str, tuple[float, float, float, float]]:
+    """Check a --text-fields object: JSON pointer -> [x, y, w, h] in mm."""
+    if not isinstance(raw, dict) or not raw:
+        raise CLIUsageError("--text-fields: expected a JSON object of fields")
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for pointer, box in raw.items():
+        if (
+            not isinstance(box, list)
+            or len(box) != 4
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in box
+            )
+        ):
+            raise CLIUsageError(f"--text-fields: {pointer!r} needs [x, y, w, h] in mm")
+        out[str(pointer)] = (
+            float(box[0]),
+            float(box[1]),
+            float(box[2]),
+            float(box[3]),
+        )
+    return out
 
 
 def _secret_key_path(

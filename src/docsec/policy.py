@@ -37,6 +37,7 @@ KNOWN_CHECKS = frozenset(
         "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
         "watermark",  # the page's watermark carries the seal's document id
         "registry",  # the issuer's registry says the document is still active
+        "printed_text",  # the printed fields read (OCR) as the seal signs them
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.

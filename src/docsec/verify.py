@@ -434,9 +434,11 @@ def _check_seal(
         _guard(run, "registry", lambda: _registry_check(run, parsed, source))
 
     decoded = _seal.decode_fields(parsed)
+    from docsec.printed import display_fields
+
     return SignedContent(
         profile=decoded.profile or "unknown profile",
-        fields=tuple((f.name, f.value) for f in decoded.fields),
+        fields=display_fields([(f.name, f.value, f.coding) for f in decoded.fields]),
         issuer=signer.subject.rfc4514_string(),
         signer_identifier=h.signer_identifier,
         certificate_reference=h.certificate_reference,
@@ -607,6 +609,11 @@ def _seal_from_image(
             ),
         )
         if physical:
+            _guard(
+                run,
+                "printed_text",
+                lambda: _printed_text_check(run, image, symbol, content, dpi=dpi),
+            )
             _guard(
                 run,
                 "copydetect",
@@ -896,6 +903,33 @@ def _copy_check(
     run.add("copydetect", status, detail, *codes, score=m.score, threshold=threshold)
     x0, y0, w, h = fields.cdp_region.in_modules()
     run.locations.append(Location("cdp", _region_points(symbol, (x0, y0, w, h)), dpi))
+
+
+def _printed_text_check(
+    run: _Run,
+    image: Image,
+    symbol: _barcode.DecodedSymbol,
+    content: SignedContent,
+    *,
+    dpi: float | None,
+) -> None:
+    """OCR the printed fields the verified seal declares; compare (docsec.printed)."""
+    fields = _declared_fields(content)
+    if fields is None or not fields.text_regions:
+        return
+    from docsec import printed
+
+    check, readings = printed.check(
+        image, corners=symbol.corners, size=symbol.size, fields=fields
+    )
+    run.checks.append(check)
+    for r in readings:
+        if not r.in_view:
+            continue
+        label = f"{r.field}: signed {r.expected!r}"
+        if r.outcome != printed.MATCH:
+            label += f", read {r.read or '(blank)'!r}"
+        run.locations.append(Location(f"text-{r.outcome}", r.points, dpi, label))
 
 
 def _region_points(
