@@ -96,10 +96,19 @@ def test_original_and_photocopy_at_1200(world) -> None:  # type: ignore[no-untyp
 def test_a_copy_is_not_a_forgery_under_the_seal_policy(world) -> None:  # type: ignore[no-untyped-def]
     w, cdp, _, region = world
     store = trust.TrustStore.load(w.trust_dir)
-    copy = simulate.photocopy(
-        region, page_dpi=600, rng=1, mode="photo", scanner_dpi=1200
-    )
-    r = verify_image(copy.image, policy=VerifyPolicy.seal(store, cdp_keys=[cdp]), at=AT)
+    seal_policy = VerifyPolicy.seal(store, cdp_keys=[cdp])
+    # The larger seal of profile v2 can be lost in a copy: such a copy is
+    # INCONCLUSIVE (no-seal), never accepted; the semantics are checked on the
+    # first copy whose seal is read.
+    for seed in (1, 2, 3, 4):
+        copy = simulate.photocopy(
+            region, page_dpi=600, rng=seed, mode="photo", scanner_dpi=1200
+        )
+        r = verify_image(copy.image, policy=seal_policy, at=AT)
+        if r.content is not None:
+            break
+        assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
+        assert r.reasons == ("no-seal",)
     # The seal is genuine: the seal policy accepts it and reports the paper.
     assert r.verdict is Verdict.AUTHENTIC, r.reasons
     assert r.paper is not None
@@ -219,7 +228,7 @@ def test_issue_13_poppler_render_is_an_original(
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     page = imaging.to_gray(imaging.read_image(out).image)
     region = np.ascontiguousarray(
-        page[int(215 * MM) : int(272 * MM), int(100 * MM) : int(195 * MM)]
+        page[int(215 * MM) : int(283 * MM), int(100 * MM) : int(195 * MM)]
     )
     policy = VerifyPolicy.counter(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
     for seed in (21, 22):

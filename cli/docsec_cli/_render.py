@@ -156,6 +156,13 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
     if result.error is not None and not result.reasons:
         lines.append(f"  {tr('error')}: {result.error}")
     lines.extend(_reason_lines(result))
+    # What a failed check found (which field was edited, which byte range is
+    # wrong): the evidence a clerk reports, in the library's words.
+    lines.extend(
+        f"  {tr('Evidence')}: {chk.detail}"
+        for chk in result.checks
+        if chk.status is CheckStatus.FAIL and chk.detail
+    )
     notes = dict.fromkeys(
         code
         for chk in result.checks
