@@ -157,7 +157,8 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
         lines.append(f"  {tr('error')}: {result.error}")
     lines.extend(_reason_lines(result))
     # What a failed check found (which field was edited, which byte range is
-    # wrong): the evidence a clerk reports, in the library's words.
+    # wrong, which certificate was revoked): the evidence a clerk reports, in
+    # the library's words.
     lines.extend(
         f"  {tr('Evidence')}: {chk.detail}"
         for chk in result.checks

@@ -74,15 +74,38 @@ def browser() -> Iterator[object]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def wait_for(driver: object, element_id: str, *, after: object = None) -> object:
-    """Wait until the page after a submit shows ``element_id``."""
+def mark(driver: object) -> None:
+    """Tag the current page so that :func:`wait_for` can tell when it has gone."""
+    driver.execute_script("window.__docsecOldPage = true;")  # type: ignore[attr-defined]
+
+
+def wait_for(driver: object, element_id: str, *, after_mark: bool = False) -> object:
+    """Wait until the page after a submit shows ``element_id``.
+
+    With ``after_mark`` the wait first needs the page tagged by :func:`mark` to be
+    replaced. (Selenium's ``staleness_of`` is racy on Chromium: an element of the
+    page being torn down can raise "Node with given id does not belong to the
+    document" rather than a stale-element error.)
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def new_page(d: Any) -> bool:
+        try:
+            return bool(
+                d.execute_script(
+                    "return window.__docsecOldPage === undefined"
+                    " && document.readyState === 'complete';"
+                )
+            )
+        except WebDriverException:  # mid-navigation: ask again
+            return False
+
     wait = WebDriverWait(driver, 60)  # type: ignore[arg-type]
-    if after is not None:
-        wait.until(ec.staleness_of(after))  # type: ignore[arg-type]
+    if after_mark:
+        wait.until(new_page)
     return wait.until(ec.presence_of_element_located((By.ID, element_id)))
 
 
@@ -105,9 +128,9 @@ def test_upload_scan_shows_verdict(
     cv2.imwrite(str(scan), _pdf.render_page(doc.pdf, dpi=300.0))
     d.get(server + "/?lang=en")  # type: ignore[attr-defined]
     d.find_element(By.NAME, "file").send_keys(str(scan))  # type: ignore[attr-defined]
-    old = d.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
+    mark(d)
     d.find_element(By.CSS_SELECTOR, "#verify-form button").click()  # type: ignore[attr-defined]
-    verdict: Any = wait_for(d, "verdict", after=old)
+    verdict: Any = wait_for(d, "verdict", after_mark=True)
     assert "authentic" in verdict.get_attribute("class").split()
     assert "AUTHENTIC" in verdict.text
     fields = d.find_element(By.ID, "fields").text  # type: ignore[attr-defined]
@@ -126,17 +149,17 @@ def test_lookup_on_the_korean_page(world: World, server: str, browser: object) -
     assert "문서 진위 확인" in d.find_element(By.TAG_NAME, "h1").text  # type: ignore[attr-defined]
     d.find_element(By.NAME, "number").send_keys(doc.number)  # type: ignore[attr-defined]
     d.find_element(By.NAME, "code").send_keys(f"{doc.code[:5]}-{doc.code[5:]}")  # type: ignore[attr-defined]
-    old = d.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
+    mark(d)
     d.find_element(By.CSS_SELECTOR, "#lookup-form button").click()  # type: ignore[attr-defined]
-    status: Any = wait_for(d, "registry-status", after=old)
+    status: Any = wait_for(d, "registry-status", after_mark=True)
     assert "유효" in status.text
     shot(d, "lookup-ko")
     # A wrong code says nothing about the document.
     d.find_element(By.NAME, "number").send_keys(doc.number)  # type: ignore[attr-defined]
     d.find_element(By.NAME, "code").send_keys("ZZZZZZZZZZ")  # type: ignore[attr-defined]
-    old = d.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
+    mark(d)
     d.find_element(By.CSS_SELECTOR, "#lookup-form button").click()  # type: ignore[attr-defined]
-    wait_for(d, "lookup-form", after=old)
+    wait_for(d, "lookup-form", after_mark=True)
     assert "없습니다" in d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
     shot(d, "lookup-ko-not-found")
 

@@ -29,6 +29,28 @@ class Extracted:
     values: dict[str, float]
 
 
+def _fixed_ink(layout: Layout) -> npt.NDArray[np.bool_]:
+    """Return the block's ink that does not depend on the key (fiducials, strip)."""
+    blank = np.zeros((layout.modules, layout.modules), dtype=bool)
+    mask: npt.NDArray[np.bool_] = render_block(layout, blank) == 0
+    return mask
+
+
+def _pattern_and_strip(
+    layout: Layout, shape: tuple[int, ...], *, margin: int
+) -> npt.NDArray[np.bool_]:
+    """Return a mask of the pattern and the calibration strip, ``margin`` dots wider."""
+    px, py = layout.pattern_origin
+    n = layout.pattern_dots
+    sx, sy = layout.strip_origin
+    busy = np.zeros(shape, dtype=bool)
+    busy[py - margin : py + n + margin, px - margin : px + n + margin] = True
+    busy[
+        sy - margin : sy + layout.strip_height + margin, sx - margin : sx + n + margin
+    ] = True
+    return busy
+
+
 def _levels(
     gray: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float
 ) -> tuple[float, float]:
@@ -42,17 +64,9 @@ def _levels(
         per_dot=1.0,
         samples_per_dot=spd,
     )
-    ink = (
-        render_block(layout, np.zeros((layout.modules, layout.modules), dtype=bool))
-        == 0
-    )
+    ink = _fixed_ink(layout)
     # The pattern area is unknown here (all-white bits were rendered); exclude it.
-    px, py = layout.pattern_origin
-    n = layout.pattern_dots
-    sx, sy = layout.strip_origin
-    busy = np.zeros_like(ink)
-    busy[py - 3 : py + n + 3, px - 3 : px + n + 3] = True
-    busy[sy - 3 : sy + layout.strip_height + 3, sx - 3 : sx + n + 3] = True
+    busy = _pattern_and_strip(layout, ink.shape, margin=3)
     kernel = np.ones((7, 7), np.uint8)
     paper_mask = cv2.erode((~ink & ~busy).astype(np.uint8), kernel) > 0
     fid_ink = ink.copy()
@@ -93,16 +107,8 @@ def _noise(
         samples_per_dot=spd,
     )
     dark = (paper - block) / max(paper - ink, 1e-6)
-    ink_dots = (
-        render_block(layout, np.zeros((layout.modules, layout.modules), dtype=bool))
-        == 0
-    )
-    px, py = layout.pattern_origin
-    n = layout.pattern_dots
-    sx, sy = layout.strip_origin
-    busy = np.zeros_like(ink_dots)
-    busy[py - 4 : py + n + 4, px - 4 : px + n + 4] = True
-    busy[sy - 4 : sy + layout.strip_height + 4, sx - 4 : sx + n + 4] = True
+    ink_dots = _fixed_ink(layout)
+    busy = _pattern_and_strip(layout, ink_dots.shape, margin=4)
     k = np.ones((9, 9), np.uint8)
     paper_m = cv2.erode((~ink_dots & ~busy).astype(np.uint8), k) > 0
     ink_m = cv2.erode((ink_dots & ~busy).astype(np.uint8), k) > 0
