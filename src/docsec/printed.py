@@ -43,6 +43,7 @@ from docsec.seal._content import resolve_pointer
 FloatImage = npt.NDArray[np.float32]
 
 __all__ = [
+    "KEY_FIELDS",
     "MATCH",
     "MISMATCH",
     "UNREADABLE",
@@ -68,6 +69,12 @@ PX_PER_MM = 12.0
 #: mismatch. Genuine 300-dpi print-scans read the template's fields at 86-97
 #: (bench_printed_text.py); an edit pasted as clean type reads at >= 90.
 MISMATCH_MIN_CONF = 80.0
+#: Fields whose reading must be confirmed for the verdict to be AUTHENTIC: a
+#: forger who edits one of them and smudges it makes it ``unreadable``, so an
+#: unreadable key field makes the check *required* (verdict INCONCLUSIVE,
+#: ``printed-text-key-unreadable``); other unreadable fields are listed for the
+#: clerk to compare by hand and leave the verdict alone (docs/printed-text.md).
+KEY_FIELDS = ("/holder_name", "/document_number", "/birth_date")
 #: Least contrast (grey levels) taken for a page's printed text: on a page where
 #: nothing was printed the fields' own noise must not become the reference.
 MIN_TEXT_CONTRAST = 80.0
@@ -559,6 +566,12 @@ def _read(
     return out
 
 
+def _differs(read: str, expected: str) -> bool:
+    """True when a reading differs from the signed text by real evidence."""
+    got, want = normalise(read), normalise(expected)
+    return bool(got) and got != want and evidence(got, want) >= MIN_EVIDENCE
+
+
 def _merge(korean: list[_ocr.OcrWord], latin: list[_ocr.OcrWord]) -> list[_ocr.OcrWord]:
     """Merge the two passes over a mixed-script field, word by word.
 
@@ -664,8 +677,16 @@ def read_fields(
     first = _read(crops, [value for _, _, value, _ in slots], timeout)
     # A suspected edit is read again in a second view (grey, enlarged): an OCR
     # error seldom repeats itself there, an edit does. Only a difference both
-    # readings agree on is evidence; anything else stays unreadable.
-    suspects = [k for k, (outcome, *_rest) in enumerate(first) if outcome == MISMATCH]
+    # readings agree on is evidence; anything else stays unreadable. Suspects are
+    # confident mismatches, and differing readings the engine gave a low
+    # confidence (Tesseract sometimes scores a clean word 0 when it splits it:
+    # 'GN2607 150317' at 0 on a 300-dpi scan of an edited document number).
+    suspects = [
+        k
+        for k, (outcome, _dist, read, _conf) in enumerate(first)
+        if outcome == MISMATCH
+        or (outcome == UNREADABLE and _differs(read, slots[k][2]))
+    ]
     second = dict(
         zip(
             suspects,
@@ -679,11 +700,11 @@ def read_fields(
     )
     for k, (outcome, dist, read, conf) in enumerate(first):
         i, region, value, pts = slots[k]
-        if k in second:
+        if k in second and outcome == MISMATCH:
             # The second view needs no high confidence of its own: it must read
             # something other than the signed text, and closer to the first
             # reading than the first reading is to the signed text.
-            outcome2, _dist2, read2, _conf2 = second[k]
+            outcome2, _dist2, read2, conf2 = second[k]
             again = normalise(read2)
             agree = (
                 again != normalise(value) and _distance(normalise(read), again) < dist
@@ -691,6 +712,13 @@ def read_fields(
             if outcome2 == MATCH or not agree:
                 logger.debug("field %d: the second reading does not confirm", i)
                 outcome = UNREADABLE
+        elif k in second:
+            # A differing first reading without confidence: the second view must
+            # be a confident mismatch of its own and read exactly the same text.
+            outcome2, _dist2, read2, conf2 = second[k]
+            if outcome2 == MISMATCH and normalise(read2) == normalise(read):
+                logger.debug("field %d: the second reading confirms confidently", i)
+                outcome, conf = MISMATCH, conf2
         out[i] = FieldReading(region.field, value, read, outcome, conf, dist, pts)
     return [out[i] for i in range(len(regions))]
 
@@ -752,7 +780,10 @@ def check(
     check : CheckResult
         ``printed_text``: FAIL (``printed-text-mismatch``) naming each field that
         confidently differs and both texts; INCONCLUSIVE when a field could not
-        be read (``printed-text-unreadable``) or OCR is not installed
+        be read (``printed-text-unreadable``, with
+        ``printed-text-key-unreadable`` first when one of :data:`KEY_FIELDS` is
+        among them: :mod:`docsec.verify` then requires the check) or OCR is not
+        installed
         (``ocr-unavailable``); PASS when every field matches. ``score`` is the
         share of fields that matched.
     readings : list of FieldReading
@@ -810,14 +841,17 @@ def check(
             readings,
         )
     if unread:
-        names = ", ".join(r.field for r in unread)
+        key = [r for r in unread if r.field in KEY_FIELDS]
+        rest = [r for r in unread if r.field not in KEY_FIELDS]
+        names = ", ".join(r.field for r in key + rest)
+        codes = ("printed-text-key-unreadable",) if key else ()
         return (
             CheckResult(
                 "printed_text",
                 CheckStatus.INCONCLUSIVE,
                 f"{matched} of {total} printed fields match the signed content; "
-                f"not readable with confidence: {names} (compare them by eye)",
-                ("printed-text-unreadable",),
+                f"not readable with confidence: {names} (compare them by hand)",
+                (*codes, "printed-text-unreadable"),
                 score,
             ),
             readings,

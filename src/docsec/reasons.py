@@ -442,6 +442,15 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "or more.",
     ),
     (
+        "printed-text-key-unreadable",
+        _IN,
+        "A key printed field (holder name, document number or birth date) could "
+        "not be read with confidence, so the paper was not confirmed: an edited "
+        "field made illegible would look the same.",
+        "Compare the field named with the signed data shown, by hand, or scan the "
+        "certificate again at 300 dpi or more and verify again.",
+    ),
+    (
         "printed-text-out-of-view",
         _IN,
         "The printed fields the seal declares are not in the image.",

@@ -923,6 +923,10 @@ def _printed_text_check(
         image, corners=symbol.corners, size=symbol.size, fields=fields
     )
     run.checks.append(check)
+    if "printed-text-key-unreadable" in check.reasons:
+        # A key field edited and then smudged reads unreadable: the paper is not
+        # confirmed, so the verdict cannot be AUTHENTIC (docs/printed-text.md).
+        run.required.add("printed_text")
     for r in readings:
         if not r.in_view:
             continue

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import cv2
 import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from docsec import _ocr, imaging, issue, keys, simulate, trust
+from docsec import _ocr, imaging, issue, keys, printed, simulate, trust
 from docsec._template import certificate_fields
 from docsec.annotate import annotate
 from docsec.pdf import render_page
@@ -105,8 +106,15 @@ def test_genuine_print_scan_is_not_accused(
     assert "mismatch" not in outcomes.values()
     # Margin: at most one field of 13 unreadable on a 300-dpi scan.
     assert sum(o == "match" for o in outcomes.values()) >= 12
-    assert r.verdict is Verdict.AUTHENTIC
-    assert "printed_text" not in r.required  # unreadable never fails the verdict
+    # An unreadable field never fails the verdict; only an unreadable key field
+    # (name, number, birth date) keeps it from AUTHENTIC.
+    key = [outcomes[f] for f in printed.KEY_FIELDS]
+    if all(o == "match" for o in key):
+        assert r.verdict is Verdict.AUTHENTIC
+        assert "printed_text" not in r.required
+    else:
+        assert r.verdict is Verdict.INCONCLUSIVE
+        assert r.reasons[0] == "printed-text-key-unreadable"
 
 
 def test_a_pdf_needs_no_ocr(issued: Issued) -> None:
@@ -164,6 +172,24 @@ def test_one_character_edit_is_never_a_match(issued: Issued) -> None:
     )
     r = verify_image(_scan(forged, 26), policy=issued.policy, at=AT)
     assert _outcomes(r)["/holder_name"] in ("mismatch", "unreadable")
+
+
+def test_a_smudged_key_field_is_never_authentic(issued: Issued) -> None:
+    """A forger's cheapest escape: edit the name, then smudge it illegible."""
+    forged = edit_field(
+        issued.page, issued.boxes["/holder_name"], "김철수 (KIM Cheolsu)", dpi=DPI
+    ).copy()
+    x, y, w, h = (round(v * DPI / 25.4) for v in issued.boxes["/holder_name"])
+    cell = forged[y : y + h, x : x + w]
+    forged[y : y + h, x : x + w] = cv2.GaussianBlur(cell, (0, 0), 0.35 * DPI / 25.4)
+    r = verify_image(_scan(forged, 51), policy=issued.policy, at=AT)
+    assert r.verdict is not Verdict.AUTHENTIC
+    assert _outcomes(r)["/holder_name"] != "match"
+    if r.verdict is Verdict.INCONCLUSIVE:
+        assert r.reasons[0] == "printed-text-key-unreadable"
+        c = r.check("printed_text")
+        assert c is not None
+        assert "/holder_name" in c.detail
 
 
 def test_cli_names_the_field_and_annotates_it(issued: Issued, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -366,3 +367,99 @@ def test_an_unconfirmed_reading_is_unreadable(monkeypatch: pytest.MonkeyPatch) -
     assert views[1] > views[0]
     assert r.outcome == "unreadable"
     assert r.read == "홍길순"
+
+
+def _one_field(
+    monkeypatch: pytest.MonkeyPatch, readings: list[tuple[str, float]], field: str
+) -> tuple[list[int], printed.FieldReading]:
+    """Read one synthetic field whose views the engine reads as ``readings``."""
+    views: list[int] = []
+
+    def fake(
+        images: list[np.ndarray], *, languages: str, timeout: float
+    ) -> list[list[OcrWord]]:
+        views.append(images[0].shape[0])
+        text, conf = readings[min(len(views), len(readings)) - 1]
+        return [
+            [OcrWord(w, conf, (20 * i, 0, 10, 10)) for i, w in enumerate(text.split())]
+            for _ in images
+        ]
+
+    monkeypatch.setattr(_ocr, "read_lines", fake)
+    image = np.full((120, 400), 235, np.uint8)
+    for x in range(50, 300, 20):  # short strokes, like glyphs (no ruling)
+        image[50:65, x : x + 8] = 20
+    data = {"holder_name": "홍길동", "document_number": "GN2611270042"}
+    region = TextRegion(field, 0, 0, 2000, 600)
+    corners = ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0))
+    (r,) = printed.read_fields(
+        image, corners=corners, size=50, regions=[region], data=data, module_mm=0.5
+    )
+    return views, r
+
+
+def test_an_unconfident_difference_confirmed_confidently_is_a_mismatch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tesseract scored a clean, split word 0 ('GN2607 150317'); the second view
+    # reads the same text at 91: both views agree on a different number.
+    views, r = _one_field(
+        monkeypatch,
+        [("GN2607 150317", 0.0), ("GN2607150317", 91.0)],
+        "/document_number",
+    )
+    assert len(views) == 2
+    assert r.outcome == "mismatch"
+    assert r.confidence == 91.0
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        ("GN2607150318", 95.0),  # the views disagree: noise
+        ("GN2607150317", 60.0),  # the same text, but never read confidently
+        ("GN2611270042", 95.0),  # the second view reads the signed text
+    ],
+)
+def test_an_unconfident_difference_stays_unreadable(
+    monkeypatch: pytest.MonkeyPatch, second: tuple[str, float]
+) -> None:
+    views, r = _one_field(
+        monkeypatch, [("GN2607150317", 40.0), second], "/document_number"
+    )
+    assert len(views) == 2
+    assert r.outcome == "unreadable"
+
+
+def test_an_unreadable_key_field_is_named_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fake(
+        images: list[np.ndarray], *, languages: str, timeout: float
+    ) -> list[list[OcrWord]]:
+        return [[OcrWord("홍길", 30.0, (0, 0, 10, 10))] for _ in images]
+
+    monkeypatch.setattr(_ocr, "read_lines", fake)
+    image = np.full((120, 400), 235, np.uint8)
+    for x in range(50, 300, 20):
+        image[50:65, x : x + 8] = 20
+    data = {"holder_name": "홍길동", "content": {"purpose": "홍길동"}}
+    fields = SimpleNamespace(
+        text_regions=(
+            TextRegion("/content/purpose", 0, 0, 2000, 600),
+            TextRegion("/holder_name", 0, 0, 2000, 600),
+        ),
+        module_size_um=500,
+    )
+    monkeypatch.setattr(printed, "certificate_data", lambda _f: data)
+    monkeypatch.setattr(_ocr, "available", lambda: None)
+    corners = ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0))
+    check, readings = printed.check(image, corners=corners, size=50, fields=fields)  # type: ignore[arg-type]
+    assert [r.outcome for r in readings] == ["unreadable", "unreadable"]
+    assert check.status is CheckStatus.INCONCLUSIVE
+    assert check.reasons == ("printed-text-key-unreadable", "printed-text-unreadable")
+    assert "/holder_name, /content/purpose" in check.detail
+    # Without a key field among them, only the list for the clerk.
+    fields.text_regions = fields.text_regions[:1]
+    check, _ = printed.check(image, corners=corners, size=50, fields=fields)  # type: ignore[arg-type]
+    assert check.reasons == ("printed-text-unreadable",)
