@@ -567,7 +567,7 @@ def _read(
 
 
 def _differs(read: str, expected: str) -> bool:
-    """True when a reading differs from the signed text by real evidence."""
+    """Return whether a reading differs from the signed text by real evidence."""
     got, want = normalise(read), normalise(expected)
     return bool(got) and got != want and evidence(got, want) >= MIN_EVIDENCE
 
