@@ -80,6 +80,7 @@ def read_lines(
     *,
     languages: str = LANGUAGES,
     timeout: float = DEFAULT_TIMEOUT,
+    single_line: bool = False,
 ) -> list[list[OcrWord]]:
     """Run Tesseract over each image (a block of text lines) and return its words.
 
@@ -97,6 +98,10 @@ def read_lines(
         costs a full recognition pass, so callers pass only what the text needs.
     timeout : float
         Seconds before the engine is killed.
+    single_line : bool
+        Read each image as one text line (page segmentation mode 7) instead of
+        a block of lines (mode 6). Mode 6 found no text at all in some grey,
+        tinted views of one-line fields that mode 7 reads.
 
     Returns
     -------
@@ -140,7 +145,7 @@ def read_lines(
             "--oem",
             "1",
             "--psm",
-            "6",
+            "7" if single_line else "6",
             "-c",
             "tessedit_do_invert=0",
             "tsv",

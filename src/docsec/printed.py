@@ -75,6 +75,8 @@ MISMATCH_MIN_CONF = 80.0
 #: ``printed-text-key-unreadable``); other unreadable fields are listed for the
 #: clerk to compare by hand and leave the verdict alone (docs/printed-text.md).
 KEY_FIELDS = ("/holder_name", "/document_number", "/birth_date")
+#: Regions less tall than this (mm) hold one line of text.
+SINGLE_LINE_MM = 10.0
 #: Least contrast (grey levels) taken for a page's printed text: on a page where
 #: nothing was printed the fields' own noise must not become the reference.
 MIN_TEXT_CONTRAST = 80.0
@@ -320,6 +322,10 @@ _NEAR = _pairs(
 #: Evidence (weighted jamo/character edits) a confident reading must show. A
 #: single near-confusion weighs 0.5 and is never enough on its own.
 MIN_EVIDENCE = 1.0
+#: Two views reading exactly the same other text, neither confidently, prove an
+#: edit only with this much evidence and every word at this confidence or more.
+AGREED_MIN_EVIDENCE = 2.0
+AGREED_MIN_CONF = 50.0
 #: Weight of a signed character that the reading lacks (see :func:`evidence`).
 _LOST = 0.25
 
@@ -528,11 +534,15 @@ def _in_reading_order(words: list[_ocr.OcrWord]) -> list[_ocr.OcrWord]:
 
 
 def _read(
-    images: list[GrayImage], values: list[str], timeout: float
+    images: list[GrayImage],
+    values: list[str],
+    timeout: float,
+    single: Sequence[bool] = (),
 ) -> list[tuple[str, int, str, float]]:
     """OCR each image and compare it with its signed value.
 
     Returns ``(outcome, distance, text read, lowest word confidence)`` per image.
+    ``single`` marks the images to read as one text line (default: none).
 
     Each script is read by its own model, at most two engine runs per call:
     ``kor`` reads every field whose signed text has Hangul or no Latin letters,
@@ -544,13 +554,21 @@ def _read(
     """
     kor = [k for k, v in enumerate(values) if _HANGUL.search(v) or not _LATIN.search(v)]
     eng = [k for k, v in enumerate(values) if _LATIN.search(v)]
-    passes: dict[str, dict[int, list[_ocr.OcrWord]]] = {}
+    passes: dict[str, dict[int, list[_ocr.OcrWord]]] = {"kor": {}, "eng": {}}
+    lines = [k < len(single) and bool(single[k]) for k in range(len(images))]
     for languages, members in (("kor", kor), ("eng", eng)):
-        if members:
+        for one_line in (False, True):
+            group = [k for k in members if lines[k] is one_line]
+            if not group:
+                continue
+            kwargs = {"single_line": True} if one_line else {}
             pages = _ocr.read_lines(
-                [images[k] for k in members], languages=languages, timeout=timeout
+                [images[k] for k in group],
+                languages=languages,
+                timeout=timeout,
+                **kwargs,
             )
-            passes[languages] = dict(zip(members, pages, strict=True))
+            passes[languages].update(zip(group, pages, strict=True))
     out: list[tuple[str, int, str, float]] = []
     for k, value in enumerate(values):
         korean = passes.get("kor", {}).get(k)
@@ -570,6 +588,49 @@ def _differs(read: str, expected: str) -> bool:
     """Return whether a reading differs from the signed text by real evidence."""
     got, want = normalise(read), normalise(expected)
     return bool(got) and got != want and evidence(got, want) >= MIN_EVIDENCE
+
+
+def _confirmed(
+    expected: str, read: str, conf: float, second: tuple[str, int, str, float]
+) -> bool:
+    """Decide whether two views prove an edit the first view read unconfidently.
+
+    Any of:
+
+    * the second view is a confident mismatch of its own (:func:`compare`) and
+      the first reading is closer to it than to the signed text (the rule for a
+      confident first view, the other way round);
+    * a signed date: the first view read the date in both printed forms
+      (``1979년 8월 21일 (1979-08-21)``) as one and the same other date, by
+      strong evidence, and the second view read only that date too: an OCR
+      error does not rewrite both forms alike, an edit does;
+    * both views read exactly the same normalised text, different from the
+      signed one by at least :data:`AGREED_MIN_EVIDENCE`, every word of one of
+      them at confidence :data:`AGREED_MIN_CONF` or more (Tesseract scores a
+      word it splits 0: ``GN2607 150317`` at 0 in a clean view).
+    """
+    outcome2, _dist2, read2, conf2 = second
+    first, again, want = normalise(read), normalise(read2), normalise(expected)
+    same = again == first
+    if outcome2 == MISMATCH and _distance(first, again) < _distance(first, want):
+        # The rule for a confident first view, the other way round.
+        return True
+    if _ISO_DATE.match(expected):
+        one, two = _dates(read), _dates(read2)
+        other = set(one) | set(two)
+        if len(one) < 2 or not two or len(other) != 1:
+            return False
+        (date,) = other
+        return (
+            date is not None
+            and date != dt.date.fromisoformat(expected)
+            and evidence(date.isoformat(), expected) >= MIN_EVIDENCE
+        )
+    return (
+        same
+        and max(conf, conf2) >= AGREED_MIN_CONF
+        and evidence(first, want) >= AGREED_MIN_EVIDENCE
+    )
 
 
 def _merge(korean: list[_ocr.OcrWord], latin: list[_ocr.OcrWord]) -> list[_ocr.OcrWord]:
@@ -674,6 +735,11 @@ def read_fields(
         slots.append((i, region, value, pts))
         crops.append(crop)
         greys.append(grey if grey is not None else crop)
+    # One-line fields (under 10 mm tall) are read again as a single line: in
+    # the grey view, block segmentation sometimes finds no text at all.
+    one_line = [
+        region.in_modules()[3] * module_mm < SINGLE_LINE_MM for _, region, _, _ in slots
+    ]
     first = _read(crops, [value for _, _, value, _ in slots], timeout)
     # A suspected edit is read again in a second view (grey, enlarged): an OCR
     # error seldom repeats itself there, an edit does. Only a difference both
@@ -694,6 +760,7 @@ def read_fields(
                 [greys[k] for k in suspects],
                 [slots[k][2] for k in suspects],
                 timeout,
+                [one_line[k] for k in suspects],
             ),
             strict=True,
         )
@@ -704,7 +771,7 @@ def read_fields(
             # The second view needs no high confidence of its own: it must read
             # something other than the signed text, and closer to the first
             # reading than the first reading is to the signed text.
-            outcome2, _dist2, read2, conf2 = second[k]
+            outcome2, _dist2, read2, _conf2 = second[k]
             again = normalise(read2)
             agree = (
                 again != normalise(value) and _distance(normalise(read), again) < dist
@@ -712,13 +779,9 @@ def read_fields(
             if outcome2 == MATCH or not agree:
                 logger.debug("field %d: the second reading does not confirm", i)
                 outcome = UNREADABLE
-        elif k in second:
-            # A differing first reading without confidence: the second view must
-            # be a confident mismatch of its own and read exactly the same text.
-            outcome2, _dist2, read2, conf2 = second[k]
-            if outcome2 == MISMATCH and normalise(read2) == normalise(read):
-                logger.debug("field %d: the second reading confirms confidently", i)
-                outcome, conf = MISMATCH, conf2
+        elif k in second and _confirmed(value, read, conf, second[k]):
+            logger.debug("field %d: the second reading confirms the first", i)
+            outcome, conf = MISMATCH, max(conf, second[k][3])
         out[i] = FieldReading(region.field, value, read, outcome, conf, dist, pts)
     return [out[i] for i in range(len(regions))]
 

@@ -389,7 +389,11 @@ def _one_field(
     image = np.full((120, 400), 235, np.uint8)
     for x in range(50, 300, 20):  # short strokes, like glyphs (no ruling)
         image[50:65, x : x + 8] = 20
-    data = {"holder_name": "홍길동", "document_number": "GN2611270042"}
+    data = {
+        "holder_name": "홍길동",
+        "document_number": "GN2611270042",
+        "birth_date": "1984-03-15",
+    }
     region = TextRegion(field, 0, 0, 2000, 600)
     corners = ((0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (0.0, 100.0))
     (r,) = printed.read_fields(
@@ -398,27 +402,36 @@ def _one_field(
     return views, r
 
 
-def test_an_unconfident_difference_confirmed_confidently_is_a_mismatch(
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Tesseract scored a clean, split word 0 ('GN2607 150317'); the second
+        # view reads the same text at 91.
+        (("GN2607 150317", 0.0), ("GN2607150317", 91.0)),
+        # A confident second view; the first reading is closer to it than to
+        # the signed text.
+        (("GN2607150811", 40.0), ("GN2607150317", 91.0)),
+        # Both views read exactly the same other text, one at 61, one at 0.
+        (("GN 2607150317", 61.0), ("GN2607 150317", 0.0)),
+    ],
+)
+def test_an_unconfident_difference_confirmed_is_a_mismatch(
     monkeypatch: pytest.MonkeyPatch,
+    first: tuple[str, float],
+    second: tuple[str, float],
 ) -> None:
-    # Tesseract scored a clean, split word 0 ('GN2607 150317'); the second view
-    # reads the same text at 91: both views agree on a different number.
-    views, r = _one_field(
-        monkeypatch,
-        [("GN2607 150317", 0.0), ("GN2607150317", 91.0)],
-        "/document_number",
-    )
+    views, r = _one_field(monkeypatch, [first, second], "/document_number")
     assert len(views) == 2
     assert r.outcome == "mismatch"
-    assert r.confidence == 91.0
 
 
 @pytest.mark.parametrize(
     "second",
     [
-        ("GN2607150318", 95.0),  # the views disagree: noise
-        ("GN2607150317", 60.0),  # the same text, but never read confidently
         ("GN2611270042", 95.0),  # the second view reads the signed text
+        ("GN2611270017", 40.0),  # another text, and nothing confident
+        ("GN2607150317", 45.0),  # the same text, but neither view at 50
+        ("GN2611270X42", 95.0),  # confident, but not closer to the first reading
     ],
 )
 def test_an_unconfident_difference_stays_unreadable(
@@ -429,6 +442,19 @@ def test_an_unconfident_difference_stays_unreadable(
     )
     assert len(views) == 2
     assert r.outcome == "unreadable"
+
+
+def test_a_date_edited_in_both_forms_is_a_mismatch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Both printed forms read as the same other date, at low confidence (phone).
+    read = "1979 년 8 월 21 일 (1979-08-21)"
+    _, r = _one_field(monkeypatch, [(read, 53.0), (read, 20.0)], "/birth_date")
+    assert r.outcome == "mismatch"
+    # One form only, or the two forms disagreeing: not proof.
+    for first in ("1979-08-21", "1979 년 8 월 21 일 (1979-08-27)"):
+        _, r = _one_field(monkeypatch, [(first, 53.0), (read, 20.0)], "/birth_date")
+        assert r.outcome == "unreadable", first
 
 
 def test_an_unreadable_key_field_is_named_first(
