@@ -80,44 +80,29 @@ def test_original_and_photocopy_at_1200(world) -> None:  # type: ignore[no-untyp
         assert c.threshold is not None
         assert c.score > c.threshold
         assert [loc.name for loc in r.locations] == ["seal", "cdp"]
-    read = 0
     for seed, mode in ((1, "photo"), (2, "photo"), (3, "text")):
         copy = simulate.photocopy(
             region, page_dpi=600, rng=seed, mode=mode, scanner_dpi=1200
         )
         r = verify_image(copy.image, policy=policy, at=AT)
-        if r.content is None:
-            # A seal that carries the whole content is a larger symbol (104
-            # modules): a copy may lose it. Never accepted.
-            assert r.verdict is Verdict.INCONCLUSIVE, (seed, mode, r.reasons)
-            assert r.reasons == ("no-seal",)
-            continue
-        read += 1
         if mode == "text":
             # Text-mode copies keep more detail: COPY or INCONCLUSIVE, never accepted.
             assert r.verdict is not Verdict.AUTHENTIC, (seed, mode, r.reasons)
             continue
         assert r.verdict is Verdict.NOT_AUTHENTIC, (seed, mode, r.reasons)
         assert r.reasons[0] == "photocopy"
-    assert read >= 1
+        assert (
+            r.content is not None
+        )  # the seal itself is genuine: shown, but not accepted
 
 
 def test_a_copy_is_not_a_forgery_under_the_seal_policy(world) -> None:  # type: ignore[no-untyped-def]
     w, cdp, _, region = world
     store = trust.TrustStore.load(w.trust_dir)
-    seal_policy = VerifyPolicy.seal(store, cdp_keys=[cdp])
-    # The larger seal of profile v2 can be lost in a copy: such a copy is
-    # INCONCLUSIVE (no-seal), never accepted; the semantics are checked on the
-    # first copy whose seal is read.
-    for seed in (1, 2, 3, 4):
-        copy = simulate.photocopy(
-            region, page_dpi=600, rng=seed, mode="photo", scanner_dpi=1200
-        )
-        r = verify_image(copy.image, policy=seal_policy, at=AT)
-        if r.content is not None:
-            break
-        assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
-        assert r.reasons == ("no-seal",)
+    copy = simulate.photocopy(
+        region, page_dpi=600, rng=1, mode="photo", scanner_dpi=1200
+    )
+    r = verify_image(copy.image, policy=VerifyPolicy.seal(store, cdp_keys=[cdp]), at=AT)
     # The seal is genuine: the seal policy accepts it and reports the paper.
     assert r.verdict is Verdict.AUTHENTIC, r.reasons
     assert r.paper is not None
