@@ -83,6 +83,11 @@ MIN_TEXT_CONTRAST = 80.0
 #: A field with less ink than this (mm^2, rulings and specks excluded) is blank.
 #: One printed digit at 10 pt holds ~1.5 mm^2; a genuine field holds >= 5.
 BLANK_INK_MM2 = 1.0
+#: A field without text ink but with this much faint marking (mm^2, darker than
+#: the paper by a sixth of the text's contrast) is smudged or faded, not blank.
+#: Measured: a name blurred by 0.2-0.8 mm leaves 8-16 mm^2, fields whitened out
+#: 0-2.2 mm^2 (the most on a dim phone photo).
+FAINT_INK_MM2 = 4.0
 #: Characters OCR confuses between scripts and cases; both sides are mapped to one
 #: class before comparing, so confusing them is noise, never evidence.
 _CONFUSABLE = str.maketrans(
@@ -451,6 +456,35 @@ def _contrast(flat: FloatImage) -> float:
     return float(np.median(flat) - np.quantile(flat, 0.002))
 
 
+def _ink(flat: FloatImage, level: float) -> npt.NDArray[np.uint8]:
+    """Return the text ink darker than ``level``: rulings and specks removed."""
+    ink = (flat < level).astype(np.uint8)
+    # Table rulings that the region caught at its edges (the seal maps the region
+    # to within a few pixels, not exactly): straight runs longer than 5 mm.
+    run = round(5 * PX_PER_MM)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    lines = cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
+    ink = np.where(lines > 0, 0, ink).astype(np.uint8)
+    # Drop specks (toner scatter, halftone dots of the tint): 0.05 mm^2 or less.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] > (0.22 * PX_PER_MM) ** 2
+    out: npt.NDArray[np.uint8] = keep[labels].astype(np.uint8)
+    return out
+
+
+def faint_ink(flat: FloatImage, reference: float) -> float:
+    """Return the area (mm^2) of faint marks: darker than the paper by 1/6 of text.
+
+    A field with no text ink but this much faint marking is not blank: it was
+    smudged, faded or blurred, which is no evidence of an edit (a field whitened
+    out holds neither).
+    """
+    ink = _ink(flat, float(np.median(flat)) - reference / 6)
+    return float(np.count_nonzero(ink)) / PX_PER_MM**2
+
+
 def clean(
     flat: FloatImage, reference: float
 ) -> tuple[GrayImage | None, float, GrayImage | None]:
@@ -477,19 +511,7 @@ def clean(
         second view a suspected mismatch is read again in.
     """
     median = float(np.median(flat))
-    ink = (flat < median - reference / 2).astype(np.uint8)
-    # Table rulings that the region caught at its edges (the seal maps the region
-    # to within a few pixels, not exactly): straight runs longer than 5 mm.
-    run = round(5 * PX_PER_MM)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
-    lines = cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
-    ink = np.where(lines > 0, 0, ink).astype(np.uint8)
-    # Drop specks (toner scatter, halftone dots of the tint): 0.05 mm^2 or less.
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[1:] = stats[1:, cv2.CC_STAT_AREA] > (0.22 * PX_PER_MM) ** 2
-    ink = keep[labels].astype(np.uint8)
+    ink = _ink(flat, median - reference / 2)
     area = float(np.count_nonzero(ink)) / PX_PER_MM**2
     if area < BLANK_INK_MM2:
         return None, area, None
@@ -728,6 +750,10 @@ def read_fields(
         crop, ink, grey = clean(flat, reference)
         logger.debug("field %d: %.1f mm^2 of ink", i, ink)
         if crop is None:
+            if faint_ink(flat, reference) >= FAINT_INK_MM2:
+                # Marks without text contrast: smudged or faded, not blank.
+                out[i] = FieldReading(region.field, value, "", UNREADABLE, 0.0, 0, pts)
+                continue
             blank.add(i)
             outcome, dist = compare(value, [], blank=True)
             out[i] = FieldReading(region.field, value, "", outcome, 100.0, dist, pts)

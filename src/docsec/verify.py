@@ -931,8 +931,10 @@ def _printed_text_check(
         if not r.in_view:
             continue
         label = f"{r.field}: signed {r.expected!r}"
-        if r.outcome != printed.MATCH:
+        if r.outcome == printed.MISMATCH:
             label += f", read {r.read or '(blank)'!r}"
+        elif r.outcome != printed.MATCH:
+            label += f", read {r.read or '(nothing legible)'!r}"
         run.locations.append(Location(f"text-{r.outcome}", r.points, dpi, label))
 
 

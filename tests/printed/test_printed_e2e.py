@@ -192,6 +192,23 @@ def test_a_smudged_key_field_is_never_authentic(issued: Issued) -> None:
         assert "/holder_name" in c.detail
 
 
+def test_a_smudged_genuine_field_is_not_blank(issued: Issued) -> None:
+    """A genuine field blurred (water, rubbing) is no evidence: never accused."""
+    page = issued.page.copy()
+    x, y, w, h = (round(v * DPI / 25.4) for v in issued.boxes["/content/family/2/name"])
+    page[y : y + h, x : x + w] = cv2.GaussianBlur(
+        page[y : y + h, x : x + w], (0, 0), 0.5 * DPI / 25.4
+    )
+    r = verify_image(_scan(page, 52), policy=issued.policy, at=AT)
+    assert _outcomes(r)["/content/family/2/name"] == "unreadable"
+    # Not a key field: listed for the clerk, the verdict stands.
+    assert r.verdict is Verdict.AUTHENTIC
+    c = r.check("printed_text")
+    assert c is not None
+    assert c.reasons == ("printed-text-unreadable",)
+    assert "/content/family/2/name" in c.detail
+
+
 def test_cli_names_the_field_and_annotates_it(issued: Issued, tmp_path: Path) -> None:
     forged = edit_field(
         issued.page, issued.boxes["/holder_name"], "김철수 (KIM Cheolsu)", dpi=DPI

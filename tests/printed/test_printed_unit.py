@@ -295,6 +295,22 @@ def test_clean_finds_blank_and_drops_rulings() -> None:
     assert ink > printed.BLANK_INK_MM2
 
 
+def test_smudged_text_is_faint_not_blank() -> None:
+    import cv2
+
+    field = np.full((100, 600), 235, np.uint8)
+    field[5:8, :] = 60  # a ruling: never counted
+    assert printed.faint_ink(printed.flatten(field), 150.0) == 0.0
+    for x in range(50, 450, 25):  # a line of text...
+        field[35:70, x : x + 5] = 30
+        field[35:40, x : x + 18] = 30
+    smudged = cv2.GaussianBlur(field, (0, 0), 8)  # ...blurred by ~0.7 mm
+    flat = printed.flatten(smudged)
+    crop, ink, _ = printed.clean(flat, 150.0)
+    assert crop is None  # no text contrast left
+    assert printed.faint_ink(flat, 150.0) >= printed.FAINT_INK_MM2
+
+
 def test_words_in_reading_order() -> None:
     words = [
         OcrWord("섬", 91.0, (60, 10, 20, 22)),
