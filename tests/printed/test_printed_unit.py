@@ -306,7 +306,7 @@ def test_smudged_text_is_faint_not_blank() -> None:
         field[35:40, x : x + 18] = 30
     smudged = cv2.GaussianBlur(field, (0, 0), 8)  # ...blurred by ~0.7 mm
     flat = printed.flatten(smudged)
-    crop, ink, _ = printed.clean(flat, 150.0)
+    crop, _, _ = printed.clean(flat, 150.0)
     assert crop is None  # no text contrast left
     assert printed.faint_ink(flat, 150.0) >= printed.FAINT_INK_MM2
 
