@@ -505,3 +505,22 @@ def test_an_unreadable_key_field_is_named_first(
     fields.text_regions = fields.text_regions[:1]
     check, _ = printed.check(image, corners=corners, size=50, fields=fields)  # type: ignore[arg-type]
     assert check.reasons == ("printed-text-unreadable",)
+
+
+def test_long_fields_need_more_evidence() -> None:
+    # A genuine phone photo: four jamo misread in a 30-jamo domicile, at 86.
+    words = [
+        OcrWord(w, 86.0, (20 * i, 0, 10, 10))
+        for i, w in enumerate("서 욱 트 병 시 강남구 학 동 로 426".split())
+    ]
+    assert printed.compare("서울특별시 강남구 학동로 426", words, blank=False)[0] == (
+        "unreadable"
+    )
+    # One syllable changed in a name, or one digit in a number: still an edit.
+    name = [
+        OcrWord("홍길순", 92.0, (0, 0, 10, 10)),
+        OcrWord("(HONG", 92.0, (20, 0, 9, 9)),
+    ]
+    assert printed.compare("홍길동 (HONG", name, blank=False)[0] == "mismatch"
+    number = [OcrWord("GN2611270942", 93.0, (0, 0, 10, 10))]
+    assert printed.compare("GN2611270042", number, blank=False)[0] == "mismatch"
