@@ -511,7 +511,9 @@ def test_long_fields_need_more_evidence() -> None:
     # A genuine phone photo: four jamo misread in a 30-jamo domicile, at 86.
     words = [
         OcrWord(w, 86.0, (20 * i, 0, 10, 10))
-        for i, w in enumerate("서 욱 트 병 시 강남구 학 동 로 426".split())
+        for i, w in enumerate(
+            ["서", "욱", "트", "병", "시", "강남구", "학", "동", "로", "426"]
+        )
     ]
     assert printed.compare("서울특별시 강남구 학동로 426", words, blank=False)[0] == (
         "unreadable"
