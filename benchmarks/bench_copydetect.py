@@ -7,8 +7,9 @@ and scanned (copy), and measured with :func:`docsec.copydetect.measure`.
 Sources: originals from each printer class (laser/inkjet x good/worn), office
 photocopies in text, photo and colour mode and careful 1200-dpi scan-and-reprints
 (``strong``) of originals from all four classes in turn. Captures: flatbed at
-300, 600, 1200 and 2400 ppi (PNG) and a phone photo. (The colour copier is
-``docsec.simulate``'s first, grey approximation: misregistered composite black.)
+300, 600, 1200 and 2400 ppi (PNG, grey) and a phone photo. (The colour copier
+prints composite black on misregistered planes; colour scans and the colour
+evidence are in bench_copydetect_colour.py.)
 
 Per condition it prints: n, the fraction decided, wrong calls (original called
 COPY; copy called ORIGINAL) with Wilson 95 % bounds, the AUC of the fidelity

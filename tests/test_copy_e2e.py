@@ -231,3 +231,62 @@ def test_issue_13_poppler_render_is_an_original(
         assert r.verdict is Verdict.AUTHENTIC, (renderer, seed, r.reasons)
         assert r.paper is not None
         assert r.paper.state == "original"
+
+
+def test_copy_profile_tightens_verification(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from docsec.copydetect import CopyProfile
+
+    w, _cdp, _, region = world
+    # A counter printer whose originals measured 0.88-0.92 (a profile file as
+    # `docsec copydetect calibrate` writes it).
+    prof = CopyProfile(
+        "counter laser",
+        "flatbed 1200",
+        1,
+        "2x",
+        1200.0,
+        (0.88, 0.9, 0.91, 0.92, 0.9),
+        0.676,
+        0.726,
+    )
+    good = tmp_path / "profile.json"
+    good.write_text(prof.to_json(), encoding="utf-8")
+    scan = simulate.print_scan(
+        region, page_dpi=600, rng=1, printer="laser", scanner_dpi=1200
+    )
+    path = tmp_path / "orig.png"
+    imaging.write_image(path, scan.image, dpi=scan.dpi)
+    base = ["verify", str(path), "--trust", str(w.trust_dir), "--at", AT.isoformat()]
+    base += ["--policy", "counter", "--cdp-key", str(w.cdp_key), "--json"]
+    r = CliRunner().invoke(cli, [*base, "--copy-profile", str(good)])
+    assert r.exit_code == 0, r.output
+    paper = json.loads(r.stdout)["paper"]
+    assert paper["state"] == "original"
+    assert paper["thresholds"]["copy_below"] == pytest.approx(0.676)
+    doc = json.loads(good.read_text(encoding="utf-8"))
+    doc["thresholds"]["copy_below"] = 0.1  # loosened by hand
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    r = CliRunner().invoke(cli, [*base, "--copy-profile", str(bad)])
+    assert r.exit_code == 2
+    assert "digest" in r.stderr
+
+
+def test_colour_scans_through_verification(world) -> None:  # type: ignore[no-untyped-def]
+    # The verifier passes the colour scan's channels to the copy check: an
+    # original stays AUTHENTIC, a colour copy is never accepted.
+    w, cdp, _, region = world
+    policy = VerifyPolicy.counter(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    scan = simulate.print_scan(
+        region, page_dpi=600, rng=21, printer="inkjet", scanner_dpi=1200, color=True
+    )
+    assert scan.image.ndim == 3
+    r = verify_image(scan.image, policy=policy, at=AT)
+    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    copy = simulate.photocopy(
+        region, page_dpi=600, rng=22, mode="color", scanner_dpi=1200, color=True
+    )
+    r = verify_image(copy.image, policy=policy, at=AT)
+    assert r.verdict is not Verdict.AUTHENTIC, r.reasons

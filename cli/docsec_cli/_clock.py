@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 
 import click
 
+from docsec_cli._errors import BadParameter
+from docsec_cli._i18n import tr
+
 __all__ = ["at_option", "issuing_time", "now", "parse_at"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,8 +35,11 @@ def parse_at(value: str | None) -> datetime | date | None:
             return date.fromisoformat(value)
         return datetime.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not YYYY-MM-DD or an ISO date-time", param_hint="--at"
+        raise BadParameter(
+            tr("{value} is not YYYY-MM-DD or an ISO date-time").format(
+                value=repr(value)
+            ),
+            param_hint="--at",
         ) from exc
 
 

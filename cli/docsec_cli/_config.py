@@ -17,6 +17,7 @@ from pathlib import Path
 from docsec import _io
 from docsec.errors import InputError
 from docsec_cli._errors import CLIUsageError
+from docsec_cli._i18n import tr
 
 #: Largest config file read (a real one is a few hundred bytes).
 _MAX_CONFIG_BYTES = 1024 * 1024
@@ -35,10 +36,11 @@ SETTINGS: dict[str, tuple[str, str, str, type]] = {
     "policy": ("verify", "policy_name", "DOCSEC_POLICY", str),
     "cdp_keys": ("verify", "cdp_key_paths", "DOCSEC_CDP_KEY", list),
     "watermark_keys": ("verify", "watermark_key_paths", "DOCSEC_WATERMARK_KEY", list),
+    "copy_profile": ("verify", "copy_profile_path", "DOCSEC_COPY_PROFILE", str),
     "exit_on": ("verify", "exit_on", "DOCSEC_EXIT_ON", str),
 }
 #: Settings that name files: relative paths are relative to the config file.
-_PATHS = frozenset({"trust", "cdp_keys", "watermark_keys"})
+_PATHS = frozenset({"trust", "cdp_keys", "watermark_keys", "copy_profile"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,25 +89,43 @@ def load_config(explicit: Path | None) -> LoadedConfig:
         )
         raw = tomllib.loads(data.decode("utf-8"))
     except InputError as exc:
-        raise CLIUsageError(f"cannot use the config file: {exc}") from exc
+        raise CLIUsageError(
+            tr("cannot use the config file: {error}").format(error=exc)
+        ) from exc
     except UnicodeDecodeError as exc:
         raise CLIUsageError(
-            f"config file {path} is not UTF-8 text (byte {exc.start}); save it as "
-            "UTF-8 TOML"
+            tr(
+                "config file {path} is not UTF-8 text (byte {byte}); save it as "
+                "UTF-8 TOML"
+            ).format(path=path, byte=exc.start)
         ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise CLIUsageError(f"config file {path} is not valid TOML: {exc}") from exc
+        raise CLIUsageError(
+            tr("config file {path} is not valid TOML: {error}").format(
+                path=path, error=exc
+            )
+        ) from exc
     unknown = sorted(set(raw) - set(SETTINGS))
     if unknown:
         raise CLIUsageError(
-            f"unknown key(s) {unknown} in {path}; known keys: {sorted(SETTINGS)}"
+            tr("unknown key(s) {unknown} in {path}; known keys: {known}").format(
+                unknown=unknown, path=path, known=sorted(SETTINGS)
+            )
         )
     for key, value in raw.items():
         want = SETTINGS[key][3]
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise CLIUsageError(f"{path}: {key} must be a {want.__name__}")
+            raise CLIUsageError(
+                tr("{path}: {key} must be a {type}").format(
+                    path=path, key=key, type=want.__name__
+                )
+            )
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
-            raise CLIUsageError(f"{path}: {key} must be a list of file paths")
+            raise CLIUsageError(
+                tr("{path}: {key} must be a list of file paths").format(
+                    path=path, key=key
+                )
+            )
     return LoadedConfig(path, dict(raw))
 
 

@@ -1,4 +1,4 @@
-"""``docsec copydetect``: make the copy-detection pattern and measure it in a scan.
+"""``docsec copydetect``: make the pattern, measure it in a scan, calibrate a printer.
 
 Thin: parse, call :mod:`docsec.copydetect`, render. ``measure`` exits 0 for
 original, 3 for copy and 4 for inconclusive (STYLE.md section 8).
@@ -14,14 +14,17 @@ import click
 
 import docsec.copydetect as _cd
 from docsec import imaging
-from docsec.errors import DocsecError, KeyMaterialError
+from docsec.errors import DocsecError, InputError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
+from docsec.reasons import REASONS
 from docsec_cli._errors import (
     EXIT_INCONCLUSIVE,
     EXIT_NOT_AUTHENTIC,
     EXIT_OK,
     to_cli_error,
 )
+from docsec_cli._help import DocsecGroup
+from docsec_cli._i18n import tr
 
 __all__ = ["copydetect"]
 
@@ -41,9 +44,23 @@ def _load_key(path: Path) -> SecretKey:
         raise to_cli_error(exc) from exc
     if key.purpose != "cdp":
         raise to_cli_error(
-            KeyMaterialError(f"{path.name} is a {key.purpose!r} key, not a 'cdp' key")
+            KeyMaterialError(
+                tr("{file} is a {purpose} key, not a 'cdp' key").format(
+                    file=path.name, purpose=repr(key.purpose)
+                )
+            )
         )
     return key
+
+
+def _decision_word(decision: _cd.Decision) -> str:
+    """Return the decision as a person reads it (Korean: with the English word)."""
+    word = {
+        _cd.Decision.ORIGINAL: tr("original"),
+        _cd.Decision.COPY: tr("copy"),
+        _cd.Decision.INCONCLUSIVE: tr("inconclusive"),
+    }[decision]
+    return word if word == decision.value else f"{word} ({decision.value})"
 
 
 _key_option = click.option(
@@ -66,7 +83,7 @@ _module_option = click.option(
 )
 
 
-@click.group("copydetect")
+@click.group("copydetect", cls=DocsecGroup)
 def copydetect() -> None:
     """Make the copy-detection pattern, or tell an original print from a copy."""
 
@@ -92,8 +109,18 @@ def pattern_cmd(key_path: Path, doc_id: str, module_dots: str, out_path: Path) -
         raise to_cli_error(exc) from exc
     w_mm, h_mm = pat.size_mm
     click.echo(
-        f"wrote {out_path.name}: {pat.image.shape[1]}x{pat.image.shape[0]} dots at "
-        f"{pat.dpi} dpi ({w_mm:.1f} x {h_mm:.1f} mm), key {pat.key_id}"
+        tr(
+            "wrote {file}: {width}x{height} dots at {dpi} dpi ({width_mm} x "
+            "{height_mm} mm), key {key}"
+        ).format(
+            file=out_path.name,
+            width=pat.image.shape[1],
+            height=pat.image.shape[0],
+            dpi=pat.dpi,
+            width_mm=f"{w_mm:.1f}",
+            height_mm=f"{h_mm:.1f}",
+            key=pat.key_id,
+        )
     )
 
 
@@ -139,8 +166,133 @@ def measure_cmd(
         doc = {"input": str(scan_path), **result.to_dict()}
         click.echo(json.dumps(doc))
     else:
-        score = "n/a" if result.score is None else f"{result.score:.3f}"
-        click.echo(f"{scan_path.name}: {result.decision.value} (fidelity {score})")
+        score = tr("n/a") if result.score is None else f"{result.score:.3f}"
+        click.echo(
+            tr("{file}: {decision} (fidelity {score})").format(
+                file=scan_path.name,
+                decision=_decision_word(result.decision),
+                score=score,
+            )
+        )
         for reason in result.reasons:
-            click.echo(f"  {reason}")
+            # The catalogue's plain words for the code (translated), then the
+            # measurement itself, which stays technical.
+            code = reason.split(":", 1)[0]
+            if code in REASONS:
+                click.echo(f"  - {tr(REASONS[code].meaning)} [{code}]")
+                click.echo(f"    {reason}")
+            else:
+                click.echo(f"  {reason}")
     ctx.exit(_EXIT[result.decision])
+
+
+@copydetect.command("calibrate")
+@click.argument(
+    "scan_paths",
+    metavar="SCAN...",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@_key_option
+@_doc_option
+@_module_option
+@click.option(
+    "--printer",
+    required=True,
+    help="Description of the counter printer (model, driver settings, place).",
+)
+@click.option(
+    "--scanner",
+    required=True,
+    help="Description of the scanner (model, resolution, colour or grey).",
+)
+@click.option(
+    "--dpi",
+    type=click.FloatRange(50, 4800),
+    default=None,
+    help="Resolution of the scans (default: from their metadata, else measured).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Profile file to write (JSON); give it to docsec verify --copy-profile.",
+)
+def calibrate_cmd(
+    scan_paths: tuple[Path, ...],
+    key_path: Path,
+    doc_id: str,
+    module_dots: str,
+    printer: str,
+    scanner: str,
+    dpi: float | None,
+    out_path: Path,
+) -> None:
+    """Make a copy profile from scans of genuine prints of one counter printer.
+
+    Print the same certificate (--doc-id) at least five times on the counter
+    printer at 100 %, scan each print on the counter scanner as you will scan
+    certificates, and pass the scans. Every scan must look like an original
+    under the default thresholds. The profile only tightens the copy check for
+    prints from that printer: use it only for paper printed there.
+    """
+    key = _load_key(key_path)
+    if len(scan_paths) < _cd.MIN_CALIBRATION_SCANS:
+        raise to_cli_error(
+            InputError(
+                tr(
+                    "calibration needs at least {n} scans of genuine prints, got {got}"
+                ).format(n=_cd.MIN_CALIBRATION_SCANS, got=len(scan_paths))
+            )
+        )
+    results = []
+    try:
+        for path in scan_paths:
+            loaded = imaging.read_image(path)
+            used_dpi = dpi or (loaded.dpi[0] if loaded.dpi else None)
+            results.append(
+                _cd.measure(
+                    loaded.image,
+                    key=key,
+                    doc_id=doc_id,
+                    dpi=used_dpi,
+                    module_dots=int(module_dots),
+                )
+            )
+        profile = _cd.calibrate(results, printer=printer, scanner=scanner)
+        out_path.write_text(profile.to_json(), encoding="utf-8")
+    except DocsecError as exc:
+        raise to_cli_error(exc) from exc
+    except OSError as exc:
+        raise to_cli_error(
+            InputError(
+                tr("cannot write {path}: {error}").format(path=out_path, error=exc)
+            )
+        ) from exc
+    low, high = profile.thresholds()
+    click.echo(
+        tr(
+            "wrote {name}: {n} originals, fidelity {lo:.3f}-{hi:.3f}; copy below "
+            "{low:.3f} (default {default:.3f}), original above {high:.3f}"
+        ).format(
+            name=out_path.name,
+            n=len(profile.fidelities),
+            lo=min(profile.fidelities),
+            hi=max(profile.fidelities),
+            low=low,
+            default=_cd.default_thresholds(
+                profile.module_dots, profile.resolution_class
+            )[0],
+            high=high,
+        )
+    )
+    if low <= _cd.default_thresholds(profile.module_dots, profile.resolution_class)[0]:
+        click.echo(
+            tr(
+                "note: these originals spread too widely for the profile to tighten "
+                "the default; it decides as the default does"
+            ),
+            err=True,
+        )

@@ -22,6 +22,9 @@ from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec.seal import complete_dates, load_certificate_data
 from docsec.verify import verify_file
+from docsec_cli._errors import CLIError
+from docsec_cli._i18n import N_, tr
+from docsec_cli._render import VERDICT_TEXT, cells, pad
 
 _SAMPLE = "family-relation.json"
 _OTHER_SAMPLE = "local-tax-payment.json"
@@ -34,7 +37,12 @@ def sample_data_dir() -> Path:
     for candidate in (here.parents[1] / "samples" / "data", here / "sample_data"):
         if (candidate / _SAMPLE).is_file():
             return candidate
-    raise FileNotFoundError("sample certificate data not found (samples/data)")
+    raise CLIError(
+        tr(
+            "the sample certificate data (samples/data) is not installed: "
+            "reinstall docsec, or run the demo from a checkout of its repository"
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +93,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     attacker = trust.write_demo_world(
         out_dir / "attacker-keys", now=now, overwrite=True
     )
-    echo(f"1. demo keys (NOT FOR PRODUCTION) in {world.directory}")
+    echo(tr("1. demo keys (NOT FOR PRODUCTION) in {path}").format(path=world.directory))
 
     data_path = sample_data_dir() / _SAMPLE
     data = complete_dates(load_certificate_data(data_path.read_bytes()), day=day)
@@ -94,8 +102,11 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     seal_bytes = issue_seal(data, key=key, cert=cert, signature_date=day)
     (out_dir / "seal.bin").write_bytes(seal_bytes)
     echo(
-        f"2. sealed {data_path.name}: {len(seal_bytes)} bytes, signer "
-        f"{trust.signer_identifier(cert)}/{trust.certificate_reference(cert)}"
+        tr("2. sealed {file}: {size} bytes, signer {signer}").format(
+            file=data_path.name,
+            size=len(seal_bytes),
+            signer=f"{trust.signer_identifier(cert)}/{trust.certificate_reference(cert)}",
+        )
     )
 
     import docsec
@@ -124,8 +135,10 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     )
     (out_dir / "other-certificate.pdf").write_bytes(other_pdf)
     echo(
-        f"3. issued a signed PDF (PAdES B-B, DocMDP no changes, copy-detection "
-        f"pattern, watermarked tint): {len(pdf_bytes)} bytes; and a second one"
+        tr(
+            "3. issued a signed PDF (PAdES B-B, DocMDP no changes, copy-detection "
+            "pattern, watermarked tint): {size} bytes; and a second one"
+        ).format(size=len(pdf_bytes))
     )
 
     page = render_pdf_page(pdf_bytes, dpi=600)
@@ -149,9 +162,11 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     hi_copy = simulate.photocopy(area, page_dpi=600, rng=_DEMO_SEED, scanner_dpi=1200)
     imaging.write_image(out_dir / "scan-photocopy-1200.png", hi_copy.image, dpi=1200)
     echo(
-        "4. printed it (simulated 600-dpi laser) and scanned the page at 300 dpi; "
-        "photocopied the print\n   and scanned that too; and scanned the seal area "
-        "of both at 1200 ppi"
+        tr(
+            "4. printed it (simulated 600-dpi laser) and scanned the page at 300 dpi; "
+            "photocopied the print\n   and scanned that too; and scanned the seal area "
+            "of both at 1200 ppi"
+        )
     )
 
     lines = [
@@ -188,90 +203,98 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     rogue = issue_seal(data, key=a_key, cert=a_cert, signature_date=day)
     (out_dir / "seal-rogue-issuer.bin").write_bytes(rogue)
     echo(
-        "5. forged: a PDF with one signed byte changed, a printed seal with the name\n"
-        "   changed, a genuine seal pasted onto another certificate's page, and a\n"
-        "   seal signed by a rogue key claiming the same office (its certificate is\n"
-        "   not in the verifier's trust folder: the verifier cannot tell it from a\n"
-        "   new office certificate, so it says INCONCLUSIVE, not NOT AUTHENTIC)"
+        tr(
+            "5. forged: a PDF with one signed byte changed, a printed seal with the "
+            "name\n   changed, a genuine seal pasted onto another certificate's page, "
+            "and a\n   seal signed by a rogue key claiming the same office (its "
+            "certificate is\n   not in the verifier's trust folder: the verifier "
+            "cannot tell it from a\n   new office certificate, so it says "
+            "INCONCLUSIVE, not NOT AUTHENTIC)"
+        )
     )
 
     cases = [
         _Case(
-            "issued PDF", out_dir / "certificate.pdf", Verdict.AUTHENTIC, "as issued"
+            N_("issued PDF"),
+            out_dir / "certificate.pdf",
+            Verdict.AUTHENTIC,
+            N_("as issued"),
         ),
-        _Case("seal bytes", out_dir / "seal.bin", Verdict.AUTHENTIC, "issued seal"),
         _Case(
-            "print-scan",
+            N_("seal bytes"), out_dir / "seal.bin", Verdict.AUTHENTIC, N_("issued seal")
+        ),
+        _Case(
+            N_("print-scan"),
             out_dir / "scan-original.png",
             Verdict.AUTHENTIC,
-            "original paper, 300 dpi scan",
+            N_("original paper, 300 dpi scan"),
         ),
         _Case(
-            "photocopy",
+            N_("photocopy"),
             out_dir / "scan-photocopy.png",
             Verdict.AUTHENTIC,
-            "genuine seal; at 300 dpi a copy cannot be told from the original",
+            N_("genuine seal; at 300 dpi a copy cannot be told from the original"),
         ),
         _Case(
-            "original 1200",
+            N_("original 1200"),
             out_dir / "scan-original-1200.png",
             Verdict.AUTHENTIC,
-            "counter policy: copy check says original print",
+            N_("counter policy: copy check says original print"),
             counter=True,
             paper="original",
         ),
         _Case(
-            "copy 1200 seal",
+            N_("copy 1200 seal"),
             out_dir / "scan-photocopy-1200.png",
             Verdict.AUTHENTIC,
-            "seal policy: genuine seal, the seal decides; paper: copy",
+            N_("seal policy: genuine seal, the seal decides; paper: copy"),
             paper="copy",
             seal_area=True,
         ),
         _Case(
-            "photocopy 1200",
+            N_("photocopy 1200"),
             out_dir / "scan-photocopy-1200.png",
             Verdict.NOT_AUTHENTIC,
-            "counter policy: copy check sees the photocopy",
+            N_("counter policy: copy check sees the photocopy"),
             counter=True,
             paper="copy",
         ),
         _Case(
-            "photocopy 300",
+            N_("photocopy 300"),
             out_dir / "scan-photocopy.png",
             Verdict.INCONCLUSIVE,
-            "counter policy: 300 dpi is too coarse to decide",
+            N_("counter policy: 300 dpi is too coarse to decide"),
             counter=True,
         ),
         _Case(
-            "tampered PDF",
+            N_("tampered PDF"),
             out_dir / "certificate-tampered.pdf",
             Verdict.NOT_AUTHENTIC,
-            "one signed byte changed",
+            N_("one signed byte changed"),
         ),
         _Case(
-            "tampered bytes",
+            N_("tampered bytes"),
             out_dir / "seal-tampered.bin",
             Verdict.NOT_AUTHENTIC,
-            "name changed in the seal",
+            N_("name changed in the seal"),
         ),
         _Case(
-            "forged page",
+            N_("forged page"),
             out_dir / "scan-forged-name.png",
             Verdict.NOT_AUTHENTIC,
-            "printed seal with a changed name",
+            N_("printed seal with a changed name"),
         ),
         _Case(
-            "pasted seal",
+            N_("pasted seal"),
             out_dir / "scan-pasted-seal.png",
             Verdict.NOT_AUTHENTIC,
-            "genuine seal on another certificate's page (watermark)",
+            N_("genuine seal on another certificate's page (watermark)"),
         ),
         _Case(
-            "rogue issuer",
+            N_("rogue issuer"),
             out_dir / "seal-rogue-issuer.bin",
             Verdict.INCONCLUSIVE,
-            "signer certificate not in the trust folder: unknown, not disproved",
+            N_("signer certificate not in the trust folder: unknown, not disproved"),
         ),
     ]
     store = trust.TrustStore.load(world.trust_dir)
@@ -282,14 +305,30 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     counter = VerifyPolicy.counter(store, cdp_keys=[cdp_key])
     seal_area = VerifyPolicy.seal(store, cdp_keys=[cdp_key])
     echo(
-        f"6. verified against {world.trust_dir} with the policies {policy.name!r} "
-        f"(the seal decides) and {counter.name!r} (the original paper is required):"
+        tr(
+            "6. verified against {trust} with the policies {seal} (the seal decides) "
+            "and {counter} (the original paper is required):"
+        ).format(
+            trust=world.trust_dir, seal=repr(policy.name), counter=repr(counter.name)
+        )
     )
     all_ok = True
     report = []
-    width = max(len(c.name) for c in cases)
+    names = {c.name: tr(c.name) for c in cases}
+    width = max(cells(name) for name in [*names.values(), tr("input")])
+    verdicts = {v: tr(VERDICT_TEXT[v]) for v in Verdict}
+    verdict_width = max(14, *(cells(w) for w in verdicts.values()))
     echo(
-        f"       {'input'.ljust(width)}  {'policy':<8} {'verdict':<14} {'reasons':<36} what it is"
+        "       "
+        + "  ".join(
+            (
+                pad(tr("input"), width),
+                pad(tr("policy"), 8),
+                pad(tr("verdict"), verdict_width),
+                pad(tr("reasons"), 36),
+                tr("what it is"),
+            )
+        )
     )
     for case in cases:
         chosen = counter if case.counter else seal_area if case.seal_area else policy
@@ -299,21 +338,32 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
             case.paper is None or paper == case.paper
         )
         all_ok &= ok
-        mark = "ok " if ok else "UNEXPECTED"
+        mark = "ok " if ok else tr("UNEXPECTED")
         reasons = ", ".join(result.reasons) or "-"
-        verdict = result.verdict.value.replace("_", " ").upper()
         echo(
-            f"   {mark} {case.name.ljust(width)}  {result.policy:<8} {verdict:<14} "
-            f"{reasons:<36} {case.note}"
+            f"   {mark} "
+            + "  ".join(
+                (
+                    pad(names[case.name], width),
+                    pad(result.policy, 8),
+                    pad(verdicts[result.verdict], verdict_width),
+                    pad(reasons, 36),
+                    tr(case.note),
+                )
+            )
         )
         report.append(
             result.to_dict()
             | {"expected": case.expected.value, "expected_paper": case.paper}
         )
-    (out_dir / "verdicts.json").write_text(
+    details = out_dir / "verdicts.json"
+    details.write_text(
         json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     echo(
-        f"   all verdicts as expected: {'yes' if all_ok else 'NO'}; details in {out_dir / 'verdicts.json'}"
+        "   "
+        + tr("all verdicts as expected: {answer}; details in {path}").format(
+            answer=tr("yes") if all_ok else tr("NO"), path=details
+        )
     )
     return all_ok

@@ -17,7 +17,9 @@ import click
 
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec_cli._clock import at_option, issuing_time
-from docsec_cli._errors import CLIUsageError, to_cli_error
+from docsec_cli._errors import BadParameter, CLIUsageError, UsageError, to_cli_error
+from docsec_cli._help import DocsecCommand, DocsecGroup
+from docsec_cli._i18n import tr
 
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
 
@@ -57,9 +59,12 @@ def _load_ca_key(path: Path, env: str) -> Any:
     if not value:
         if not sys.stdin.isatty():
             raise CLIUsageError(
-                f"the key passphrase is needed: set ${env} or run in a terminal"
+                tr(
+                    "the key passphrase is needed: set ${env} or run in a terminal to "
+                    "be asked"
+                ).format(env=env)
             )
-        value = click.prompt("CA key passphrase", hide_input=True, err=True)
+        value = click.prompt(tr("CA key passphrase"), hide_input=True, err=True)
     return keys.load_private_key(path, passphrase=value.encode())
 
 
@@ -73,7 +78,7 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
 # ----------------------------------------------------------------------- keys
 
 
-@click.command("secret")
+@click.command("secret", cls=DocsecCommand)
 @click.option(
     "--purpose",
     type=click.Choice(["cdp", "watermark"]),
@@ -97,16 +102,26 @@ def keys_secret(purpose: str, out_file: Path) -> None:
     from docsec import keys
 
     if out_file.exists():
-        raise CLIUsageError(f"{out_file} exists; refusing to overwrite key material")
+        raise CLIUsageError(
+            tr("{path} exists; refusing to overwrite key material").format(
+                path=out_file
+            )
+        )
     key = keys.generate_secret_key(purpose)
     _run(keys.save_secret_key, out_file, key)
-    click.echo(f"{purpose} key {key.key_id} written to {out_file}", err=True)
+    what = tr("copy-detection key") if purpose == "cdp" else tr("watermark key")
+    click.echo(
+        tr("{what} {key_id} written to {path}").format(
+            what=what, key_id=key.key_id, path=out_file
+        ),
+        err=True,
+    )
 
 
 # ------------------------------------------------------------------------ crl
 
 
-@click.group("crl")
+@click.group("crl", cls=DocsecGroup)
 def crl_group() -> None:
     """Issue and update the certificate revocation list of a CA."""
 
@@ -204,8 +219,14 @@ def crl_issue(
     at = _moment(at_text)
     crl = _issue(ca_key, ca_cert, crl_file, days, at, passphrase_env, [])
     click.echo(
-        f"CRL with {len(list(crl))} revoked certificate(s) written to {crl_file}; "
-        f"next update {crl.next_update_utc.isoformat()}",
+        tr(
+            "CRL with {count} revoked certificate(s) written to {path}; next update "
+            "{next_update}"
+        ).format(
+            count=len(list(crl)),
+            path=crl_file,
+            next_update=crl.next_update_utc.isoformat(),
+        ),
         err=True,
     )
 
@@ -250,30 +271,37 @@ def crl_revoke(
     from docsec import trust
 
     if (serial is None) == (cert_file is None):
-        raise click.UsageError("give exactly one of --serial and --cert")
+        raise UsageError(tr("give exactly one of --serial and --cert"))
     at = _moment(at_text)
     if cert_file is not None:
         target = _run(trust.load_certificate, cert_file)
         ca = _run(trust.load_certificate, ca_cert)
         if not trust.TrustStore.from_certificates([ca]).issuer_candidates(target):
             raise CLIUsageError(
-                f"{cert_file} was not issued by {ca.subject.rfc4514_string()}"
+                tr("{path} was not issued by {issuer}").format(
+                    path=cert_file, issuer=ca.subject.rfc4514_string()
+                )
             )
         number = target.serial_number
     else:
         try:
             number = int(str(serial), 16)
         except ValueError as exc:
-            raise click.BadParameter(
-                f"{serial!r} is not a hex serial number", param_hint="--serial"
+            raise BadParameter(
+                tr("{value} is not a hex serial number").format(value=repr(serial)),
+                param_hint="--serial",
             ) from exc
     if number < 1:
-        raise click.BadParameter("serial numbers are positive", param_hint="--serial")
+        raise BadParameter(tr("serial numbers are positive"), param_hint="--serial")
     entry = trust.RevokedCertificate(number, at, trust.REVOCATION_REASONS[reason])
     crl = _issue(ca_key, ca_cert, crl_file, days, at, passphrase_env, [entry])
     click.echo(
-        f"revoked serial {number:X} ({reason}); CRL with {len(list(crl))} revoked "
-        f"certificate(s) written to {crl_file}",
+        tr(
+            "revoked serial {serial} ({reason}); CRL with {count} revoked "
+            "certificate(s) written to {path}"
+        ).format(
+            serial=f"{number:X}", reason=reason, count=len(list(crl)), path=crl_file
+        ),
         err=True,
     )
 
@@ -281,7 +309,7 @@ def crl_revoke(
 # ---------------------------------------------------------------------- trust
 
 
-@click.group("trust")
+@click.group("trust", cls=DocsecGroup)
 def trust_group() -> None:
     """Publish the trust bundle that verifiers install."""
 
@@ -342,4 +370,9 @@ def trust_export(
     )
     for path in written:
         click.echo(str(path))
-    click.echo(f"trust bundle of {len(written)} files in {directory}", err=True)
+    click.echo(
+        tr("trust bundle of {count} files in {path}").format(
+            count=len(written), path=directory
+        ),
+        err=True,
+    )

@@ -103,7 +103,8 @@ class SupervisedPool(Generic[J, R]):
         process = self._ctx.Process(
             target=self._target, args=(child, *self._init_args), daemon=True
         )
-        process.start()
+        with one_compute_thread():
+            process.start()
         child.close()
         return _Slot(process=process, conn=parent)
 
@@ -229,6 +230,48 @@ def _describe_exit(code: int | None) -> str:
         except ValueError:
             return f"killed by signal {-code}"
     return f"exit code {code}"
+
+
+#: Thread-pool sizes for the numeric libraries a worker loads (OpenBLAS, OpenMP,
+#: MKL, BLIS, Accelerate, numexpr). Read once, when the library loads in the new
+#: interpreter: N workers then use N cores, instead of each starting a pool whose
+#: idle threads spin on the other cores (measured in issue #19: ``issue --workers
+#: 2`` was 1.07x ``--workers 1``).
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "BLIS_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+}
+
+
+@contextlib.contextmanager
+def one_compute_thread() -> Iterator[None]:
+    """Start worker processes inside this block: each gets one compute thread.
+
+    The variables are set in this process's environment while the block runs
+    (a spawned worker copies it when it starts) and restored afterwards; this
+    process's own libraries, loaded already, are not affected.
+    """
+    saved = {name: os.environ.get(name) for name in ONE_THREAD}
+    os.environ.update(ONE_THREAD)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def limit_threads() -> None:
+    """In a worker: OpenCV's own thread pool to one thread as well."""
+    import cv2
+
+    cv2.setNumThreads(1)
 
 
 def worker_loop(

@@ -14,6 +14,8 @@ import click
 
 from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._errors import CLIError, CLIUsageError, to_cli_error
+from docsec_cli._help import DocsecGroup
+from docsec_cli._i18n import N_, tr
 
 if TYPE_CHECKING:
     from docsec.registry import Registry
@@ -56,7 +58,22 @@ def open_registry(url: str) -> Registry:
         raise to_cli_error(exc) from exc
 
 
-@click.group("registry")
+#: A document's state in the registry, in the clerk's words.
+_STATES = {
+    "active": N_("ACTIVE"),
+    "revoked": N_("REVOKED"),
+    "superseded": N_("SUPERSEDED"),
+}
+
+
+def _state_word(state: str) -> str:
+    """Return the state in upper case, translated, with the English word in Korean."""
+    english = _STATES.get(state, state.upper())
+    word = tr(english)
+    return english if word == english else f"{word} ({english})"
+
+
+@click.group("registry", cls=DocsecGroup)
 def registry_group() -> None:
     """Manage the document registry: document status, audit log, API tokens."""
 
@@ -74,7 +91,10 @@ def registry_init(db_url: str) -> None:
         raise to_cli_error(exc) from exc
     finally:
         reg.close()
-    click.echo(f"registry ready: {reg.engine.url.render_as_string()}", err=True)
+    click.echo(
+        tr("registry ready: {url}").format(url=reg.engine.url.render_as_string()),
+        err=True,
+    )
 
 
 @registry_group.command("status")
@@ -95,22 +115,26 @@ def registry_status(number: str, db_url: str, as_json: bool, audit: bool) -> Non
     finally:
         reg.close()
     if status is None:
-        raise CLIError(f"no document {number} in the registry")
+        raise CLIError(tr("no document {number} in the registry").format(number=number))
     if as_json:
         obj = status.to_dict()
         if audit:
             obj["audit"] = log
         click.echo(json.dumps(obj, ensure_ascii=False, sort_keys=True))
     else:
-        line = f"{status.number}: {status.state.value.upper()}"
+        line = f"{status.number}: {_state_word(status.state.value)}"
         if status.reason:
             line += f" ({status.reason})"
         if status.changed_at:
-            line += f" since {status.changed_at.isoformat()}"
+            line += " " + tr("since {time}").format(time=status.changed_at.isoformat())
         click.echo(line)
         click.echo(
-            f"  {status.kind}, issued by {status.issuer} at "
-            f"{status.issued_at.isoformat()}"
+            "  "
+            + tr("{kind}, issued by {issuer} at {time}").format(
+                kind=status.kind,
+                issuer=status.issuer,
+                time=status.issued_at.isoformat(),
+            )
         )
         for entry in log:
             click.echo(
@@ -144,7 +168,7 @@ def registry_revoke(
         raise to_cli_error(exc) from exc
     finally:
         reg.close()
-    click.echo(f"{status.number}: REVOKED ({reason})")
+    click.echo(f"{status.number}: {_state_word('revoked')} ({reason})")
 
 
 @registry_group.command("supersede")
@@ -168,7 +192,10 @@ def registry_supersede(
         raise to_cli_error(exc) from exc
     finally:
         reg.close()
-    click.echo(f"{status.number}: SUPERSEDED by {by}")
+    click.echo(
+        f"{status.number}: "
+        + tr("{state} by {number}").format(state=_state_word("superseded"), number=by)
+    )
 
 
 @registry_group.group("token")
@@ -191,7 +218,7 @@ def token_create(role: str, label: str, db_url: str, at_text: str | None) -> Non
     from docsec.errors import DocsecError
 
     if len(label) > 128:
-        raise CLIUsageError("--label: at most 128 characters")
+        raise CLIUsageError(tr("--label: at most 128 characters"))
     reg = open_registry(db_url)
     try:
         token = reg.create_token(role, label=label, now=issuing_time(at_text))
@@ -201,6 +228,6 @@ def token_create(role: str, label: str, db_url: str, at_text: str | None) -> Non
         reg.close()
     click.echo(token)
     click.echo(
-        "store this token now: it is not shown again (the registry keeps its hash)",
+        tr("store this token now: it is not shown again (the registry keeps its hash)"),
         err=True,
     )

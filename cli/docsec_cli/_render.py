@@ -72,6 +72,26 @@ _TECHNICAL = frozenset(
 )
 
 
+def plain(value: object) -> str:
+    r"""Return ``value`` as one line of text, control characters written as escapes.
+
+    Seals carry text chosen by whoever made them, shown before (inspect, the
+    barcode check) or after verification; an ESC sequence in it would reach the
+    terminal and could move the cursor over the verdict (red team). Control and
+    format characters (C0, C1, bidirectional overrides) become ``\x1b`` and
+    the like.
+    """
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(
+        ch
+        if unicodedata.category(ch) not in ("Cc", "Cf")
+        else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for ch in text
+    )
+
+
 def json_line(obj: object) -> str:
     """Serialise one result object as a single JSON line."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=False)
@@ -126,18 +146,20 @@ def _field_block(result: VerificationResult, *, verbose: bool) -> list[str]:
     if not fields:
         return []
     lines = [f"  {tr('Signed data (compare it with the paper)')}:"]
-    width = max(_cells(label) for label, _ in fields)
-    lines.extend(f"    {_pad(label, width)}  {value}" for label, value in fields)
+    width = max(cells(plain(label)) for label, _ in fields)
+    lines.extend(
+        f"    {pad(plain(label), width)}  {plain(value)}" for label, value in fields
+    )
     return lines
 
 
-def _cells(text: str) -> int:
+def cells(text: str) -> int:
     # Hangul and other wide characters take two columns in a terminal.
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _cells(text))
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cells(text))
 
 
 def brief(result: VerificationResult) -> str:
@@ -154,13 +176,13 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
     """
     lines = [verdict_line(result), f"  {tr(VERDICT_SAYS[result.verdict])}"]
     if result.error is not None and not result.reasons:
-        lines.append(f"  {tr('error')}: {result.error}")
+        lines.append(f"  {tr('error')}: {plain(result.error)}")
     lines.extend(_reason_lines(result))
     # What a failed check found (which field was edited, which byte range is
     # wrong, which certificate was revoked): the evidence a clerk reports, in
     # the library's words.
     lines.extend(
-        f"  {tr('Evidence')}: {chk.detail}"
+        f"  {tr('Evidence')}: {plain(chk.detail)}"
         for chk in result.checks
         if chk.status is CheckStatus.FAIL and chk.detail
     )
@@ -175,13 +197,14 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
         lines.extend(f"  - {tr(describe(code).meaning)} [{code}]" for code in notes)
     c = result.content
     if c is not None:
-        lines.append(f"  {tr('Issued by')}: {c.issuer}")
+        lines.append(f"  {tr('Issued by')}: {plain(c.issuer)}")
         if verbose:
             lines.append(
-                f"    signer {c.signer_identifier}, certificate "
-                f"{c.certificate_reference}, country {c.issuing_country.strip()}, "
+                f"    signer {plain(c.signer_identifier)}, certificate "
+                f"{plain(c.certificate_reference)}, country "
+                f"{plain(c.issuing_country.strip())}, "
                 f"signed {c.signature_date.isoformat() if c.signature_date else '?'}, "
-                f"profile {c.profile}"
+                f"profile {plain(c.profile)}"
             )
         lines.extend(_field_block(result, verbose=verbose))
     elif any(
@@ -208,7 +231,7 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
             score = f" score={chk.score:.4g}"
             if chk.threshold is not None:
                 score += f" threshold={chk.threshold:.4g}"
-        lines.append(f"    {mark:>4} {req}{chk.name}: {chk.detail}{score}")
+        lines.append(f"    {mark:>4} {req}{chk.name}: {plain(chk.detail)}{score}")
     missing = sorted(result.required - {chk.name for chk in result.checks})
     for name in missing:
         lines.append(f"    {'-':>4} *{name}: {tr('not run')}")
@@ -225,18 +248,24 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
 
 def unverified(report: InspectionReport) -> str:
     """Render ``docsec inspect`` output, labelled UNVERIFIED throughout."""
-    lines = [f"{report.input}: UNVERIFIED content (nothing here is checked)"]
+    lines = [
+        tr("{input}: UNVERIFIED content (nothing here is checked)").format(
+            input=report.input
+        )
+    ]
     if not report.seals:
-        lines.append("  no seal found")
+        lines.append("  " + tr("no seal found"))
     for i, seal in enumerate(report.seals, start=1):
-        lines.append(f"  seal {i} (UNVERIFIED):")
+        lines.append("  " + tr("seal {number} (UNVERIFIED):").format(number=i))
         for key, value in seal.items():
             if key == "hex":
                 continue
             if key == "fields" and isinstance(value, list):
                 lines.append("    fields:")
-                lines.extend(f"      {pair[0]}: {pair[1]}" for pair in value)
+                lines.extend(
+                    f"      {plain(pair[0])}: {plain(pair[1])}" for pair in value
+                )
             else:
-                lines.append(f"    {key}: {value}")
+                lines.append(f"    {key}: {plain(value)}")
         lines.append(f"    hex: {seal.get('hex', '')}")
     return "\n".join(lines)

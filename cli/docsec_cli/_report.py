@@ -20,6 +20,7 @@ from docsec import __version__
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
 from docsec_cli._errors import CLIUsageError
+from docsec_cli._i18n import tr
 
 __all__ = [
     "CSV_COLUMNS",
@@ -60,8 +61,10 @@ def open_output(path: Path, option: str, *, encoding: str) -> IO[str]:
         return path.open("w", encoding=encoding, newline="")
     except OSError as exc:
         raise CLIUsageError(
-            f"cannot write the {option} file {path}: {exc.strerror or exc} "
-            "(check that its folder exists and is writable)"
+            tr(
+                "cannot write the {option} file {path}: {error} (check that its "
+                "folder exists and is writable)"
+            ).format(option=option, path=path, error=exc.strerror or exc)
         ) from exc
 
 

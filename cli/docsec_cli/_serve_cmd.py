@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from docsec_cli._errors import CLIUsageError, to_cli_error
+from docsec_cli._help import DocsecCommand
+from docsec_cli._i18n import tr
 from docsec_cli._registry_cmd import DEFAULT_DB
 
 
@@ -36,7 +38,7 @@ def _log_config(access_log: bool) -> dict[str, object]:
     }
 
 
-@click.command("serve")
+@click.command("serve", cls=DocsecCommand)
 @click.option(
     "--db",
     "db_url",
@@ -167,7 +169,7 @@ def serve_cmd(
     from docsec.service._settings import ENV_VAR
 
     if (issuer_key is None) != (issuer_cert is None):
-        raise CLIUsageError("give both --issuer-key and --issuer-cert, or neither")
+        raise CLIUsageError(tr("give both --issuer-key and --issuer-cert, or neither"))
     settings = ServiceSettings(
         db_url=db_url,
         trust_dir=str(trust_dir.resolve()),
@@ -189,8 +191,9 @@ def serve_cmd(
         raise to_cli_error(exc) from exc
     os.environ[ENV_VAR] = settings.to_json()
     click.echo(
-        f"serving on http://{host}:{port} ({workers} worker(s)); registry "
-        f"{db_url.split('@')[-1]}",
+        tr("serving on {url} ({workers} worker(s)); registry {db}").format(
+            url=f"http://{host}:{port}", workers=workers, db=db_url.split("@")[-1]
+        ),
         err=True,
     )
     uvicorn.run(

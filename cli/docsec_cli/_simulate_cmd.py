@@ -20,7 +20,9 @@ from docsec import imaging
 from docsec import simulate as sim
 from docsec._types import Image
 from docsec.errors import ConfigurationError, DocsecError, InputError
-from docsec_cli._errors import CLIError, CLIUsageError
+from docsec_cli._errors import CLIError, CLIUsageError, UsageError
+from docsec_cli._help import DocsecGroup
+from docsec_cli._i18n import tr
 
 __all__ = ["simulate"]
 
@@ -139,9 +141,12 @@ def _scanner_options(fn: F) -> F:
 
 def _check_out(out_path: Path) -> None:
     if out_path.suffix.lower() not in _WRITE_SUFFIXES:
-        raise click.UsageError(
-            f"cannot tell the image format of OUT {out_path.name!r}; "
-            f"use one of {', '.join(sorted(_WRITE_SUFFIXES))}"
+        raise UsageError(
+            tr(
+                "cannot tell the image format of OUT {file}; use one of {suffixes}"
+            ).format(
+                file=repr(out_path.name), suffixes=", ".join(sorted(_WRITE_SUFFIXES))
+            )
         )
 
 
@@ -150,14 +155,18 @@ def _read_page(in_path: Path, page_dpi: float | None) -> tuple[Image, float]:
     if page_dpi is not None:
         return loaded.image, float(page_dpi)
     if loaded.dpi is None:
-        raise click.UsageError(
-            f"{in_path.name} declares no resolution in its metadata; pass --dpi"
+        raise UsageError(
+            tr("{file} declares no resolution in its metadata; pass --dpi").format(
+                file=in_path.name
+            )
         )
     x, y = loaded.dpi
     if abs(x - y) > 0.01 * max(x, y):
-        raise click.UsageError(
-            f"{in_path.name} declares different x and y resolutions ({x} x {y} dpi); "
-            "pass --dpi"
+        raise UsageError(
+            tr(
+                "{file} declares different x and y resolutions ({x} x {y} dpi); "
+                "pass --dpi"
+            ).format(file=in_path.name, x=x, y=y)
         )
     return loaded.image, float(x)
 
@@ -176,14 +185,22 @@ def _write(out_path: Path, result: sim.SimResult) -> None:
         try:
             out_path.write_bytes(result.jpeg)
         except OSError as exc:
-            raise CLIError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+            raise CLIError(
+                tr("cannot write {path}: {error}").format(
+                    path=out_path, error=exc.strerror or exc
+                )
+            ) from exc
         return
     try:
         imaging.write_image(
             out_path, result.image, dpi=result.dpi, jpeg_quality=DEFAULT_JPEG_QUALITY
         )
     except OSError as exc:
-        raise CLIError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+        raise CLIError(
+            tr("cannot write {path}: {error}").format(
+                path=out_path, error=exc.strerror or exc
+            )
+        ) from exc
 
 
 def _report(
@@ -209,18 +226,28 @@ def _report(
     device = (
         f"{printer.kind}/{printer.quality}"
         if isinstance(printer, sim.PrinterParams)
-        else "unknown printer"
+        else tr("unknown printer")
     )
     # A message about the file written, like seal, issue and keys: stderr. Only
     # --json's document is a result, for stdout.
     click.echo(
-        f"{out_path}: {w}x{h} {kind}, {result.dpi:.0f} dpi "
-        f"({channel}, {device}, seed {seed})",
+        tr(
+            "{path}: {width}x{height} {kind}, {dpi} dpi ({channel}, {device}, seed {seed})"
+        ).format(
+            path=out_path,
+            width=w,
+            height=h,
+            kind=kind,
+            dpi=f"{result.dpi:.0f}",
+            channel=channel,
+            device=device,
+            seed=seed,
+        ),
         err=True,
     )
 
 
-@click.group("simulate")
+@click.group("simulate", cls=DocsecGroup)
 def simulate() -> None:
     """Simulate printing and capturing a page image (for tests, benchmarks, layouts).
 

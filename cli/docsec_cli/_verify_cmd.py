@@ -34,6 +34,7 @@ from docsec_cli._errors import (
     to_cli_error,
     worst,
 )
+from docsec_cli._help import DocsecCommand
 from docsec_cli._i18n import tr
 from docsec_cli._pool import Failure, SupervisedPool, WorkerStartError, fault_for
 from docsec_cli._report import CsvReport, Summary, open_output, write_summary
@@ -86,11 +87,15 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[tuple[Path, bool]]:
                 raw = _io.read_regular_file(listing, max_bytes=_MAX_LIST_BYTES)
                 lines = raw.decode("utf-8").splitlines()
             except InputError as exc:
-                raise CLIUsageError(f"cannot use the list file: {exc}") from exc
+                raise CLIUsageError(
+                    tr("cannot use the list file: {error}").format(error=exc)
+                ) from exc
             except UnicodeDecodeError as exc:
                 raise CLIUsageError(
-                    f"the list file {listing} is not UTF-8 text (byte {exc.start}); "
-                    "write one input per line"
+                    tr(
+                        "the list file {path} is not UTF-8 text (byte {byte}); "
+                        "write one input per line"
+                    ).format(path=listing, byte=exc.start)
                 ) from exc
             entries = tuple(
                 ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")
@@ -109,13 +114,19 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[tuple[Path, bool]]:
                 and c.name.lower() not in _DESKTOP_FILES
             ]
             if not children:
-                raise CLIUsageError(f"the folder {item} holds no file to verify")
+                raise CLIUsageError(
+                    tr("the folder {path} holds no file to verify").format(path=item)
+                )
             for child in children:
                 yield child, child.suffix.lower() in SCAN_SUFFIXES
         elif not p.exists() and any(ch in item for ch in "*?["):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
-                raise CLIUsageError(f"no file matches the pattern {item!r}")
+                raise CLIUsageError(
+                    tr("no file matches the pattern {pattern}").format(
+                        pattern=repr(item)
+                    )
+                )
             for m in matches:
                 if Path(m).is_dir():
                     yield from expand_inputs((m,))
@@ -238,6 +249,7 @@ PolicyArgs = tuple[
     int | None,
     str | None,
     bool,
+    str | None,
 ]
 
 
@@ -252,6 +264,7 @@ def build_policy(
     max_bytes: int | None = None,
     registry_url: str | None = None,
     require_registry: bool = False,
+    copy_profile_path: str | None = None,
 ) -> VerifyPolicy:
     """Build the named policy from the trust folder, the key files and the registry."""
     policy = _base_policy(
@@ -264,9 +277,15 @@ def build_policy(
         accept_scanned_pdf,
         max_bytes,
     )
+    if copy_profile_path is not None:
+        from docsec.copydetect import load_profile
+
+        policy = dataclasses.replace(
+            policy, copy_profile=load_profile(copy_profile_path)
+        )
     if registry_url is None:
         if require_registry:
-            raise CLIUsageError("--require-registry needs --registry")
+            raise CLIUsageError(tr("--require-registry needs --registry"))
         return policy
     from docsec.registry import open_status_source
 
@@ -285,16 +304,19 @@ def _base_policy(
     accept_scanned_pdf: bool,
     max_bytes: int | None,
 ) -> VerifyPolicy:
+    from docsec.formats._trustlists import load_trust_source
     from docsec.keys import load_secret_key
-    from docsec.trust import TrustStore
 
-    store = TrustStore.load(trust_dir, crl_grace=timedelta(hours=crl_grace_hours))
+    store = load_trust_source(trust_dir, crl_grace=timedelta(hours=crl_grace_hours))
     cdp_keys = [load_secret_key(p) for p in cdp_key_paths]
     watermark_keys = [load_secret_key(p) for p in watermark_key_paths]
     if name == "counter":
         if not cdp_keys:
             raise CLIUsageError(
-                "the counter policy needs the issuer's copy-detection key (--cdp-key)"
+                tr(
+                    "the counter policy needs the issuer's copy-detection key "
+                    "(--cdp-key)"
+                )
             )
         policy = VerifyPolicy.counter(
             store,
@@ -318,11 +340,12 @@ def _base_policy(
 
 def _verify_worker(conn: Connection, policy_args: PolicyArgs, verbose: int) -> None:
     """Worker process for batches: build the policy once, then verify inputs."""
-    from docsec_cli._pool import worker_loop
+    from docsec_cli._pool import limit_threads, worker_loop
 
     _logs.configure(verbose)
 
     def setup() -> Callable[[tuple[Item, datetime | date | None]], object]:
+        limit_threads()
         policy = build_policy(*policy_args)
 
         def work(job: tuple[Item, datetime | date | None]) -> object:
@@ -362,16 +385,23 @@ def _write_annotation(
             )
         imaging.write_image(target, picture)
     except DocsecError as exc:
-        click.echo(f"cannot annotate {item.name}: {_io.plain_message(exc)}", err=True)
-        return
-    except OSError as exc:
         click.echo(
-            f"cannot write the annotated image {target}: {exc.strerror or exc} "
-            "(check that its folder exists and is writable)",
+            tr("cannot annotate {file}: {error}").format(
+                file=item.name, error=_io.plain_message(exc)
+            ),
             err=True,
         )
         return
-    click.echo(f"annotated image written to {target}", err=True)
+    except OSError as exc:
+        click.echo(
+            tr(
+                "cannot write the annotated image {path}: {error} (check that its "
+                "folder exists and is writable)"
+            ).format(path=target, error=exc.strerror or exc),
+            err=True,
+        )
+        return
+    click.echo(tr("annotated image written to {path}").format(path=target), err=True)
 
 
 def _check_annotate_target(target: Path, single: bool) -> None:
@@ -380,7 +410,9 @@ def _check_annotate_target(target: Path, single: bool) -> None:
         folder = target.parent
         if target.is_dir():
             raise CLIUsageError(
-                f"--annotate {target} is a folder; give a file name for one input"
+                tr(
+                    "--annotate {path} is a folder; give a file name for one input"
+                ).format(path=target)
             )
         if target.suffix.lower() not in (
             ".png",
@@ -391,7 +423,9 @@ def _check_annotate_target(target: Path, single: bool) -> None:
             ".bmp",
         ):
             raise CLIUsageError(
-                f"--annotate {target}: give a .png, .jpg, .tif or .bmp file name"
+                tr(
+                    "--annotate {path}: give a .png, .jpg, .tif or .bmp file name"
+                ).format(path=target)
             )
     else:
         folder = target
@@ -399,15 +433,19 @@ def _check_annotate_target(target: Path, single: bool) -> None:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CLIUsageError(
-                f"cannot create the --annotate folder {target}: {exc.strerror or exc}"
+                tr("cannot create the --annotate folder {path}: {error}").format(
+                    path=target, error=exc.strerror or exc
+                )
             ) from exc
     if not folder.is_dir():
         raise CLIUsageError(
-            f"the folder {folder} for --annotate does not exist; create it first"
+            tr(
+                "the folder {path} for --annotate does not exist; create it first"
+            ).format(path=folder)
         )
 
 
-@click.command("verify")
+@click.command("verify", cls=DocsecCommand)
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--trust",
@@ -415,8 +453,10 @@ def _check_annotate_target(target: Path, single: bool) -> None:
     envvar="DOCSEC_TRUST",
     show_envvar=True,
     required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Trust store folder: root and issuer certificates, CRLs.",
+    type=click.Path(exists=True, path_type=Path),
+    help="Trust store folder: root and issuer certificates, CRLs (EU DCC signer "
+    "certificates too). Or one file: an ANTS 2D-Doc trust list (.xml) or a "
+    "certificate file (PEM/DER) whose certificates are trusted.",
 )
 @click.option(
     "--at",
@@ -464,6 +504,17 @@ def _check_annotate_target(target: Path, single: bool) -> None:
     show_envvar=True,
     help="Copy-detection key file of an issuer (repeat for several, e.g. during "
     "a key rotation; the seal's key id picks one).",
+)
+@click.option(
+    "--copy-profile",
+    "copy_profile_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    envvar="DOCSEC_COPY_PROFILE",
+    show_envvar=True,
+    help="Copy profile of the counter's own printer and scanner (docsec "
+    "copydetect calibrate): decides more copies of that printer's prints, never "
+    "fewer. Use it only for paper printed on that printer.",
 )
 @click.option(
     "--watermark-key",
@@ -592,6 +643,7 @@ def verify_cmd(
     policy_name: str,
     cdp_key_paths: tuple[str, ...],
     watermark_key_paths: tuple[str, ...],
+    copy_profile_path: str | None,
     accept_scanned_pdf: bool,
     registry_url: str | None,
     require_registry: bool,
@@ -629,6 +681,7 @@ def verify_cmd(
         None if max_file_mb is None else max_file_mb * 1024 * 1024,
         registry_url,
         require_registry,
+        copy_profile_path,
     )
     try:
         policy = build_policy(*policy_args)
@@ -636,7 +689,7 @@ def verify_cmd(
         raise to_cli_error(exc) from exc
     paths = list(expand_inputs(files))
     if not paths:
-        raise CLIUsageError("no input files found")
+        raise CLIUsageError(tr("no input files found"))
     items = _items(paths, policy)
     single = len(items) == 1
     if annotate_to is not None:
@@ -762,7 +815,7 @@ def _tally_text(tally: Counter[str]) -> str:
 def _items(paths: list[tuple[Path, bool]], policy: VerifyPolicy) -> list[Item]:
     """Turn the expanded inputs into items, reading standard input once if named."""
     if sum(1 for p, _ in paths if str(p) == STDIN) > 1:
-        raise CLIUsageError("standard input (-) can be given only once")
+        raise CLIUsageError(tr("standard input (-) can be given only once"))
     items = []
     for p, supported in paths:
         if str(p) != STDIN:
@@ -771,7 +824,9 @@ def _items(paths: list[tuple[Path, bool]], policy: VerifyPolicy) -> list[Item]:
         try:
             data = _io.read_stream(sys.stdin.buffer, max_bytes=policy.max_bytes)
         except InputError as exc:
-            raise CLIUsageError(f"standard input: {exc}") from exc
+            raise CLIUsageError(
+                tr("standard input: {error}").format(error=exc)
+            ) from exc
         items.append(Item(STDIN, data))
     return items
 
@@ -801,7 +856,9 @@ def _run_batch(
                 yield done.pop(following)
                 following += 1
     except WorkerStartError as exc:
-        raise CLIError(f"cannot start the verification workers: {exc}") from exc
+        raise CLIError(
+            tr("cannot start the verification workers: {error}").format(error=exc)
+        ) from exc
 
 
 def _outcome(

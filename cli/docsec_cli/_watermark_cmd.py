@@ -16,7 +16,9 @@ import docsec.watermark as _wm
 from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
-from docsec_cli._errors import EXIT_INCONCLUSIVE, EXIT_OK, to_cli_error
+from docsec_cli._errors import EXIT_INCONCLUSIVE, EXIT_OK, BadParameter, to_cli_error
+from docsec_cli._help import DocsecGroup
+from docsec_cli._i18n import tr
 
 __all__ = ["watermark"]
 
@@ -34,7 +36,9 @@ def _load_key(path: Path) -> SecretKey:
     if key.purpose != "watermark":
         raise to_cli_error(
             KeyMaterialError(
-                f"{path.name} is a {key.purpose!r} key, not a watermark key"
+                tr("{file} is a {purpose} key, not a watermark key").format(
+                    file=path.name, purpose=repr(key.purpose)
+                )
             )
         )
     return key
@@ -49,13 +53,15 @@ def _parse_payload(
     if text.startswith("0x"):
         text = text[2:]
     if len(text) != 2 * _wm.PAYLOAD_BYTES:
-        raise click.BadParameter(
-            f"expected {2 * _wm.PAYLOAD_BYTES} hex digits (64 bits), got {len(text)}"
+        raise BadParameter(
+            tr("expected {digits} hex digits (64 bits), got {count}").format(
+                digits=2 * _wm.PAYLOAD_BYTES, count=len(text)
+            )
         )
     try:
         return bytes.fromhex(text)
     except ValueError as exc:
-        raise click.BadParameter("not a hexadecimal number") from exc
+        raise BadParameter(tr("not a hexadecimal number")) from exc
 
 
 _dpi_option = click.option(
@@ -73,7 +79,7 @@ _key_option = click.option(
 )
 
 
-@click.group("watermark")
+@click.group("watermark", cls=DocsecGroup)
 def watermark() -> None:
     """Embed or extract the invisible watermark that binds a page to its document id."""
 
@@ -115,8 +121,10 @@ def embed_cmd(
         used_dpi = dpi or (loaded.dpi[0] if loaded.dpi else None)
         if used_dpi is None:
             click.echo(
-                f"warning: {input_path.name} declares no resolution; assuming "
-                f"{_DEFAULT_DPI:g} dpi (use --dpi)",
+                tr(
+                    "warning: {file} declares no resolution; assuming {dpi} dpi "
+                    "(use --dpi)"
+                ).format(file=input_path.name, dpi=f"{_DEFAULT_DPI:g}"),
                 err=True,
             )
             used_dpi = _DEFAULT_DPI
@@ -127,7 +135,9 @@ def embed_cmd(
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
     click.echo(
-        f"watermarked {input_path.name} -> {output_path.name} ({used_dpi:g} dpi)"
+        tr("watermarked {input} -> {output} ({dpi} dpi)").format(
+            input=input_path.name, output=output_path.name, dpi=f"{used_dpi:g}"
+        )
     )
 
 
@@ -163,13 +173,22 @@ def extract_cmd(
         click.echo(json.dumps(doc, sort_keys=False))
     elif found.present and found.payload is not None:
         click.echo(
-            f"{input_path.name}: watermark {found.payload.hex()} "
-            f"(score {found.score:.1f}, threshold {found.threshold:g})"
+            tr(
+                "{file}: watermark {payload} (score {score}, threshold {threshold})"
+            ).format(
+                file=input_path.name,
+                payload=found.payload.hex(),
+                score=f"{found.score:.1f}",
+                threshold=f"{found.threshold:g}",
+            )
         )
     else:
         click.echo(
-            f"{input_path.name}: no watermark (score {found.score:.1f}, "
-            f"threshold {found.threshold:g})"
+            tr("{file}: no watermark (score {score}, threshold {threshold})").format(
+                file=input_path.name,
+                score=f"{found.score:.1f}",
+                threshold=f"{found.threshold:g}",
+            )
         )
     ctx.exit(EXIT_OK if found.present else EXIT_INCONCLUSIVE)
 

@@ -7,6 +7,7 @@ results; messages go to stderr. Exit codes: 0 authentic, 1 unexpected error,
 
 from __future__ import annotations
 
+import gettext
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from docsec_cli._errors import (
     CLIUsageError,
     to_cli_error,
 )
+from docsec_cli._i18n import tr
 from docsec_cli._lazy import LazyGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,8 +65,25 @@ def _library_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # click.version_option's message is fixed when the option is made; this one
+    # is looked up in Click's catalogue when it is shown, in the chosen language.
+    if not value or ctx.resilient_parsing:
+        return
+    message = gettext.gettext("%(prog)s, version %(version)s")
+    click.echo(message % {"prog": "docsec", "version": docsec.__version__})
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(docsec.__version__, prog_name="docsec")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "-v",
     "--verbose",
@@ -116,17 +135,28 @@ def config_group() -> None:
 def config_show(ctx: click.Context) -> None:
     """Print every setting, its value and where it comes from."""
     config = ctx.obj["config"]
-    click.echo(f"config file: {config.path or '(none)'}")
-    rows = [("setting", "value", "source")]
+    click.echo(tr("config file: {path}").format(path=config.path or tr("(none)")))
+    rows = [(tr("setting"), tr("value"), tr("source"))]
     rows += [
-        (key, "-" if value is None else str(value), source)
+        (key, "-" if value is None else str(value), _source(source))
         for key, value, source in effective(config)
     ]
     # Widths from the longest cell of each column, so that no long key or path
     # pushes its row's later columns out of line.
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    widths = [max(_render.cells(row[i]) for row in rows) for i in range(2)]
     for key, shown, source in rows:
-        click.echo(f"  {key:<{widths[0]}}  {shown:<{widths[1]}}  {source}")
+        click.echo(
+            f"  {_render.pad(key, widths[0])}  {_render.pad(shown, widths[1])}  {source}"
+        )
+
+
+def _source(source: str) -> str:
+    """Translate a setting's source (the variable or file it names stays as it is)."""
+    if source.startswith("environment "):
+        return tr("environment {name}").format(name=source.split(" ", 1)[1])
+    if source.startswith("config file "):
+        return tr("config file {path}").format(path=source.split(" ", 2)[2])
+    return tr("not set") if source == "not set" else source
 
 
 # ---------------------------------------------------------------- keys
@@ -143,10 +173,16 @@ def _read_passphrase(env: str, *, confirm: bool) -> bytes:
         return value.encode()
     if not sys.stdin.isatty():
         raise CLIUsageError(
-            f"the key passphrase is needed: set ${env} or run in a terminal to be asked"
+            tr(
+                "the key passphrase is needed: set ${env} or run in a terminal to "
+                "be asked"
+            ).format(env=env)
         )
     entered: str = click.prompt(
-        "Key passphrase", hide_input=True, confirmation_prompt=confirm, err=True
+        tr("Key passphrase"),
+        hide_input=True,
+        confirmation_prompt=tr("Repeat for confirmation") if confirm else False,
+        err=True,
     )
     return entered.encode()
 
@@ -175,10 +211,16 @@ def keys_demo(directory: Path, at_text: str | None) -> None:
     from docsec import trust
 
     world = trust.write_demo_world(directory, now=issuing_time(at_text))
-    click.echo(f"demo world written to {directory} (NOT FOR PRODUCTION)", err=True)
-    click.echo(f"  trust store:  {world.trust_dir}", err=True)
-    click.echo(f"  issuer key:   {world.issuer_key}", err=True)
-    click.echo(f"  issuer cert:  {world.issuer_cert}", err=True)
+    click.echo(
+        tr("demo world written to {path} (NOT FOR PRODUCTION)").format(path=directory),
+        err=True,
+    )
+    labels = (tr("trust store"), tr("issuer key"), tr("issuer cert"))
+    width = max(_render.cells(label) for label in labels) + 1
+    for label, path in zip(
+        labels, (world.trust_dir, world.issuer_key, world.issuer_cert), strict=True
+    ):
+        click.echo(f"  {_render.pad(label + ':', width)}  {path}", err=True)
 
 
 @keys.command("root")
@@ -230,7 +272,10 @@ def keys_root(
     _keys.save_private_key(out_key, key, passphrase=passphrase)
     trust.save_certificate(out_cert, cert)
     click.echo(
-        f"root CA {cert.subject.rfc4514_string()} written to {out_cert}", err=True
+        tr("root CA {subject} written to {path}").format(
+            subject=cert.subject.rfc4514_string(), path=out_cert
+        ),
+        err=True,
     )
 
 
@@ -299,8 +344,11 @@ def keys_issuer(
     _keys.save_private_key(out_key, key, passphrase=passphrase)
     trust.save_certificate(out_cert, cert)
     click.echo(
-        f"issuer {trust.signer_identifier(cert)} certificate "
-        f"{trust.certificate_reference(cert)} written to {out_cert}",
+        tr("issuer {signer} certificate {reference} written to {path}").format(
+            signer=trust.signer_identifier(cert),
+            reference=trust.certificate_reference(cert),
+            path=out_cert,
+        ),
         err=True,
     )
 
@@ -314,7 +362,9 @@ def _start_of_day(at_text: str | None) -> datetime:
 def _refuse_overwrite(*paths: Path) -> None:
     for p in paths:
         if p.exists():
-            raise CLIUsageError(f"{p} exists; refusing to overwrite key material")
+            raise CLIUsageError(
+                tr("{path} exists; refusing to overwrite key material").format(path=p)
+            )
 
 
 # ---------------------------------------------------------------- seal
@@ -390,8 +440,15 @@ def seal_cmd(
     imaging.write_image(out, img, dpi=dpi)
     out.with_suffix(".bin").write_bytes(seal_bytes)
     click.echo(
-        f"seal of {len(seal_bytes)} bytes ({matrix.size}x{matrix.size} modules) "
-        f"written to {out} and {out.with_suffix('.bin')}",
+        tr(
+            "seal of {size} bytes ({modules}x{modules} modules) written to {png} "
+            "and {raw}"
+        ).format(
+            size=len(seal_bytes),
+            modules=matrix.size,
+            png=out,
+            raw=out.with_suffix(".bin"),
+        ),
         err=True,
     )
 
@@ -406,6 +463,9 @@ def _batch_init(key_der: bytes, cert_path: str, options: dict[str, Any]) -> None
     from cryptography.hazmat.primitives.serialization import load_der_private_key
 
     from docsec import trust
+    from docsec_cli._pool import limit_threads
+
+    limit_threads()
 
     _BATCH["key"] = load_der_private_key(key_der, password=None)
     _BATCH["cert"] = trust.load_certificate(cert_path)
@@ -424,14 +484,18 @@ def _batch_one(job: tuple[int, str, str]) -> tuple[int, str | None]:
     except (DocsecError, click.ClickException) as exc:
         return lineno, _one_line(str(exc))
     except json.JSONDecodeError as exc:
-        return lineno, f"not valid JSON: {exc}"
+        return lineno, tr("not valid JSON: {error}").format(error=exc)
     except OSError as exc:
-        return lineno, f"cannot write the PDF: {exc.strerror or exc}"
+        return lineno, tr("cannot write the PDF: {error}").format(
+            error=exc.strerror or exc
+        )
     except Exception as exc:
         # One bad record must not abort a batch of thousands (or, in a worker,
         # the pool): it is reported with the others, the traceback at DEBUG.
         logging.getLogger("docsec_cli").debug("line %d", lineno, exc_info=True)
-        return lineno, f"unexpected {type(exc).__name__}: {exc}"
+        return lineno, tr("unexpected {kind}: {error}").format(
+            kind=type(exc).__name__, error=exc
+        )
     return lineno, None
 
 
@@ -442,10 +506,10 @@ def _one_line(message: str) -> str:
 def _batch_record(line: str) -> tuple[dict[str, Any], str]:
     data = json.loads(line)
     if not isinstance(data, dict):
-        raise CLIUsageError("not a JSON object")
+        raise CLIUsageError(tr("not a JSON object"))
     number = str(data.get("document_number", ""))
     if not number.isalnum():
-        raise CLIUsageError("document_number missing or not alphanumeric")
+        raise CLIUsageError(tr("document_number missing or not alphanumeric"))
     return data, number
 
 
@@ -632,13 +696,13 @@ def issue_cmd(
     from docsec.pdf import PdfSigningKey
 
     if (data_path is None) == (batch_path is None):
-        raise CLIUsageError("give exactly one of --data and --batch")
+        raise CLIUsageError(tr("give exactly one of --data and --batch"))
     if (seal_x is None) != (seal_y is None):
-        raise CLIUsageError("give both --seal-x and --seal-y, or neither")
+        raise CLIUsageError(tr("give both --seal-x and --seal-y, or neither"))
     if registry_url is not None and batch_path is not None:
-        raise CLIUsageError("--registry works with --data, not --batch")
+        raise CLIUsageError(tr("--registry works with --data, not --batch"))
     if verify_url is not None and registry_url is None:
-        raise CLIUsageError("--verify-url needs --registry (it prints the code)")
+        raise CLIUsageError(tr("--verify-url needs --registry (it prints the code)"))
     when = issuing_time(at_text)  # the command's one reading of the clock
     options: dict[str, Any] = {
         "page": page,
@@ -654,7 +718,9 @@ def issue_cmd(
             options["pdf"] = pdf_path.read_bytes()
         except OSError as exc:
             raise CLIUsageError(
-                f"cannot read {pdf_path}: {exc.strerror or exc}"
+                tr("cannot read {path}: {error}").format(
+                    path=pdf_path, error=exc.strerror or exc
+                )
             ) from exc
     if text_fields_path is not None:
         if pdf_path is None:
@@ -695,23 +761,30 @@ def issue_cmd(
         try:
             out.write_bytes(pdf)
         except OSError as exc:
-            raise CLIError(f"cannot write {out}: {exc.strerror or exc}") from exc
-        cdp_note = (
-            f", copy-detection pattern (key {options['cdp_key'].key_id})"
+            raise CLIError(
+                tr("cannot write {path}: {error}").format(
+                    path=out, error=exc.strerror or exc
+                )
+            ) from exc
+        notes = [
+            tr("copy-detection pattern (key {key})").format(
+                key=options["cdp_key"].key_id
+            )
             if "cdp_key" in options
-            else ", no copy-detection pattern"
-        )
-        cdp_note += (
-            f", watermark (key {options['watermark_key'].key_id})"
+            else tr("no copy-detection pattern"),
+            tr("watermark (key {key})").format(key=options["watermark_key"].key_id)
             if "watermark_key" in options
-            else ", no watermark"
-        )
+            else tr("no watermark"),
+        ]
         click.echo(
-            f"issued {out} ({len(pdf)} bytes, PAdES {level}{cdp_note})", err=True
+            tr("issued {path} ({size} bytes, PAdES {level}, {notes})").format(
+                path=out, size=len(pdf), level=level, notes=", ".join(notes)
+            ),
+            err=True,
         )
         return
     if batch_path is None:  # pragma: no cover - checked above; narrows the type
-        raise CLIUsageError("give --data or --batch")
+        raise CLIUsageError(tr("give --data or --batch"))
     # Checked once here, rather than failing on every line of the batch.
     PdfSigningKey(key, cert)
     _issue_batch(batch_path, out, key, cert_path, options, workers)
@@ -750,12 +823,17 @@ def _issue_registered(
         out.write_bytes(rec.pdf)
     except OSError as exc:
         raise CLIError(
-            f"cannot write {out}: {exc.strerror or exc}; document {rec.number} is "
-            "recorded: revoke it or issue it again"
+            tr(
+                "cannot write {path}: {error}; document {number} is recorded: "
+                "revoke it or issue it again"
+            ).format(path=out, error=exc.strerror or exc, number=rec.number)
         ) from exc
     click.echo(f"{rec.number} {rec.code}")
     click.echo(
-        f"issued {out} ({len(rec.pdf)} bytes), recorded as {rec.number}", err=True
+        tr("issued {path} ({size} bytes), recorded as {number}").format(
+            path=out, size=len(rec.pdf), number=rec.number
+        ),
+        err=True,
     )
 
 
@@ -787,7 +865,9 @@ def _secret_key_path(
 ) -> Path | None:
     """Return the CDP or watermark key file to use: given, else NAME.key beside --key."""
     if off and given is not None:
-        raise CLIUsageError(f"give --{name}-key or --no-{name}, not both")
+        raise CLIUsageError(
+            tr("give --{name}-key or --no-{name}, not both").format(name=name)
+        )
     if off:
         return None
     beside = key_path.parent / f"{name}.key"
@@ -802,19 +882,26 @@ def _issue_batch(
     options: dict[str, Any],
     workers: int,
 ) -> None:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from cryptography.hazmat.primitives import serialization
 
+    from docsec_cli._pool import one_compute_thread
+
     try:
         text = batch_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CLIUsageError(f"cannot read {batch_path}: {exc}") from exc
+        raise CLIUsageError(
+            tr("cannot read {path}: {error}").format(path=batch_path, error=exc)
+        ) from exc
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CLIError(
-            f"cannot use {out} as the output folder: {exc.strerror or exc}"
+            tr("cannot use {path} as the output folder: {error}").format(
+                path=out, error=exc.strerror or exc
+            )
         ) from exc
     jobs = [
         (i + 1, line, str(out))
@@ -832,7 +919,9 @@ def _issue_batch(
             failures.append(
                 (
                     job[0],
-                    f"duplicate document_number {number} (line {first_line[number]})",
+                    tr("duplicate document_number {number} (line {line})").format(
+                        number=number, line=first_line[number]
+                    ),
                 )
             )
             continue
@@ -845,7 +934,9 @@ def _issue_batch(
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    with click.progressbar(length=len(lines), label="issuing", file=sys.stderr) as bar:
+    with click.progressbar(
+        length=len(lines), label=tr("issuing"), file=sys.stderr
+    ) as bar:
         if workers == 1:
             _batch_init(key_der, str(cert_path), options)
             results: Iterator[tuple[int, str | None]] = map(_batch_one, lines)
@@ -854,22 +945,34 @@ def _issue_batch(
                     failures.append((lineno, error))
                 bar.update(1)
         else:
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                initializer=_batch_init,
-                initargs=(key_der, str(cert_path), options),
-            ) as pool:
+            # spawn: fresh interpreters that load numpy with one compute thread
+            # each (fork would copy this process's pools and their locks).
+            with (
+                one_compute_thread(),
+                ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_batch_init,
+                    initargs=(key_der, str(cert_path), options),
+                ) as pool,
+            ):
                 for lineno, error in pool.map(_batch_one, lines, chunksize=8):
                     if error:
                         failures.append((lineno, error))
                     bar.update(1)
     for lineno, error in sorted(failures):
-        click.echo(f"{batch_path}:{lineno}: error: {error}", err=True)
-    click.echo(
-        f"issued {len(jobs) - len(failures)} of {len(jobs)} into {out}"
-        + (f"; {len(failures)} failed" if failures else ""),
-        err=True,
+        click.echo(
+            tr("{file}:{line}: error: {error}").format(
+                file=batch_path, line=lineno, error=error
+            ),
+            err=True,
+        )
+    summary = tr("issued {done} of {total} into {path}").format(
+        done=len(jobs) - len(failures), total=len(jobs), path=out
     )
+    if failures:
+        summary += tr("; {count} failed").format(count=len(failures))
+    click.echo(summary, err=True)
     if failures:
         raise click.exceptions.Exit(EXIT_ERROR)
 
@@ -878,9 +981,11 @@ def _load_json(path: Path) -> dict[str, Any]:
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CLIUsageError(f"cannot read {path}: {exc}") from exc
+        raise CLIUsageError(
+            tr("cannot read {path}: {error}").format(path=path, error=exc)
+        ) from exc
     if not isinstance(obj, dict):
-        raise CLIUsageError(f"{path} must hold a JSON object")
+        raise CLIUsageError(tr("{path} must hold a JSON object").format(path=path))
     return obj
 
 
@@ -905,7 +1010,12 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
     else:
         click.echo(_render.unverified(report))
     if report.malformed:
-        click.echo(f"{file}: a seal there is malformed (see its error above)", err=True)
+        click.echo(
+            tr("{file}: a seal there is malformed (see its error above)").format(
+                file=file
+            ),
+            err=True,
+        )
         code = EXIT_NOT_AUTHENTIC
     else:
         code = EXIT_OK if report.valid_seals else EXIT_INCONCLUSIVE

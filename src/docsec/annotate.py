@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from docsec import _io, imaging
+from docsec import _io, formats, imaging
 from docsec._types import BGRImage, Image
 from docsec.errors import InputError
 from docsec.result import Verdict, VerificationResult
@@ -211,7 +211,7 @@ def annotate_data(
                 return annotate(scanned[0], result)
         page = _pdf.render_page(data, dpi=dpi, max_pixels=max_pixels)
         return annotate(page, result, dpi=dpi)
-    if data[:1] == b"\xdc" or name.lower().endswith(".bin"):
+    if formats.detect(data[:8]) is not None or name.lower().endswith(".bin"):
         raise InputError(f"{name} holds seal bytes, not an image: nothing to annotate")
     try:
         loaded = imaging.decode_image(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docsec import _io, imaging
 from docsec import barcode as _barcode
+from docsec import formats as _formats
 from docsec import seal as _seal
 from docsec._types import GrayImage
 from docsec.errors import InputError, PayloadError
@@ -35,6 +36,9 @@ def describe_unverified(data: bytes) -> dict[str, object]:
         profile and fields, or ``error`` when the bytes are not a valid seal.
     """
     out: dict[str, object] = {"verified": False, "length": len(data), "hex": data.hex()}
+    fmt = _formats.detect(data)
+    if fmt is not None and fmt is not _formats.VDS:
+        return _describe_other(fmt, data, out)
     try:
         parsed = _seal.parse_unverified(data)
     except PayloadError as exc:
@@ -54,6 +58,38 @@ def describe_unverified(data: bytes) -> dict[str, object]:
             "document_type_category": h.doc_type_category,
             "profile": decoded.profile,
             "fields": [[f.name, f.value] for f in decoded.fields],
+            "signature_length": len(parsed.signature) if parsed.signature else 0,
+        }
+    )
+    return out
+
+
+def _describe_other(
+    fmt: _formats.SealFormat, data: bytes, out: dict[str, object]
+) -> dict[str, object]:
+    """Describe a 2D-Doc or EU DCC through the format protocol (unverified)."""
+    out["format"] = fmt.name
+    try:
+        parsed = fmt.parse_unverified(data)
+    except PayloadError as exc:
+        out["error"] = str(exc)
+        return out
+    out.update(
+        {
+            "summary": parsed.summary,
+            "issuing_country": parsed.country,
+            "signer_identifier": parsed.signer.issuer,
+            "certificate_reference": parsed.signer.reference,
+            "document_type": parsed.document_type,
+            "issue_date": parsed.issue_date.isoformat() if parsed.issue_date else None,
+            "signature_date": parsed.signature_date.isoformat()
+            if parsed.signature_date
+            else None,
+            "valid_until": parsed.valid_until.isoformat()
+            if parsed.valid_until
+            else None,
+            "profile": f"{fmt.title}: {parsed.document_type}",
+            "fields": [[f.label, f.value] for f in fmt.decode_fields(parsed)],
             "signature_length": len(parsed.signature) if parsed.signature else 0,
         }
     )
@@ -114,7 +150,7 @@ def inspect_file(
     """
     p = Path(path)
     data = _io.read_regular_file(p, max_bytes=max_bytes)
-    if p.suffix.lower() == ".bin" or data[:1] == b"\xdc":
+    if p.suffix.lower() == ".bin" or _formats.detect(data[:8]) is not None:
         if len(data) > _MAX_SEAL_FILE:
             raise InputError(f"{p.name} is too large to be seal bytes")
         described = describe_unverified(data)
@@ -129,13 +165,17 @@ def inspect_file(
         found = _symbols(loaded.image)
     entries = tuple(describe_unverified(d) for d in found)
     malformed = any(
-        d[:1] == b"\xdc" and "error" in e for d, e in zip(found, entries, strict=True)
+        _formats.detect(d) is not None and "error" in e
+        for d, e in zip(found, entries, strict=True)
     )
     return InspectionReport(str(p), entries, malformed=malformed)
 
 
 def _symbols(image: GrayImage) -> list[bytes]:
-    return list(dict.fromkeys(s.data for s in _barcode.read(image)))
+    found = [s.data for s in _barcode.read(image)]
+    if not any(_formats.detect(d) for d in found):
+        found += [s.data for s in _barcode.read_qr(image)]
+    return list(dict.fromkeys(found))
 
 
 def _pdf_symbols(data: bytes, *, max_pixels: int, max_memory: int) -> list[bytes]:

@@ -35,7 +35,7 @@ import asn1crypto.x509  # type: ignore[import-untyped]
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
@@ -56,6 +56,7 @@ __all__ = [
     "save_private_key",
     "save_secret_key",
     "sign_raw",
+    "verify_rsa_pss_sha256",
 ]
 
 logger = logging.getLogger(__name__)
@@ -740,3 +741,43 @@ def load_secret_key(path: _PathLike) -> SecretKey:
     if key.key_id != header["id"]:
         raise KeyMaterialError("secret key id does not match the key material")
     return key
+
+
+def verify_rsa_pss_sha256(
+    cert: x509.Certificate, data: bytes, signature: bytes
+) -> bool:
+    """Check an RSASSA-PSS / SHA-256 signature (COSE ``PS256``) with ``cert``'s key.
+
+    The salt length is the hash length (32 bytes) and MGF1 uses SHA-256, as
+    RFC 8230 section 2 fixes for COSE.
+
+    Returns
+    -------
+    bool
+        True only for a valid signature.
+
+    Raises
+    ------
+    KeyMaterialError
+        The certificate's key is not an RSA key of at least 2048 bits.
+    """
+    try:
+        public_key = cert.public_key()
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise KeyMaterialError("cannot read the certificate's public key") from exc
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise KeyMaterialError(
+            f"PS256 needs an RSA key, the certificate holds {type(public_key).__name__}"
+        )
+    if public_key.key_size < 2048:
+        raise KeyMaterialError(f"RSA key of {public_key.key_size} bits is too short")
+    try:
+        public_key.verify(
+            signature,
+            data,
+            padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+            hashes.SHA256(),
+        )
+    except InvalidSignature:
+        return False
+    return True

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from docsec import _io, _template
+from docsec import _io, _pyhanko, _template
 from docsec import barcode as _barcode
 from docsec._types import GrayImage
 from docsec.errors import ConfigurationError, InputError, KeyMaterialError
@@ -822,6 +822,8 @@ def _asn1_cert(cert: x509.Certificate) -> Any:
 def _make_signer(sk: PdfSigningKey) -> Any:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
+
+    _pyhanko.complete()
     from pyhanko.sign.signers import Signer
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -918,6 +920,8 @@ def sign_pdf(
             f"PAdES {level} needs a trust store for validation data"
         )
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    _pyhanko.complete()
     from pyhanko.sign import fields, signers
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
@@ -1041,11 +1045,11 @@ def validate_signatures(
     InputError
         If pyHanko cannot read the file at all.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    _pyhanko.validation_only()
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
     try:
-        reader = PdfFileReader(io.BytesIO(pdf_data), strict=False)
+        reader = _pyhanko_reader(pdf_data)
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
         # pyHanko's reader raises PdfReadError and assorted low-level errors.
@@ -1230,10 +1234,8 @@ def check_coverage(pdf_data: bytes) -> CoverageReport:
     InputError
         If pyHanko cannot read the file's signatures at all.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     try:
-        reader = PdfFileReader(io.BytesIO(pdf_data), strict=False)
+        reader = _pyhanko_reader(pdf_data)
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
         # pyHanko's reader raises PdfReadError and assorted low-level errors.
@@ -1808,7 +1810,7 @@ _BYTE_RANGE = re.compile(
 
 
 def truncated(pdf_data: bytes) -> bool:
-    """Return True if the file is a signed PDF cut short before its signed end.
+    """Return True if the file is a PDF cut short: before its signed end, or in its last revision.
 
     A download or a copy cut short ends before the bytes its signature covers:
     the file is incomplete, which says nothing about the document (ask for it
@@ -1817,36 +1819,84 @@ def truncated(pdf_data: bytes) -> bool:
     signature's /Contents), whose end ``b + c`` lies past the file's end, and
     with no ``%%EOF`` after the gap (a cut file lost its final marker; bytes
     appended to a complete file keep it, and are judged as changes), or only
-    the end-of-line marker after that ``%%EOF`` missing.
+    the end-of-line marker after that ``%%EOF`` missing. A file in which some
+    signature's byte range lies whole is never cut short: what follows that
+    signed end was added, and is judged as a change (any byte range text can be
+    written into an appended update).
 
     Examples
     --------
     >>> head = b"%PDF-1.7 /ByteRange [0 44 50 900] /Contents <abcd> obj"
     >>> truncated(head), truncated(head + b" %%EOF")
     (True, False)
-    >>> truncated(b"%PDF-1.7 /ByteRange [0 1 2 99999999]")
+    >>> truncated(b"%PDF-1.7 /ByteRange [0 1 2 99999999] startxref 9 %%EOF")
+    False
+    >>> truncated(b"%PDF-1.7 1 0 obj << /Type /Sig /ByteRange [0 5")
+    True
+    >>> whole = b"%PDF-1.7 <abcd> /ByteRange [0 9 15 20] %%EOF "
+    >>> truncated(whole + b"<ab> /ByteRange [0 45 49 90]")
     False
     """
-    for m in _BYTE_RANGE.finditer(pdf_data):
-        start, gap_end, rest = int(m.group(2)), int(m.group(3)), int(m.group(4))
-        if int(m.group(1)) != 0 or not 0 < start < gap_end <= len(pdf_data):
-            continue
-        gap = pdf_data[start:gap_end]
-        is_hex = (
-            len(gap) >= 2
-            and gap[:1] == b"<"
-            and gap[-1:] == b">"
-            and all(ch in b"0123456789abcdefABCDEF" for ch in gap[1:-1])
+    ranges = [
+        (start, gap_end, gap_end + rest - len(pdf_data))
+        for first, start, gap_end, rest in (
+            (int(g) for g in m.groups()) for m in _BYTE_RANGE.finditer(pdf_data)
         )
-        missing = gap_end + rest - len(pdf_data)
-        if not is_hex or missing <= 0:
-            continue
+        if first == 0
+        and 0 < start < gap_end <= len(pdf_data)
+        and _is_hex_string(pdf_data[start:gap_end])
+    ]
+    if any(missing <= 0 for _, _, missing in ranges):
+        # A signature lies whole in the file: whatever follows its signed end was
+        # added to a complete file and is judged as a change. Otherwise a forger
+        # appends an update that redraws the page plus the text of a byte range
+        # reaching past the end (over the genuine /Contents, or a hex string of
+        # its own) and the changed file passed as cut short (red team).
+        return False
+    for _, gap_end, missing in ranges:
         tail = pdf_data[gap_end:]
         # Cut inside the signed revision (its %%EOF is gone), or only its final
         # end-of-line marker is missing after the %%EOF.
         if b"%%EOF" not in tail or (missing <= 2 and tail.rstrip().endswith(b"%%EOF")):
             return True
-    return False
+    return _cut_before_signed_end(pdf_data)
+
+
+def _is_hex_string(gap: bytes) -> bool:
+    """Return whether ``gap`` is a PDF hex string (a signature's /Contents)."""
+    return (
+        len(gap) >= 2
+        and gap[:1] == b"<"
+        and gap[-1:] == b">"
+        and all(ch in b"0123456789abcdefABCDEF" for ch in gap[1:-1])
+    )
+
+
+#: PDF white-space (ISO 32000-1, 7.2.2), which may follow the final ``%%EOF``.
+_PDF_SPACE = b"\x00\t\n\x0c\r "
+
+
+def _cut_before_signed_end(pdf_data: bytes) -> bool:
+    """Return True if the file stops inside its last revision, before any signed end.
+
+    A file that does not end with ``%%EOF`` and whose bytes after the last
+    ``%%EOF`` hold no ``startxref`` was cut inside a revision (an interrupted
+    download, or a cut inside the very signature dictionary, where no complete
+    byte range survives). It is incomplete unless some signature's whole byte
+    range lies inside the file: then what follows the signed end is an
+    appended change, judged as one (an update without ``%%EOF`` is a forgery,
+    issue #12), never forgiven as a cut.
+    """
+    tail = (
+        pdf_data[pdf_data.rfind(b"%%EOF") + 5 :] if b"%%EOF" in pdf_data else pdf_data
+    )
+    if not tail.strip(_PDF_SPACE) or b"startxref" in tail:
+        return False
+    for m in _BYTE_RANGE.finditer(pdf_data):
+        first, start, gap_end, rest = (int(g) for g in m.groups())
+        if first == 0 and 0 < start < gap_end and gap_end + rest <= len(pdf_data):
+            return False
+    return True
 
 
 def had_signature(pdf_data: bytes) -> bool:
@@ -1860,11 +1910,11 @@ def had_signature(pdf_data: bytes) -> bool:
     InputError
         If pyHanko cannot read the file.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    _pyhanko.validation_only()
     from pyhanko.sign.fields import enumerate_sig_fields
 
     try:
-        reader = PdfFileReader(io.BytesIO(pdf_data), strict=False)
+        reader = _pyhanko_reader(pdf_data)
         for r in range(int(reader.xrefs.total_revisions)):
             history = reader.get_historical_resolver(r)
             if any(True for _ in enumerate_sig_fields(history, filled_status=True)):
@@ -1919,6 +1969,30 @@ def _count_objects(data: bytes) -> int:
         window = data[max(0, match.start() - 256) : match.end() + 256]
         count += sum(int(n) for n in _OBJSTM_N.findall(window))
     return count
+
+
+def _pyhanko_reader(pdf_data: bytes) -> Any:
+    """Open ``pdf_data`` with pyHanko's reader, decrypting an owner-password-only file.
+
+    A file encrypted with only an owner password ("permissions") opens with the
+    empty user password, as every viewer opens it; its signatures are then
+    validated like any other (a re-save that encrypted a signed file changes
+    the signed bytes, which the digest shows). A file that needs a user
+    password cannot be read: :class:`InputError`.
+    """
+    _pyhanko.validation_only()
+    from pyhanko.pdf_utils.crypt import AuthStatus
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf_data), strict=False)
+    if reader.encrypted:
+        try:
+            status = reader.decrypt("").status
+        except Exception as exc:
+            raise InputError(_ENCRYPTED_TEXT) from exc
+        if status is AuthStatus.FAILED:
+            raise InputError(_ENCRYPTED_TEXT)
+    return reader
 
 
 def _pdfium_open(pdf_data: bytes) -> Any:

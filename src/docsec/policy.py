@@ -15,6 +15,7 @@ from docsec.errors import ConfigurationError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from docsec.copydetect import CopyProfile
     from docsec.keys import SecretKey
     from docsec.registry import StatusSource
     from docsec.trust import TrustStore
@@ -96,6 +97,12 @@ class VerifyPolicy:
         or superseded document is NOT AUTHENTIC; an unreachable registry makes
         the check inconclusive, which fails the verdict only when ``"registry"``
         is required (:meth:`with_registry`).
+    copy_profile : docsec.copydetect.CopyProfile, optional
+        A per-installation calibration of the counter's own printer and scanner
+        (``docsec copydetect calibrate``): the copy check decides more copies of
+        that printer's prints, never fewer, and never calls ORIGINAL what the
+        default would not (:func:`docsec.copydetect.measure`). Use it only for
+        paper printed on that printer.
     """
 
     trust: TrustStore
@@ -109,6 +116,7 @@ class VerifyPolicy:
     watermark_keys: tuple[SecretKey, ...] = ()
     accept_scanned_pdf: bool = False
     registry: StatusSource | None = None
+    copy_profile: CopyProfile | None = None
 
     def __post_init__(self) -> None:
         # Checked at run time too: a path where a TrustStore belongs would otherwise
@@ -136,6 +144,14 @@ class VerifyPolicy:
                 isinstance(k, SecretKey) for k in held
             ):
                 raise TypeError(f"{what} must be a tuple of SecretKey")
+        if self.copy_profile is not None:
+            from docsec.copydetect import CopyProfile
+
+            if not isinstance(self.copy_profile, CopyProfile):
+                raise TypeError(
+                    "copy_profile must be a docsec.copydetect.CopyProfile "
+                    "(docsec.copydetect.load_profile(path))"
+                )
         if not self.required:
             raise ConfigurationError("a policy must require at least one check")
         unknown = set(self.required) - KNOWN_CHECKS

@@ -149,7 +149,10 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         _IN,
         "The certificate of the office that signed the seal is not in this "
         "verifier's trust folder; the seal cannot be checked.",
-        _UPDATE_TRUST,
+        _UPDATE_TRUST
+        + " For a French 2D-Doc, give the ANTS trust list and the signer's "
+        "certificate (--trust); for an EU DCC, the issuing country's document "
+        "signer certificates.",
     ),
     (
         "untrusted-issuer",
@@ -208,6 +211,20 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         _NA,
         "The signer's certificate is not allowed to sign documents.",
         _TREAT_FORGED,
+    ),
+    (
+        "dcc-type-not-allowed",
+        _NA,
+        "The EU DCC signer's certificate is restricted (extended key usage) to "
+        "other certificate types than this one (vaccination, test or recovery).",
+        _TREAT_FORGED,
+    ),
+    (
+        "signing-date-missing",
+        _IN,
+        "The seal states no signing date, so the signer certificate's validity "
+        "when it was signed cannot be checked.",
+        "Ask the issuer for a newly issued document.",
     ),
     (
         "malformed-certificate",
@@ -414,6 +431,29 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "Ask for the original paper.",
     ),
     (
+        "colour-copy",
+        _NA,
+        "The colour scan shows the pattern's black printed as a mix of colour "
+        "inks, as a colour copier prints it: evidence of a colour copy.",
+        "Ask for the original paper.",
+    ),
+    (
+        "profile-copy",
+        _NA,
+        "The pattern's fine dots are degraded below what this office's own printer "
+        "gives (its copy profile): evidence of a copy of a print from that printer.",
+        "Ask for the original paper. If the paper was printed elsewhere, verify "
+        "without the copy profile.",
+    ),
+    (
+        "profile-mismatch",
+        _NOTE,
+        "The copy profile was made for another scan resolution or pattern size, so "
+        "the default thresholds decided.",
+        "Scan at the resolution the profile was made for, or make a profile for "
+        "this one.",
+    ),
+    (
         "low-correlation",
         _IN,
         "The pattern matches the expected one too weakly to judge.",
@@ -475,8 +515,8 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
     (
         "pdf-truncated",
         _IN,
-        "The PDF file is incomplete: it ends before the bytes its signature covers "
-        "(a download or copy cut short).",
+        "The PDF file is incomplete: it stops short of its end or of the bytes its "
+        "signature covers (a download or copy cut short).",
         "Ask for the file again, or download it again.",
     ),
     (

@@ -55,8 +55,9 @@ oversampled for dot shape:
 at 600 dpi and consumer flatbeds resolve 600-1200 dpi in practice (ISO 16067-1;
 Simcoe, ASP Conf. Ser. 410, 2009); skew up to 2.5 degrees and offset on the platen;
 lamp fall-off and drift; a tone curve (black point, white point, gamma 1.8-2.4);
-optional driver sharpening; sensor noise (0.4-2 levels); grey or colour (with CIS
-channel misregistration); PNG or JPEG at a chosen quality. The output's dpi is the
+optional driver sharpening; sensor noise (0.4-2 levels, independent per channel);
+grey or colour (with CIS channel misregistration in y, 0-0.3 px, and lateral
+chromatic aberration in x, up to 0.25 px); PNG or JPEG at a chosen quality. The output's dpi is the
 scan dpi (write it with :func:`docsec.imaging.write_image`).
 
 **Phone capture** (:func:`photograph`): a pinhole camera (12 MP, ~26 mm-equivalent)
@@ -69,7 +70,12 @@ the sampling at the aim point.
 **Photocopy** (:func:`copy_page`): the copier scans at 600 dpi with softer optics than
 a good flatbed (sigma 18-30 um), processes (text mode: background removal, contrast,
 edge enhancement; photo mode: descreening blur and gentle tone curve), and prints on
-its own 600 dpi laser engine with its own screen. ``strong=True`` models a careful
+its own 600 dpi laser engine with its own screen. A colour copier (``mode="color"``)
+scans in colour with its own channel misregistration (0.2-0.8 px in y, 0.1-0.5 px
+in x: colour fringes at black edges), processes each channel, and prints neutrals
+as grey-balanced composite C+M+Y with 0-50 % K, each plane on its own screen and
+offset from K by 0.25-2 dots (10-85 um; colour laser engines register planes to
+about 40-100 um). ``strong=True`` models a careful
 counterfeiter: 1200 dpi scan with sharp optics, sharpening, binarisation, reprint on
 a good 1200 dpi laser.
 
@@ -85,8 +91,10 @@ Simplifications (be careful what you conclude)
   sheet (no curl, no shadow at the sheet edge; the lid is as white as the paper).
 - The phone has no lens distortion, rolling shutter, demosaicing artefacts, glare or
   shadows; its denoising is not modelled (its noise is what remains after it).
-- The copier is black-and-white; its text/photo processing is generic, not any
-  particular vendor's.
+- The copier's text/photo processing is generic, not any particular vendor's;
+  the colour copier has no black-text detection (which prints black text in K
+  only, and then looks like a black-and-white copy) and no colour management
+  beyond grey balance; inks are block dyes.
 - Parameter ranges are typical published or specified values (cited in each class);
   they are not a calibrated fit to any one device. Conclusions must hold across the
   ranges, and DESIGN.md section 5 asks for other channel models to cross-check them.

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from docsec import _io, imaging
 from docsec import barcode as _barcode
+from docsec import formats as _formats
 from docsec import seal as _seal
 from docsec import trust as _trust
 from docsec._types import Image
@@ -57,8 +58,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: First byte of every ICAO 9303-13 visible digital seal.
-VDS_MAGIC = 0xDC
+#: First byte of every ICAO 9303-13 visible digital seal (defined in docsec.seal).
+VDS_MAGIC = _seal.MAGIC
 _PASS = CheckStatus.PASS
 _DER = Encoding.DER
 _FAIL = CheckStatus.FAIL
@@ -209,6 +210,16 @@ def _check_seal(
     extra_certs: Sequence[x509.Certificate] = (),
 ) -> SignedContent | None:
     """Verify seal bytes; ``extra_certs`` are untrusted path material (a PDF's)."""
+    fmt = _formats.detect(data)
+    if fmt is not None and fmt is not _formats.VDS:
+        # 2D-Doc, EU DCC: the same checks through the format protocol.
+        from docsec.formats._checks import check_seal
+
+        checks, content = check_seal(
+            fmt, data, trust=policy.trust, at=at, extra_certs=extra_certs
+        )
+        run.checks.extend(checks)
+        return content
     try:
         parsed = _seal.parse_unverified(data)
     except PayloadError as exc:
@@ -577,10 +588,15 @@ def _seal_from_image(
     printer, so copy detection does not apply to them.
     """
     symbols = _barcode.read(image, timeout=policy.barcode_timeout)
+    if not any(_formats.detect(s.data) for s in symbols):
+        # No seal in a DataMatrix: an EU DCC is printed as a QR code.
+        symbols = symbols + _barcode.read_qr(image, max_pixels=policy.max_pixels)
     for sym in symbols:
-        if sym.data[:1] == b"\xdc":
+        if _formats.detect(sym.data) is not None:
             run.locations.append(Location("seal", tuple(sym.corners), dpi))
-    seals = list(dict.fromkeys(s.data for s in symbols if s.data[:1] == b"\xdc"))
+    seals = list(
+        dict.fromkeys(s.data for s in symbols if _formats.detect(s.data) is not None)
+    )
     if not seals:
         what = f"{len(symbols)} other barcode(s)" if symbols else "no DataMatrix"
         run.add(
@@ -599,7 +615,9 @@ def _seal_from_image(
         )
         return None
     content = _check_seal(run, seals[0], policy=policy, at=at, extra_certs=extra_certs)
-    if content is not None:
+    if content is not None and _formats.detect(seals[0]) is _formats.VDS:
+        # The watermark and copy-detection pattern are docsec's, declared by a
+        # docsec VDS profile; other formats declare none.
         symbol = next(s for s in symbols if s.data == seals[0])
         _guard(
             run,
@@ -857,6 +875,7 @@ def _copy_check(
             doc_id=fields.document_number,
             key_id=fields.cdp_key_id,
             dpi=dpi,
+            profile=policy.copy_profile,
         )
     except InputError as exc:
         # E.g. the symbol's geometry is unknown: nothing to measure, no verdict.
@@ -1044,7 +1063,23 @@ def verify_pdf(
 
     if not _pdf.is_pdf(data):
         raise InputError("not a PDF (no %PDF- header)")
-    # Pages, page sizes and the images they draw are checked before any library
+    run = _Run([])
+    if _pdf.truncated(data):
+        run.add(
+            "pdf_signature",
+            CheckStatus.INCONCLUSIVE,
+            "the file ends before the bytes its signature covers, or inside its "
+            "last part: it is incomplete (a download or copy cut short); ask for "
+            "the file again",
+            "pdf-truncated",
+        )
+        return VerificationResult(
+            checks=tuple(run.checks),
+            required=policy.required | PDF_CHECKS,
+            input=input_name,
+            policy=policy.name,
+        )
+    # Then pages, page sizes and the images they draw are checked before any library
     # renders or decodes them (or parses a huge page tree).
     _pdf.check_budget(
         data,
@@ -1054,21 +1089,6 @@ def verify_pdf(
         max_memory=policy.max_memory,
     )
     when = verification_time(at)
-    run = _Run([])
-    if _pdf.truncated(data):
-        run.add(
-            "pdf_signature",
-            CheckStatus.INCONCLUSIVE,
-            "the file ends before the bytes its signature covers: it is incomplete "
-            "(a download or copy cut short); ask for the file again",
-            "pdf-truncated",
-        )
-        return VerificationResult(
-            checks=tuple(run.checks),
-            required=policy.required | PDF_CHECKS,
-            input=input_name,
-            policy=policy.name,
-        )
     reports: list[_pdf.SignatureReport] = []
 
     def signatures() -> None:
@@ -1435,7 +1455,9 @@ def verify_bytes(
     """Verify the contents of a file (e.g. read from standard input).
 
     PDFs (recognised by ``%PDF``) go to :func:`verify_pdf`. Raw seal bytes are
-    recognised by their first byte (0xDC, the VDS magic) or a ``.bin`` ``suffix``.
+    recognised by a registered format's start (0xDC for a VDS, ``DC`` and a
+    version for a 2D-Doc, ``HC1:`` for an EU DCC; :func:`docsec.formats.detect`)
+    or a ``.bin`` ``suffix``.
     Anything else is decoded as an image, straight to gray, within the policy's
     pixel and memory limits (checked from the header before decoding), and goes to
     :func:`verify_image`.
@@ -1477,7 +1499,7 @@ def _kind(data: bytes, suffix: str) -> str:
         raise InputError("the input is empty")
     if data.startswith(b"%PDF"):
         return "pdf"
-    if suffix.lower() == ".bin" or data[0] == VDS_MAGIC:
+    if suffix.lower() == ".bin" or _formats.detect(data[:8]) is not None:
         return "seal"
     # PDF readers find the header anywhere in the first KiB.
     return "pdf" if b"%PDF-" in data[:1024] else "image"

@@ -72,14 +72,34 @@ def test_variants_run_when_plain_read_fails(monkeypatch: pytest.MonkeyPatch) -> 
     real = _reader._zxing_stage
     seen: list[str] = []
 
-    def only_upscale(work, scale, variant):  # type: ignore[no-untyped-def]
-        seen.append("plain" if variant is None else variant.name)
+    def only_upscale(work, scale, variant, *, thorough=True):  # type: ignore[no-untyped-def]
+        seen.append(
+            ("plain" if thorough else "fast") if variant is None else variant.name
+        )
         if variant is None or variant.name != "zxing:upscale2":
             return []
-        return real(work, scale, variant)
+        return real(work, scale, variant, thorough=thorough)
 
     monkeypatch.setattr(_reader, "_zxing_stage", only_upscale)
     data = b"variant"
     (sym,) = read(render_raster(encode(data), module_px=3))
     assert (sym.data, sym.variant) == (data, "zxing:upscale2")
-    assert seen == ["plain", "zxing:global", "zxing:adaptive", "zxing:upscale2"]
+    assert seen == [
+        "fast",
+        "plain",
+        "zxing:global",
+        "zxing:adaptive",
+        "zxing:upscale2",
+    ]
+
+
+def test_thorough_pass_only_when_the_cheap_one_finds_nothing() -> None:
+    # Real symbols, real reader: an upright dark-on-light symbol is found by the
+    # cheap first pass; the same symbol inverted (light on dark) needs zxing's
+    # thorough search, which still finds it.
+    data = b"two\x00passes"
+    img = render_raster(encode(data), module_px=4)
+    (upright,) = read(img)
+    assert (upright.data, upright.variant) == (data, "zxing:fast")
+    (inverted,) = read(255 - img)
+    assert (inverted.data, inverted.variant) == (data, "zxing:plain")

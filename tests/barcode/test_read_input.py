@@ -73,15 +73,18 @@ def test_huge_image_is_downscaled_and_read() -> None:
 def test_deadline_stops_the_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def fake_stage(work: np.ndarray, scale: float, variant: object) -> list[object]:
-        calls.append("plain" if variant is None else variant.name)  # type: ignore[attr-defined]
+    def fake_stage(
+        work: np.ndarray, scale: float, variant: object, *, thorough: bool = True
+    ) -> list[object]:
+        name = ("plain" if thorough else "fast") if variant is None else variant.name  # type: ignore[attr-defined]
+        calls.append(name)
         time.sleep(0.05)
         return []
 
     monkeypatch.setattr(_reader, "_zxing_stage", fake_stage)
     img = np.full((100, 100), 255, np.uint8)
     assert read(img, timeout=0.01, use_libdmtx=True) == ()
-    assert calls == ["plain"]
+    assert calls == ["fast", "plain"]
 
 
 def test_several_symbols_and_dedupe() -> None:

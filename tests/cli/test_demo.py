@@ -5,19 +5,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from tests.clock import AT
 
 from docsec import imaging
+from docsec_cli import _i18n
 from docsec_cli.main import cli
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    r = CliRunner().invoke(cli, ["demo", "--out", str(out), "--at", AT])
+    # In Korean, as a clerk's office would run it (English is the source text;
+    # the verdicts and verdicts.json do not depend on the language).
+    r = CliRunner().invoke(cli, ["--lang", "ko", "demo", "--out", str(out), "--at", AT])
+    _i18n.set_language("en")
     assert r.exit_code == 0, r.output
-    assert "all verdicts as expected: yes" in r.stdout
-    assert "UNEXPECTED" not in r.stdout
+    assert "모든 판정이 예상대로인가: 예." in r.stdout
+    assert "예상과 다름" not in r.stdout
+    assert "붙여 넣은 봉인" in r.stdout
+    assert "진본 아님" in r.stdout
     verdicts = json.loads((out / "verdicts.json").read_text(encoding="utf-8"))
     assert [v["verdict"] == v["expected"] for v in verdicts] == [True] * len(verdicts)
     got = {
@@ -125,3 +132,20 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "printed-text-mismatch" in r.stdout
     img2 = imaging.read_image(ann2).image
     assert tuple(int(v) for v in img2[3, 3]) == (30, 30, 220)  # red banner
+
+
+def test_demo_without_its_sample_data_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken installation (no samples/data, no packaged copy): one clear line in
+    # the chosen language, exit 1, no traceback.
+    from docsec_cli import _demo
+
+    monkeypatch.setattr(_demo, "__file__", str(tmp_path / "a" / "b" / "_demo.py"))
+    r = CliRunner().invoke(
+        cli, ["--lang", "ko", "demo", "--out", str(tmp_path / "out"), "--at", AT]
+    )
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "견본 증명서 자료(samples/data)" in r.output
+    assert "Traceback" not in r.output

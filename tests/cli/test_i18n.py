@@ -29,7 +29,9 @@ NOT_REASONS = {
     "privilege-withdrawn",
     # file names, encodings, program names, modes
     "attacker-keys",
+    "docsec-copy-profile",  # the copy profile file's format name
     "demo-out",
+    "docsec-click",  # the gettext domain of Click's messages
     "print-scan",
     "latin-1",
     "utf-8",
@@ -41,6 +43,10 @@ NOT_REASONS = {
     "certificate-digest",
     "init-failed",
     "not-authentic",  # docsec verify --exit-on not-authentic
+    # seal-format names (docsec.formats)
+    "eu-dcc",
+    "fr-2d-doc",
+    "icao-vds",
     # docsec serve: HTTP problem types (RFC 9457), header names, OpenAPI formats
     "bad-data",
     "bad-form",
@@ -269,3 +275,116 @@ def test_batch_shows_each_inputs_signed_data(world: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert r.stdout.count("HONG Gildong") == 2
+
+
+#: Calls whose text a user reads: the message (first argument, or these keywords).
+_SHOWN = {
+    "echo",
+    "secho",
+    "prompt",
+    "confirm",
+    "progressbar",
+    "ClickException",
+    "UsageError",
+    "BadParameter",
+    "CLIError",
+    "CLIUsageError",
+    "CLIInputError",
+}
+_SHOWN_KEYWORDS = {"message", "text", "label"}
+_LETTERS = re.compile(r"[A-Za-z]")
+
+
+def _called_name(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+def _untranslated(node: ast.expr) -> list[ast.expr]:
+    """Return the English literals in ``node`` that do not go through ``tr()``."""
+    if isinstance(node, ast.Call) and _called_name(node) == "tr":
+        return []
+    if isinstance(node, ast.Constant):
+        text = node.value if isinstance(node.value, str) else ""
+        return [node] if _LETTERS.search(text) else []
+    if isinstance(node, ast.JoinedStr):
+        out: list[ast.expr] = []
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                out += _untranslated(part)
+            elif isinstance(part, ast.FormattedValue):
+                out += _untranslated(part.value)
+        return out
+    if isinstance(node, ast.BinOp):
+        return _untranslated(node.left) + _untranslated(node.right)
+    if isinstance(node, ast.IfExp):
+        return _untranslated(node.body) + _untranslated(node.orelse)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        # tr("... {x}").format(x=...): the template is what a person reads; the
+        # arguments are values (file names, numbers, identifiers).
+        return _untranslated(node.func.value)
+    # Names and other calls are values: the text they hold is checked where it is
+    # written, if it is written as one of these messages.
+    return []
+
+
+def test_every_message_of_every_command_goes_through_tr() -> None:
+    offences: list[str] = []
+    for path in sorted((ROOT / "cli" / "docsec_cli").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call) or _called_name(node) not in _SHOWN:
+                continue
+            shown = node.args[:1] + [
+                k.value for k in node.keywords if k.arg in _SHOWN_KEYWORDS
+            ]
+            offences += [
+                f"{path.name}:{arg.lineno}: {ast.get_source_segment(source, arg)}"
+                for arg in shown
+                if _untranslated(arg)
+            ]
+    assert not offences, "not through tr():\n" + "\n".join(offences)
+
+
+def test_the_scan_finds_untranslated_messages() -> None:
+    # The rule above on code it must flag, and on code it must let through.
+    flagged = [
+        'click.echo(f"wrote {path}")',
+        'raise CLIUsageError("give --a or --b")',
+        'click.echo("issued " + str(n))',
+        'click.echo(tr("x") if ok else "no copy")',
+        'raise click.BadParameter(f"{v!r} is bad", param_hint="--at")',
+        'click.prompt("Key passphrase", hide_input=True)',
+        'click.progressbar(length=3, label="issuing")',
+    ]
+    passed = [
+        'click.echo(tr("wrote {path}").format(path=p))',
+        "click.echo(f\"  {tr('What to do')}: {x}\")",
+        "click.echo(str(path))",
+        'click.echo(f"{number}: {code}")',
+        "click.echo(json.dumps(doc, sort_keys=True))",
+    ]
+    for source in flagged + passed:
+        call = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call))
+        shown = call.args[:1] + [
+            k.value for k in call.keywords if k.arg in _SHOWN_KEYWORDS
+        ]
+        found = any(_untranslated(arg) for arg in shown)
+        assert found == (source in flagged), source
+
+
+def test_translations_keep_every_placeholder() -> None:
+    # A translation that drops or renames {name} would raise KeyError at run time.
+    field = re.compile(r"\{([a-z_]*)\}")
+    known = _i18n.load_po(_catalogue.PO_PATH)
+    for msgid, msgstr in known.items():
+        assert sorted(set(field.findall(msgid))) == sorted(
+            set(field.findall(msgstr))
+        ), msgid

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -571,6 +572,61 @@ def test_genuine_pdf_cut_short_is_incomplete_not_forged(
     assert r.reasons == ("pdf-truncated",)
 
 
+@pytest.mark.parametrize(
+    "where", ["before-signature", "inside-byte-range", "first-third"]
+)
+def test_genuine_pdf_cut_before_its_signature_is_incomplete(
+    world: World, issued: bytes, where: str
+) -> None:
+    # Not an attack: a download cut before the signature's byte range is complete
+    # (or before the signature dictionary at all) keeps no trace of a signature a
+    # parser could check. Before, a cut inside the byte range raised in pyHanko
+    # (check-error, NOT AUTHENTIC) and a cut before it read as a scan.
+    at = issued.rindex(b"/ByteRange")
+    cut = {
+        "before-signature": at - 400,
+        "inside-byte-range": at + len(b"/ByteRange [0 1"),
+        "first-third": len(issued) // 3,
+    }[where]
+    r = _verify(world, issued[:cut])
+    assert r.verdict is Verdict.INCONCLUSIVE, r.reasons
+    assert r.reasons == ("pdf-truncated",)
+
+
+def test_objects_appended_without_xref_are_a_change_not_a_cut(
+    world: World, issued: bytes
+) -> None:
+    # A forger's variant of the update without %%EOF: new objects appended after
+    # the signed end with neither xref nor startxref. The signature's whole byte
+    # range is in the file, so this is a change, never "incomplete".
+    forged = (
+        issued
+        + b"\n99 0 obj\n<< /Length 12 >>\nstream\n1 0 0 rg 0 0 9 9 re f\nendstream\n"
+    )
+    r = _verify(world, forged)
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert "pdf-truncated" not in r.reasons
+
+
+def test_signed_pdf_re_saved_with_an_owner_password_is_changed_not_an_error(
+    world: World, issued: bytes, tmp_path: Path
+) -> None:
+    # An owner-password ("permissions only") re-save opens with the empty user
+    # password in every viewer. docsec reads it the same way and judges it on
+    # evidence: the re-save rewrote the signed bytes (pdf-digest-mismatch), not
+    # "a check raised" (check-error).
+
+    src = tmp_path / "issued.pdf"
+    src.write_bytes(issued)
+    out = tmp_path / "owner.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(owner="owner", user="", R=6))
+    r = _verify(world, out.read_bytes())
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert "pdf-digest-mismatch" in r.reasons
+    assert "check-error" not in r.reasons
+
+
 def test_byte_range_text_appended_does_not_hide_the_change(
     world: World, issued: bytes
 ) -> None:
@@ -614,3 +670,95 @@ def test_forger_certificate_copying_the_office_name_and_serial(
     match = r.check("seal_pdf_signer_match")
     assert match is not None
     assert match.status is CheckStatus.FAIL
+
+
+def _fake_cut_range(data: bytes, gap: tuple[int, int], *, past_end: int) -> bytes:
+    """Insert before the last ``startxref`` a comment spelling a byte range over
+    ``gap`` (a hex string) whose end lies ``past_end`` bytes beyond the file."""
+    cut = data.rindex(b"startxref")
+    body, eof = data[:cut], data[cut:]
+    for width in range(1, 12):
+        line = b"%%/ByteRange [0 %d %d %s]\n" % (gap[0], gap[1], b"9" * width)
+        rest = len(body) + len(line) + len(eof) + past_end - gap[1]
+        if len(str(rest)) == width:
+            return body + b"%%/ByteRange [0 %d %d %d]\n" % (*gap, rest) + eof
+    raise AssertionError("no width fits")
+
+
+@pytest.mark.parametrize("past_end", [1, 2])
+def test_complete_update_posing_as_a_cut_is_a_change(
+    world: World, issued: bytes, past_end: int
+) -> None:
+    # Found by red-teaming: a complete update (xref, trailer, %%EOF) that redraws
+    # the page, plus a comment spelling a byte range over the genuine signature's
+    # /Contents that ends one or two bytes past the file ("only the final
+    # end-of-line is missing"). poppler, MuPDF, Ghostscript and pdfium all draw the
+    # forged page; docsec said INCONCLUSIVE pdf-truncated ("ask for the file
+    # again") instead of NOT AUTHENTIC.
+    start, gap_end, _ = attacks.signature_gap(issued)
+    forged = _fake_cut_range(
+        append_page_content(issued, b"q 1 0 0 rg 150 600 300 40 re f Q"),
+        (start, gap_end),
+        past_end=past_end,
+    )
+    assert forged.endswith(b"%%EOF\n")
+    assert b"/ByteRange" in forged[-200:]
+    assert _qpdf_content_streams(forged) == 4
+    assert not pdf.truncated(forged)
+    assert "pdf-modified" in _bad(world, forged)
+
+
+def test_update_without_eof_behind_a_fake_signature_gap_is_a_change(
+    world: World, issued: bytes
+) -> None:
+    # Found by red-teaming: the forger's own hex string and a byte range over it
+    # reaching past the end, then an update without %%EOF (qpdf, poppler, MuPDF and
+    # Ghostscript draw it): "no %%EOF after the gap" looked like a cut inside a
+    # signed revision, so docsec said INCONCLUSIVE pdf-truncated.
+    line = b"%%/ByteRange [0 %010d %010d 99999999]\n"
+    start = len(issued) + len(line % (0, 0))
+    fake = issued + line % (start, start + 4) + b"<00>\n"
+    assert fake[start : start + 4] == b"<00>"
+    forged = attacks.update_without_eof(fake)
+    assert _qpdf_content_streams(forged) == 4
+    assert not pdf.truncated(forged)
+    assert "pdf-truncated" not in _bad(world, forged)
+
+
+def test_whole_forgery_under_a_look_alike_of_the_office_certificate(
+    world: World,
+) -> None:
+    # Red team (held): the forger issues a whole document (seal and PDF signature)
+    # with his own key under a certificate copying the office's subject, issuer
+    # and serial, so the seal names the office's certificate and the look-alike
+    # (from the PDF's own signature) verifies it. It names the office's CA, whose
+    # signature it does not carry: NOT AUTHENTIC, never "unknown signer".
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from docsec import issue
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(world.cert.subject)
+        .issuer_name(world.cert.issuer)
+        .public_key(key.public_key())
+        .serial_number(world.cert.serial_number)
+        .not_valid_before(world.cert.not_valid_before_utc)
+        .not_valid_after(world.cert.not_valid_after_utc)
+    )
+    for ext in world.cert.extensions:
+        if ext.oid != x509.ExtensionOID.AUTHORITY_KEY_IDENTIFIER and (
+            ext.oid != x509.ExtensionOID.SUBJECT_KEY_IDENTIFIER
+        ):
+            builder = builder.add_extension(ext.value, critical=ext.critical)
+    rogue = builder.sign(key, hashes.SHA256())
+    forged = issue(
+        {**sample(), "holder_name": "KIM Cheolsu"},
+        key=key,
+        cert=rogue,
+        signature_date=NOW.date(),
+    )
+    assert "bad-certificate-signature" in _bad(world, forged)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 
 import cv2
 import numpy as np
 
-from docsec._simulate._params import CopierParams, PhoneParams, ScannerParams
+from docsec._simulate._params import (
+    CopierParams,
+    PhoneParams,
+    PrinterParams,
+    ScannerParams,
+)
 from docsec._simulate._print import PrintedPage, print_impl
 from docsec._simulate._util import (
     F32,
@@ -119,7 +125,10 @@ def scan_linear(
         for ch in range(3):
             src = blurred if one_channel else np.ascontiguousarray(blurred[:, :, ch])
             # Sequential R, G, B exposure of CIS sensors shifts the channels in y.
-            shift = translation(0.0, (ch - 1) * sp.channel_shift_px)
+            # Lateral chromatic aberration moves red and blue apart in x.
+            shift = translation(
+                (ch - 1) * sp.lateral_shift_px, (ch - 1) * sp.channel_shift_px
+            )
             warped = cv_f32(
                 cv2.warpAffine(
                     src,
@@ -396,6 +405,31 @@ def photo_impl(
 # ------------------------------------------------------------------ copier
 
 
+def _composite_printer(cp: CopierParams) -> PrinterParams:
+    """Return the colour copier's engine: composite black, misregistered planes.
+
+    ``CopierParams.sample`` draws these into the printer; a hand-built colour
+    copier whose printer is still K-only gets composite black with 25 % K and the
+    three planes ``misregistration_dots`` from K, 120 degrees apart.
+    """
+    p = cp.printer
+    if p.under_colour > 0.0 or p.black_fraction < 1.0:
+        return p
+    offsets: list[float] = []
+    for i in range(3):
+        a = math.radians(cp.misregistration_angle_deg + 120.0 * i)
+        offsets += [
+            cp.misregistration_dots * math.cos(a),
+            cp.misregistration_dots * math.sin(a),
+        ]
+    return dataclasses.replace(
+        p,
+        black_fraction=0.25,
+        under_colour=1.0,
+        plane_offsets_dots=p.plane_offsets_dots or tuple(offsets),
+    )
+
+
 def copy_impl(
     printed: PrintedPage,
     cp: CopierParams,
@@ -404,8 +438,12 @@ def copy_impl(
     consume: bool = False,
 ) -> PrintedPage:
     """Photocopy a sheet: copier scan, copier image processing, copier print."""
-    level, page_to_scan = scan_linear(printed, cp.scanner, rng, consume=consume)
-    if level.ndim == 3:
+    colour = cp.mode == "color" and not cp.binarize
+    sp = cp.scanner
+    if colour and not sp.color:
+        sp = dataclasses.replace(sp, color=True)
+    level, page_to_scan = scan_linear(printed, sp, rng, consume=consume)
+    if level.ndim == 3 and not colour:
         level = cv_f32(cv2.cvtColor(level, cv2.COLOR_BGR2GRAY))
     # Copiers work on 8-bit data internally.
     x = to_u8(level).astype(np.float32)
@@ -417,6 +455,7 @@ def copy_impl(
     _unsharp(x, cp.sharpen, sigma=1.0 * px_per_600)
     x -= np.float32(cp.black)
     x *= np.float32(1.0 / (cp.white - cp.black))
+    printer = cp.printer
     if cp.binarize:
         # A careful counterfeiter restores the binary pattern: after sharpening,
         # threshold at the local mean (a 1 mm window), which keeps the black
@@ -429,26 +468,8 @@ def copy_impl(
         np.clip(x, 0.0, 1.0, out=x)
         if cp.gamma != 1.0:
             x = cv_f32(cv2.pow(x, cp.gamma))
-        if cp.misregistration_dots > 0:
-            # Composite black on a colour engine: the black plane and the colour
-            # planes land apart; reflectances multiply (ink on ink).
-            shift = cp.misregistration_dots * px_per_600
-            angle = np.deg2rad(cp.misregistration_angle_deg)
-            m = np.array(
-                [[1.0, 0.0, shift * np.cos(angle)], [0.0, 1.0, shift * np.sin(angle)]],
-                dtype=np.float32,
-            )
-            moved = cv_f32(
-                cv2.warpAffine(
-                    x,
-                    m,
-                    (x.shape[1], x.shape[0]),
-                    flags=cv2.INTER_LINEAR,
-                    borderMode=cv2.BORDER_CONSTANT,
-                    borderValue=1.0,
-                )
-            )
-            x = cv_f32(cv2.multiply(cv2.pow(x, 0.55), cv2.pow(moved, 0.45)))
+        if colour:
+            printer = _composite_printer(cp)
         x *= np.float32(255.0)
         out = to_u8(x)
     del x
@@ -458,7 +479,7 @@ def copy_impl(
     return print_impl(
         out,
         cp.scanner.dpi,
-        cp.printer,
+        printer,
         rng,
         oversample=oversample,
         page_to_source=page_to_scan,

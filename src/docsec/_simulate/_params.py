@@ -184,6 +184,22 @@ class PrinterParams:
         paper next to ink (optical dot gain, the Yule-Nielsen effect). Measured
         paper MTFs have half-maximum lengths kp around 0.1-0.3 mm (Coppel,
         Neuman and Edstrom, Optics Express 19(25), 2011), i.e. sigma 20-55 um.
+    black_fraction : float
+        Share of a neutral's coverage printed with black (K) colorant. 1 (default)
+        is full grey-component replacement: a black-only page prints in K alone,
+        as office drivers print black text. Colour copiers in photo or auto mode
+        print neutrals mostly as composite C+M+Y with little K (0-0.5).
+    under_colour : float
+        Cyan, magenta and yellow coverage added under a neutral, as a fraction of
+        its coverage: 0 (default) for K-only black; "rich black" of some inkjet
+        drivers 0.3-0.6; composite black of a colour copier 1.
+    plane_offsets_dots : tuple of float
+        Misregistration of the C, M and Y planes against K, as
+        ``(cx, cy, mx, my, yx, yy)`` in printer dots (empty: none). Colour laser
+        engines hold plane-to-plane registration to about 40-100 um after their
+        automatic correction (1-2.4 dots at 600 dpi; vendor specifications and
+        ISO/IEC 24790 measurements); one inkjet head prints all colours within
+        about 10 um (0-0.3 dots).
     """
 
     kind: PrinterKind = "laser"
@@ -210,8 +226,17 @@ class PrinterParams:
     paper_tint: tuple[float, float, float] = (1.03, 1.0, 0.99)
     paper_texture: float = 0.008
     paper_scatter_um: float = 35.0
+    black_fraction: float = 1.0
+    under_colour: float = 0.0
+    plane_offsets_dots: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
+        _check_range("black_fraction", self.black_fraction, 0.0, 1.0)
+        _check_range("under_colour", self.under_colour, 0.0, 1.0)
+        if self.plane_offsets_dots:
+            _check_pair("plane_offsets_dots", self.plane_offsets_dots, 6)
+            if max(abs(float(v)) for v in self.plane_offsets_dots) > 10.0:
+                raise ConfigurationError("plane_offsets_dots must be within 10 dots")
         if self.kind not in ("laser", "inkjet"):
             raise ConfigurationError(
                 f"kind must be 'laser' or 'inkjet', got {self.kind!r}"
@@ -396,6 +421,12 @@ class ScannerParams:
         (sequential RGB exposure of CIS sensors), in output pixels.
     gains : (float, float, float)
         Colour balance (B, G, R) of a colour scan.
+    lateral_shift_px : float
+        Lateral chromatic aberration and CCD line-sensor misregistration across
+        the sensor line (x): the red channel lands this many output pixels one
+        way and the blue channel the other way, relative to green. Flatbed
+        optics keep it to a fraction of a pixel (0-0.25 drawn; ISO 16067-1 scanner
+        tests report colour misregistration in tenths of a pixel).
     """
 
     dpi: float = 600.0
@@ -415,6 +446,7 @@ class ScannerParams:
     sharpen: float = 0.0
     channel_shift_px: float = 0.0
     gains: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    lateral_shift_px: float = 0.0
 
     def __post_init__(self) -> None:
         _check_range("dpi", self.dpi, 50.0, 4800.0)
@@ -436,6 +468,7 @@ class ScannerParams:
         _check_range("sharpen", self.sharpen, 0.0, 5.0)
         _check_range("channel_shift_px", self.channel_shift_px, 0.0, 5.0)
         _check_pair("gains", self.gains, 3)
+        _check_range("lateral_shift_px", self.lateral_shift_px, -5.0, 5.0)
 
     @classmethod
     def sample(
@@ -465,6 +498,7 @@ class ScannerParams:
         sharpen             0 (half) or 0.2-0.8  driver unsharp mask
         channel_shift_px    0-0.3 (colour)       CIS colour misregistration
         gains               0.97-1.03 (B, R)
+        lateral_shift_px    -0.25..0.25 (colour)  lateral chromatic aberration
         ==================  ===================  =========================================
 
         Parameters
@@ -500,6 +534,7 @@ class ScannerParams:
             sharpen=uniform(rng, 0.2, 0.8) if rng.random() < 0.5 else 0.0,
             channel_shift_px=uniform(rng, 0.0, 0.3) if color else 0.0,
             gains=(uniform(rng, 0.97, 1.03), 1.0, uniform(rng, 0.97, 1.03)),
+            lateral_shift_px=signed(rng, 0.0, 0.25) if color else 0.0,
         )
 
 
@@ -718,9 +753,11 @@ class CopierParams:
         Copier mode. Text mode removes the background and raises contrast (light
         tints vanish, edges are sharpened); photo mode keeps tones, descreens the
         original's halftone with a blur and reprints with a clustered-dot screen;
-        color is photo-mode processing on a colour copier whose neutral greys and
-        blacks are printed as composite C+M+Y+K, so the planes' misregistration
-        (``misregistration_dots``) smears fine detail.
+        color is photo-mode processing on a colour copier: it scans in colour
+        (with its own channel misregistration, so black edges get colour
+        fringes), processes each channel, and prints neutrals as composite
+        C+M+Y plus some K, each plane with its own screen and its own
+        misregistration (``printer.plane_offsets_dots``).
     strong : bool
         A careful counterfeiter rather than an office copier: scan at 1200 dpi
         with sharp optics, sharpen, binarise against the local mean (1 mm window)
@@ -751,13 +788,15 @@ class CopierParams:
         Threshold the processed scan against its local mean (strong copier), so
         the reprint is a binary image.
     misregistration_dots : float
-        Colour copiers only: offset between the black plane and the composite
-        colour planes, in 600-dpi dots (typical engines hold registration to
-        about 50-100 um, i.e. 1-2.4 dots; drawn 0.5-2.0). Modelled in grey as a
-        multiplicative mix of the image and its shifted copy before printing, a
-        simplification of four separately screened planes.
+        Colour copiers only: the scale of plane-to-plane misregistration, in
+        600-dpi dots (typical engines hold registration to about 40-100 um, i.e.
+        1-2.4 dots; drawn 0.5-2.0). ``sample`` draws each C, M, Y plane's offset
+        against K with 0.5-1 times this magnitude in a random direction into
+        ``printer.plane_offsets_dots``; a hand-built colour copier whose printer
+        has no offsets gets the three planes at this distance, 120 degrees apart,
+        starting at ``misregistration_angle_deg``.
     misregistration_angle_deg : float
-        Direction of that offset.
+        Direction of the first plane's offset for hand-built colour copiers.
     """
 
     mode: CopyMode = "text"
@@ -820,6 +859,13 @@ class CopierParams:
         descreen_sigma_px     0               0.6-1.2         0
         binarize              no              no              yes
         ====================  ==============  ==============  =====================
+
+        Colour mode ("color") is photo mode on a colour copier, plus: a colour
+        scan with copier channel misregistration 0.2-0.8 px in the slow-scan
+        direction and lateral 0.1-0.5 px (colour fringes at black edges),
+        neutrals printed as composite C+M+Y (``under_colour`` 1) with 0-50 %
+        black, each C, M, Y plane offset from K by 0.5-1 x
+        ``misregistration_dots`` (0.5-2.0 dots) in a random direction.
 
         Office copiers scan at 600 dpi and print at 600 dpi with their own screens;
         text is their default for documents.
@@ -894,10 +940,31 @@ class CopierParams:
         if mode == "photo":
             return photo
         # Drawn after the photo parameters, so text/photo streams are unchanged.
+        misreg = uniform(rng, 0.5, 2.0)
+        angle = uniform(rng, 0.0, 360.0)
+        color_scanner = dataclasses.replace(
+            scanner,
+            color=True,
+            channel_shift_px=uniform(rng, 0.2, 0.8),
+            lateral_shift_px=signed(rng, 0.1, 0.5),
+        )
+        offsets: list[float] = []
+        for _ in range(3):
+            mag = uniform(rng, 0.5, 1.0) * misreg
+            a = uniform(rng, 0.0, 2.0 * math.pi)
+            offsets += [mag * math.cos(a), mag * math.sin(a)]
+        color_printer = dataclasses.replace(
+            printer,
+            black_fraction=uniform(rng, 0.0, 0.5),
+            under_colour=1.0,
+            plane_offsets_dots=tuple(offsets),
+        )
         return dataclasses.replace(
             photo,
-            misregistration_dots=uniform(rng, 0.5, 2.0),
-            misregistration_angle_deg=uniform(rng, 0.0, 360.0),
+            scanner=color_scanner,
+            printer=color_printer,
+            misregistration_dots=misreg,
+            misregistration_angle_deg=angle,
         )
 
 

@@ -115,20 +115,37 @@ def resample_page(page: Image, shape: tuple[int, int]) -> Image:
     return out
 
 
-def _separations(page: Image) -> dict[str, Image]:
-    """Split a printer-grid page into uint8 separations (0 = full ink, 255 = none)."""
+def _separations(page: Image, p: PrinterParams) -> dict[str, Image]:
+    """Split a printer-grid page into uint8 separations (0 = full ink, 255 = none).
+
+    A neutral of coverage ``n`` prints ``p.black_fraction * n`` in K plus, in each
+    of C, M and Y, ``p.under_colour`` times the coverage that makes the
+    composite as dark as ``n`` (grey balance); the defaults (1, 0) are full
+    grey-component replacement, so text and grey print in black only. Rich
+    black (K 1 plus under-colour) only appears where ``n`` is 1.
+    """
+    composite = p.black_fraction < 1.0 or p.under_colour > 0.0
     if page.ndim == 2:
-        return {"k": page}
+        if not composite:
+            return {"k": page}
+        page = cv_u8(cv2.merge([page, page, page]))
     b, g, r = (page[:, :, i] for i in range(3))
-    if np.array_equal(b, g) and np.array_equal(g, r):
+    if not composite and np.array_equal(b, g) and np.array_equal(g, r):
         return {"k": b}
-    # Full grey-component replacement: K carries the darkest common part, so text
-    # and grey print in black only. c' = (c - k) / (1 - k) keeps the colour exact
-    # under the multiplicative (block-dye) model used for the inks below.
+    # c' = (c - n) / (1 - n) keeps the colour exact under the multiplicative
+    # (block-dye) model used for the inks below when n is printed in K.
     cmy = 1.0 - page.astype(np.float32) * np.float32(1.0 / 255.0)  # B->y, G->m, R->c
-    k = cmy.min(axis=2)
-    rest = np.maximum(1.0 - k, np.float32(1e-6))[:, :, None]
-    chroma = (cmy - k[:, :, None]) / rest
+    n = cmy.min(axis=2)
+    rest = np.maximum(1.0 - n, np.float32(1e-6))[:, :, None]
+    chroma = (cmy - n[:, :, None]) / rest
+    k = n * np.float32(p.black_fraction)
+    if p.under_colour > 0.0:
+        # Grey balance: C, M and Y at coverage a each, screened independently,
+        # leave (1 - a) ** 3 of the paper bare (Demichel); with K on top the
+        # bare share is to match the neutral's 1 - n.
+        bare = np.clip((1.0 - n) / np.maximum(1.0 - k, np.float32(1e-6)), 0.0, 1.0)
+        under = np.float32(p.under_colour) * (1.0 - np.cbrt(bare))
+        chroma = np.minimum(chroma + under[:, :, None], 1.0)
 
     def level(cov: F32) -> Image:
         out: Image = np.clip(np.rint(255.0 * (1.0 - cov)), 0, 255).astype(np.uint8)
@@ -140,6 +157,21 @@ def _separations(page: Image) -> dict[str, Image]:
         "m": level(chroma[:, :, 1]),
         "y": level(chroma[:, :, 0]),
     }
+
+
+def _shift_plane(e: F32, dx: float, dy: float) -> F32:
+    """Move one colorant plane by (dx, dy) grid pixels (misregistration)."""
+    m = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float64)
+    return cv_f32(
+        cv2.warpAffine(
+            e,
+            m,
+            (e.shape[1], e.shape[0]),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=(1.0,),
+        )
+    )
 
 
 def _threshold(p: PrinterParams, sep: str) -> ht.U8:
@@ -348,7 +380,7 @@ def print_impl(
     check_pixels(hp * oversample, wp * oversample, what="the print simulation grid")
     sim_dpi = float(p.dpi * oversample)
     on_grid = resample_page(page, (hp, wp))
-    seps = _separations(on_grid)
+    seps = _separations(on_grid, p)
     del on_grid
     shape = (hp * oversample, wp * oversample)
     logger.debug(
@@ -366,6 +398,10 @@ def print_impl(
     uncovered: dict[str, F32] = {}
     for sep, value in seps.items():
         e = _uncovered(value, sep, p, oversample, rng, scratch)
+        if e is not None and sep != "k" and p.plane_offsets_dots:
+            i = "cmy".index(sep)
+            dx, dy = p.plane_offsets_dots[2 * i], p.plane_offsets_dots[2 * i + 1]
+            e = _shift_plane(e, dx * oversample, dy * oversample)
         if e is not None:
             uncovered[sep] = e
     del seps

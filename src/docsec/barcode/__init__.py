@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from docsec._types import GrayImage, Image
-from docsec.barcode import _ecc200, _reader
+from docsec.barcode import _ecc200, _reader, _zxing
 from docsec.errors import InputError
 from docsec.imaging import DEFAULT_MAX_PIXELS, check_image, to_gray
 
@@ -40,6 +40,7 @@ __all__ = [
     "SymbolMatrix",
     "encode",
     "read",
+    "read_qr",
     "render_raster",
     "vector_rectangles",
 ]
@@ -275,8 +276,9 @@ def read(
 ) -> tuple[DecodedSymbol, ...]:
     """Find and decode every DataMatrix symbol in an image.
 
-    zxing-cpp reads the image first (all rotations, inverted symbols, its own
-    downscaled copies). Only if it finds nothing, preprocessing variants are
+    zxing-cpp reads the image first: once as it is (the cheap pass), then, only
+    if that found nothing, with all rotations, inverted symbols and its own
+    downscaled copies. Only if it finds nothing, preprocessing variants are
     tried in this order: GlobalHistogram binarizer, adaptive threshold, 2x
     upscale (small images only); then, if ``use_libdmtx``, libdmtx, whose
     results are kept only when they are a single Base256 field that passes an
@@ -346,4 +348,57 @@ def read(
             )
         )
     logger.debug("read %d symbol(s) from %dx%d image", len(out), w, h)
+    return tuple(out)
+
+
+def read_qr(
+    image: Image, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> tuple[DecodedSymbol, ...]:
+    """Find and decode every QR code in an image (EU DCC seals are QR codes).
+
+    One zxing-cpp pass (all rotations, inverted symbols, downscaled copies);
+    the DataMatrix cascade of :func:`read` is not repeated for QR codes.
+
+    Parameters
+    ----------
+    image : (H, W) uint8 ndarray gray, or (H, W, 3) uint8 ndarray BGR, 0..255
+        The scan or photo.
+    max_pixels : int
+        Refuse larger images with :class:`~docsec.errors.InputError`.
+
+    Returns
+    -------
+    tuple of DecodedSymbol
+        ``size`` is 0 and ``variant`` ``"zxing:qr"``; the corners are in the
+        order zxing-cpp reports them (top-left, top-right, bottom-right,
+        bottom-left of the symbol).
+
+    Raises
+    ------
+    InputError
+        If ``image`` breaks the array contract or is larger than ``max_pixels``.
+    """
+    check_image(image)
+    h, w = image.shape[:2]
+    if h * w > max_pixels:
+        raise InputError(
+            f"image has {w}x{h} pixels, above the limit of {max_pixels}; "
+            "crop it or raise max_pixels"
+        )
+    if min(h, w) < 21:
+        # The smallest QR code (version 1) has 21 modules a side.
+        return ()
+    gray = np.ascontiguousarray(to_gray(image))
+    out = []
+    for s in _zxing.read_qr(gray):
+        c = s.corners
+        out.append(
+            DecodedSymbol(
+                data=s.data,
+                corners=(c[0], c[1], c[2], c[3]),
+                size=0,
+                reader="zxing-cpp",
+                variant="zxing:qr",
+            )
+        )
     return tuple(out)

@@ -1,7 +1,9 @@
 """The read cascade: zxing-cpp first, preprocessing variants, libdmtx last.
 
 Each stage runs only when every earlier stage found nothing, so a clean image
-costs one zxing-cpp call. The order and the set of variants come from the
+costs one zxing-cpp call: the first is a cheap one (no rotation, no inversion,
+no downscaled copies: 20 ms instead of 47 ms on a 300-dpi A4 scan), the second
+zxing-cpp's thorough search. The order and the set of variants come from the
 measurements in ``benchmarks/bench_barcode.py`` (corpus) and the robustness
 tests (synthetic prints); a variant stays only where it added reads:
 
@@ -110,9 +112,16 @@ def _to_original(
 
 
 def _zxing_stage(
-    work: GrayImage, work_scale: float, variant: _Variant | None
+    work: GrayImage,
+    work_scale: float,
+    variant: _Variant | None,
+    *,
+    thorough: bool = True,
 ) -> list[RawSymbol]:
-    name = "zxing:plain" if variant is None else variant.name
+    if variant is None:
+        name = "zxing:plain" if thorough else "zxing:fast"
+    else:
+        name = variant.name
     img = work
     scale = work_scale
     binarizer = "local"
@@ -123,7 +132,7 @@ def _zxing_stage(
         if variant.prep is not None:
             img = variant.prep(img)
         binarizer = variant.binarizer
-    found = _zxing.read_zxing(img, binarizer=binarizer)
+    found = _zxing.read_zxing(img, binarizer=binarizer, thorough=thorough)
     return [
         RawSymbol(
             data=s.data,
@@ -221,7 +230,12 @@ def run_cascade(
             gray.shape[0],
             work_scale,
         )
-    found = _zxing_stage(work, work_scale, None)
+    # Two passes (issue #19): one cheap reading of the image as it is finds the
+    # seal on every scan and photo measured; the thorough reading (rotations,
+    # inverted symbols, zxing's own downscaled copies) only when it found nothing.
+    found = _zxing_stage(work, work_scale, None, thorough=False)
+    if not found:
+        found = _zxing_stage(work, work_scale, None)
     for variant in _VARIANTS:
         if found:
             break

@@ -18,11 +18,12 @@ import zxingcpp
 
 from docsec._types import GrayImage
 
-__all__ = ["BINARIZERS", "ZxingSymbol", "read_zxing"]
+__all__ = ["BINARIZERS", "ZxingSymbol", "read_qr", "read_zxing"]
 
 logger = logging.getLogger(__name__)
 
 _FORMATS = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.DataMatrix)
+_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 #: Binarizers by the names used in :attr:`DecodedSymbol.variant`.
 BINARIZERS = {
@@ -61,6 +62,7 @@ def read_zxing(
     binarizer: str = "local",
     try_downscale: bool = True,
     is_pure: bool = False,
+    thorough: bool = True,
 ) -> list[ZxingSymbol]:
     """Read every DataMatrix zxing-cpp finds in one gray image.
 
@@ -74,18 +76,51 @@ def read_zxing(
         Let zxing-cpp also scan its own downscaled copies (helps large modules).
     is_pure : bool
         The image holds nothing but one axis-aligned symbol.
+    thorough : bool
+        Also try rotated and inverted (light-on-dark) readings, and downscaled
+        copies when ``try_downscale``. ``False`` is the cheap first pass: one
+        reading of the image as it is.
 
     Returns
     -------
     list of ZxingSymbol
         Only symbols that passed zxing-cpp's Reed-Solomon check (``valid``).
     """
+    return _read(
+        gray, _FORMATS, binarizer, try_downscale and thorough, is_pure, thorough
+    )
+
+
+def read_qr(gray: GrayImage) -> list[ZxingSymbol]:
+    """Read every QR code zxing-cpp finds in one gray image (EU DCC).
+
+    Parameters
+    ----------
+    gray : (H, W) uint8 ndarray, 0..255
+        The image.
+
+    Returns
+    -------
+    list of ZxingSymbol
+        Only symbols that passed zxing-cpp's Reed-Solomon check.
+    """
+    return _read(gray, _QR, "local", True, False, True)
+
+
+def _read(
+    gray: GrayImage,
+    formats: zxingcpp.BarcodeFormats,
+    binarizer: str,
+    try_downscale: bool,
+    is_pure: bool,
+    thorough: bool,
+) -> list[ZxingSymbol]:
     results = zxingcpp.read_barcodes(
         np.ascontiguousarray(gray),
-        formats=_FORMATS,
-        try_rotate=True,
+        formats=formats,
+        try_rotate=thorough,
         try_downscale=try_downscale,
-        try_invert=True,
+        try_invert=thorough,
         binarizer=BINARIZERS[binarizer],
         is_pure=is_pure,
     )

@@ -45,6 +45,7 @@ from __future__ import annotations
 import enum
 import logging
 import math
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,17 +64,24 @@ from docsec.copydetect._layout import (
     render_block,
 )
 from docsec.copydetect._measure import extract
-from docsec.copydetect._thresholds import GATES, STANDARD_PPI, THRESHOLDS
-from docsec.errors import InputError, KeyMaterialError
+from docsec.copydetect._profile import MIN_SCANS as MIN_CALIBRATION_SCANS
+from docsec.copydetect._profile import CopyProfile, calibrate
+from docsec.copydetect._thresholds import COLOUR, GATES, STANDARD_PPI, THRESHOLDS
+from docsec.errors import ConfigurationError, InputError, KeyMaterialError
 from docsec.imaging import check_image, to_gray
 from docsec.keys import SecretKey
 
 __all__ = [
     "DOT_DPI",
+    "MIN_CALIBRATION_SCANS",
+    "CopyProfile",
     "Decision",
     "Measurement",
     "Pantograph",
     "Pattern",
+    "calibrate",
+    "default_thresholds",
+    "load_profile",
     "make_pantograph",
     "make_pattern",
     "measure",
@@ -193,6 +201,48 @@ def _finite(v: float) -> float | None:
     return round(float(v), 6) if math.isfinite(v) else None
 
 
+def default_thresholds(module_dots: int, resolution_class: str) -> tuple[float, float]:
+    """Return the default ``(copy_below, original_above)`` for a module size and class.
+
+    ``resolution_class`` is ``"2x"`` (1.8-3 samples per module) or ``"4x"``.
+    """
+    try:
+        t = THRESHOLDS[(module_dots, resolution_class)]
+    except KeyError as exc:
+        raise ConfigurationError(
+            f"no thresholds for {module_dots}-dot modules, class {resolution_class!r}"
+        ) from exc
+    return (t["copy_below"], t["original_above"])
+
+
+def _check_profile(profile: object) -> CopyProfile | None:
+    if profile is not None and not isinstance(profile, CopyProfile):
+        raise ConfigurationError(
+            f"profile must be a CopyProfile, got {type(profile).__name__}"
+        )
+    return profile
+
+
+def load_profile(path: str | os.PathLike[str]) -> CopyProfile:
+    """Read a copy profile file written by :meth:`CopyProfile.to_json`.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read.
+    ConfigurationError
+        If it is not a valid profile (see :meth:`CopyProfile.from_json`).
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(1_000_000)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read copy profile {os.fspath(path)!r}: {exc}"
+        ) from exc
+    return CopyProfile.from_json(text)
+
+
 def _check_key(key: object) -> SecretKey:
     if not isinstance(key, SecretKey):
         raise KeyMaterialError(
@@ -266,6 +316,7 @@ def _decide(
     module_dots: int,
     declared_dpi: float | None,
     key_id: str,
+    profile: CopyProfile | None = None,
 ) -> Measurement:
     spd = values["samples_per_dot"]
     per_module = spd * module_dots
@@ -321,6 +372,18 @@ def _decide(
     res_class = "2x" if per_module < 3.0 else "4x"
     fitted = THRESHOLDS[(module_dots, res_class)]
     copy_below, original_above = fitted["copy_below"], fitted["original_above"]
+    default_copy_below = copy_below
+    notes: tuple[str, ...] = ()
+    if profile is not None and profile.applies(module_dots, res_class):
+        # Never looser than the default (CopyProfile.thresholds takes the max).
+        copy_below, original_above = profile.thresholds()
+        values["profile_copy_below"] = copy_below
+    elif profile is not None:
+        notes = (
+            f"profile-mismatch: the copy profile ({profile.printer}) was made for "
+            f"{profile.module_dots}-dot modules at {profile.scan_ppi:.0f} ppi; "
+            "default thresholds used",
+        )
     score = values["fidelity"]
     thresholds = (copy_below, original_above)
     if score <= copy_below and values.get("phase_lock", 0.0) > GATES["max_phase_lock"]:
@@ -345,19 +408,34 @@ def _decide(
         return Measurement(
             Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id
         )
-    if score <= copy_below:
+    if score <= default_copy_below:
         reason = (
-            f"low-fidelity: pattern fidelity {score:.3f} <= {copy_below:.3f} "
+            f"low-fidelity: pattern fidelity {score:.3f} <= {default_copy_below:.3f} "
             "(detail lost as in a copy)"
+        )
+        return Measurement(
+            Decision.COPY, (reason, *notes), score, thresholds, values, key_id
+        )
+    if score <= copy_below and profile is not None:
+        reason = (
+            f"profile-copy: pattern fidelity {score:.3f} <= {copy_below:.3f}, the "
+            f"copy profile's threshold for {profile.printer} (its originals measured "
+            f"{min(profile.fidelities):.3f} or more; default {default_copy_below:.3f})"
         )
         return Measurement(Decision.COPY, (reason,), score, thresholds, values, key_id)
     if score < original_above:
+        # Fitted for 1-dot modules only (the colour statistic's grid size).
+        colour = _colour_copy(values, score) if module_dots == 1 else None
+        if colour is not None:
+            return Measurement(
+                Decision.COPY, (colour,), score, thresholds, values, key_id
+            )
         reason = (
             f"ambiguous: pattern fidelity {score:.3f} between {copy_below:.3f} "
             f"and {original_above:.3f}"
         )
         return Measurement(
-            Decision.INCONCLUSIVE, (reason,), score, thresholds, values, key_id
+            Decision.INCONCLUSIVE, (reason, *notes), score, thresholds, values, key_id
         )
     # High fidelity alone also fits a careful binarised reprint (its thresholding is
     # a deterministic function of the local pattern too). An original also keeps
@@ -377,13 +455,48 @@ def _decide(
         )
     if doubts:
         return Measurement(
-            Decision.INCONCLUSIVE, tuple(doubts), score, thresholds, values, key_id
+            Decision.INCONCLUSIVE,
+            (*doubts, *notes),
+            score,
+            thresholds,
+            values,
+            key_id,
         )
     reason = (
         f"high-fidelity: pattern fidelity {score:.3f} >= {original_above:.3f} "
         "(printed from the keyed pattern directly)"
     )
-    return Measurement(Decision.ORIGINAL, (reason,), score, thresholds, values, key_id)
+    return Measurement(
+        Decision.ORIGINAL, (reason, *notes), score, thresholds, values, key_id
+    )
+
+
+def _colour_copy(values: Mapping[str, float], score: float) -> str | None:
+    """Return a COPY reason when a colour scan shows composite black, else None.
+
+    Only for an ambiguous fidelity (the caller checks the band), and only without
+    JPEG blocking or a coarse-render lock, which could add colour or lose detail
+    for reasons other than copying. A black-only original leaves the colour
+    channels explained by one neutral image; a rich-black inkjet print (K with
+    some C, M, Y under it) leaves colour, but not a halftone screen's periodic
+    colour (_thresholds.COLOUR).
+    """
+    excess = values.get("colour_excess")
+    if excess is None or not math.isfinite(excess):
+        return None
+    if values.get("blockiness", 1.0) > GATES["max_blockiness"]:
+        return None
+    if values.get("phase_lock", 0.0) > GATES["max_phase_lock"]:
+        return None
+    periodic = values.get("colour_periodic", 0.0)
+    if excess < COLOUR["min_excess"] or periodic < COLOUR["copy_periodic_above"]:
+        return None
+    return (
+        f"colour-copy: pattern fidelity {score:.3f} is ambiguous, and "
+        f"{100.0 * excess:.0f} % of the pattern's variance is colour that a "
+        f"black-only print cannot give, {100.0 * periodic:.0f} % of it in a few "
+        "frequencies (composite black on halftone screens: a colour copy)"
+    )
 
 
 def _round_ppi(ppi: float) -> int:
@@ -393,13 +506,26 @@ def _round_ppi(ppi: float) -> int:
     return round(ppi)
 
 
-def _prepare(image: object, dpi: float | None) -> tuple[GrayImage, float | None]:
+def _prepare(
+    image: object, dpi: float | None
+) -> tuple[GrayImage, float | None, Image | None]:
     checked: Image = check_image(image, min_size=16)
     if dpi is not None and not (
         math.isfinite(float(dpi)) and 50.0 <= float(dpi) <= 4800.0
     ):
         raise InputError(f"dpi must be between 50 and 4800, got {dpi!r}")
-    return to_gray(checked), (None if dpi is None else float(dpi))
+    # A colour scan keeps its channels for the colour evidence; a grey image
+    # stored as three equal channels has none.
+    colour = (
+        checked
+        if checked.ndim == 3
+        and not (
+            np.array_equal(checked[:, :, 0], checked[:, :, 1])
+            and np.array_equal(checked[:, :, 1], checked[:, :, 2])
+        )
+        else None
+    )
+    return to_gray(checked), (None if dpi is None else float(dpi)), colour
 
 
 def measure(
@@ -409,6 +535,7 @@ def measure(
     doc_id: str,
     dpi: float | None = None,
     module_dots: int = 1,
+    profile: CopyProfile | None = None,
 ) -> Measurement:
     """Find the copy-detection block in a scan and decide original, copy or neither.
 
@@ -427,6 +554,11 @@ def measure(
         scale; otherwise the resolution is measured from the fiducials alone.
     module_dots : {1, 2}
         As in :func:`make_pattern`.
+    profile : CopyProfile, optional
+        A per-installation calibration (:func:`calibrate`) for scans of prints
+        from its printer: raises ``copy_below`` towards its originals, never
+        below the default. Scans of another module size or resolution class are
+        decided with the default thresholds (reason ``profile-mismatch``).
 
     Returns
     -------
@@ -439,13 +571,22 @@ def measure(
     KeyMaterialError
         If ``key`` is not a CDP key.
     """
-    gray, declared = _prepare(image, dpi)
+    gray, declared, colour = _prepare(image, dpi)
     if key is None:
         layout_for(module_dots)  # still reject bad options
         return _inconclusive("no-key: no copy-detection key", {}, None)
     k = _check_key(key)
     layout, bits = _layout_and_bits(k, doc_id, module_dots)
-    return _run(gray, layout, bits, declared, k.key_id, offset=(0.0, 0.0))
+    return _run(
+        gray,
+        layout,
+        bits,
+        declared,
+        k.key_id,
+        offset=(0.0, 0.0),
+        colour=colour,
+        profile=_check_profile(profile),
+    )
 
 
 #: Expected samples per module below this fraction of the gate: low resolution,
@@ -463,6 +604,8 @@ def _run(
     offset: tuple[float, float],
     expected_spd: float | None = None,
     quick_reject: bool = False,
+    colour: Image | None = None,
+    profile: CopyProfile | None = None,
 ) -> Measurement:
     t0 = time.perf_counter()
     spd = declared / DOT_DPI if declared is not None else expected_spd
@@ -485,7 +628,7 @@ def _run(
             {"effective_ppi": ppi},
             key_id,
         )
-    found = extract(gray, layout, bits, samples_per_dot=spd)
+    found = extract(gray, layout, bits, samples_per_dot=spd, colour=colour)
     if found is None:
         return _inconclusive(
             "not-found: copy-detection pattern not found in the image", {}, key_id
@@ -506,7 +649,11 @@ def _run(
         values["effective_ppi"],
     )
     return _decide(
-        values, module_dots=layout.module_dots, declared_dpi=declared, key_id=key_id
+        values,
+        module_dots=layout.module_dots,
+        declared_dpi=declared,
+        key_id=key_id,
+        profile=profile,
     )
 
 
@@ -568,6 +715,7 @@ def measure_in_region(
     key_id: str | None = None,
     dpi: float | None = None,
     module_dots: int = 1,
+    profile: CopyProfile | None = None,
 ) -> Measurement:
     """Measure the block where a verified seal says it is.
 
@@ -594,13 +742,15 @@ def measure_in_region(
         Declared resolution of ``image``.
     module_dots : {1, 2}
         As in :func:`make_pattern`.
+    profile : CopyProfile, optional
+        As in :func:`measure`.
 
     Returns
     -------
     Measurement
         INCONCLUSIVE with ``no-key`` when no held key matches ``key_id``.
     """
-    gray, declared = _prepare(image, dpi)
+    gray, declared, colour = _prepare(image, dpi)
     layout = layout_for(module_dots)
     k = _pick_key(key, key_id)
     if k is None:
@@ -644,6 +794,7 @@ def measure_in_region(
         )
     bits = keyed_bits(k.material, doc_id, layout.modules, module_dots)
     crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+    colour_crop = None if colour is None else np.ascontiguousarray(colour[y0:y1, x0:x1])
     return _run(
         crop,
         layout,
@@ -653,6 +804,8 @@ def measure_in_region(
         offset=(float(x0), float(y0)),
         expected_spd=expected_spd if declared is None else None,
         quick_reject=True,
+        colour=colour_crop,
+        profile=_check_profile(profile),
     )
 
 

@@ -40,6 +40,7 @@ from docsec.copydetect._layout import Layout, strip_template
 __all__ = [
     "K",
     "blockiness",
+    "colour_features",
     "noise_variance",
     "pattern_features",
     "resample",
@@ -299,3 +300,149 @@ def blockiness(gray: npt.NDArray[np.uint8]) -> float:
         if other > 0:
             vals.append(at / other)
     return float(np.mean(vals)) if vals else 1.0
+
+
+def _derivatives(y: F64) -> list[F64]:
+    """First and second central differences of ``y`` (same shape)."""
+    gy, gx = np.gradient(y)
+    gyy, gyx = np.gradient(gy)
+    _gxy, gxx = np.gradient(gx)
+    return [gx, gy, gxx, gyy, gyx]
+
+
+_MAX_DISPLACEMENT = 3
+#: Spectral bins counted as "peaks" in _peak_share (a screen's fundamentals and
+#: first harmonics, spread by the window, fit in far fewer).
+_PEAK_BINS = 64
+
+
+def _peak_share(resid: F64) -> float:
+    """Share of a residual's spectral energy in its strongest few frequencies.
+
+    A colour copier prints each plane through a clustered-dot screen: the colour
+    it adds is periodic (a few sharp peaks at the screens' rulings). What a
+    black-only or rich-black print leaves in the colour channels follows the
+    keyed pattern, which is random: its spectrum is broad. Frequencies below
+    1/16 cycle per sample (slow shading) are ignored.
+    """
+    h, w = resid.shape
+    win = np.outer(np.hanning(h), np.hanning(w))
+    spec = np.abs(np.fft.rfft2((resid - resid.mean()) * win)) ** 2
+    fy = np.abs(np.fft.fftfreq(h))[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    spec[np.hypot(fy, fx) < 1.0 / 16.0] = 0.0
+    total = float(spec.sum())
+    if total <= 0.0:
+        return 0.0
+    top = np.partition(spec.ravel(), spec.size - _PEAK_BINS)[-_PEAK_BINS:]
+    return float(top.sum()) / total
+
+
+def _best_displaced(y: F64, resid: F64, sl: tuple[slice, slice]) -> F64 | None:
+    """Return ``y`` rolled by the integer shift that best matches ``resid``."""
+    best, best_r = None, 0.0
+    r = resid - resid.mean()
+    rn = float(np.sqrt((r * r).sum()))
+    if rn <= 0.0:
+        return None
+    lim = _MAX_DISPLACEMENT
+    for dy in range(-lim, lim + 1):
+        for dx in range(-lim, lim + 1):
+            if dx == 0 and dy == 0:
+                continue
+            m = np.roll(y, (dy, dx), axis=(0, 1))[sl]
+            m = m - m.mean()
+            c = abs(float((m * r).sum())) / (float(np.sqrt((m * m).sum())) * rn + 1e-12)
+            if c > best_r:
+                best_r, best = c, (dy, dx)
+    if best is None:
+        return None
+    out: F64 = np.roll(y, best, axis=(0, 1))
+    return out
+
+
+def colour_features(
+    dark: F64, noise: tuple[float, float, float], *, border: int = 3
+) -> dict[str, float]:
+    """How much of each colour channel a neutral (black-only) print cannot explain.
+
+    A black-only print is neutral: its B, G and R darkness are one image, up to
+    what the scanner does to each channel (gain, tone, a sub-pixel shift from
+    chromatic aberration or sensor-line misregistration, a little more blur in
+    one channel). Each channel is therefore regressed on the mean darkness and
+    its first and second derivatives, which absorb a small shift and a blur
+    difference to first order; a neutral print leaves only the scanner's noise.
+    A colour copy prints black as cyan, magenta and yellow on separate screens,
+    misregistered by tens of micrometres, from a colour scan with its own
+    fringes: no shift of one neutral image explains that. A "rich black" print
+    (K with C, M, Y under it) adds a displaced copy of the image to each channel;
+    one such copy per channel is fitted too, and what it leaves is not periodic.
+
+    Parameters
+    ----------
+    dark : (h, w, 3) float64 ndarray
+        Darkness of the pattern per channel (B, G, R), each normalised by that
+        channel's own paper and ink levels, at the pattern's sampling.
+    noise : (float, float, float)
+        Per-channel noise variance of that darkness, measured on solid paper and
+        ink beside the pattern.
+    border : int
+        Samples ignored at each edge (the derivatives' support).
+
+    Returns
+    -------
+    dict
+        ``colour_excess``: share of the pattern's variance left in the channels
+        after the neutral model and the noise (0 for a neutral print);
+        ``colour_residual``: the same before the noise is taken out;
+        ``colour_shift_px``: largest channel displacement the regression
+        attributes to the scanner (samples), from the first-derivative terms;
+        ``colour_periodic``: the largest share, over the channels, of the
+        unexplained colour's spectral energy in its 64 strongest frequencies
+        (a copier's halftone screens are periodic).
+    """
+    y = dark.mean(axis=2)
+    sl = (slice(border, -border), slice(border, -border))
+    base = [np.ones(y[sl].size)] + [r[sl].ravel() for r in (y, *_derivatives(y))]
+    design = np.column_stack(base)
+    total = float(np.var(y[sl]))
+    resid_var = 0.0
+    shift = 0.0
+    periodic = 0.0
+    for ch in range(3):
+        target = dark[:, :, ch][sl].ravel()
+        coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+        resid = target - design @ coef
+        gain = coef[1] if abs(coef[1]) > 1e-6 else 1e-6
+        # d(y + s * y') ~ y(x + s): the x and y derivative coefficients over the
+        # gain are the channel's displacement in samples.
+        shift = max(shift, math.hypot(coef[2] / gain, coef[3] / gain))
+        # A print whose black is K with some C, M, Y under it ("rich black") adds
+        # to each channel a second copy of the same image, displaced by that
+        # plane's misregistration: find it (integer samples; the derivatives
+        # refine it) and let it explain what it can. A copy's separately
+        # screened planes are not displaced copies of one image.
+        moved = _best_displaced(y, resid.reshape(y[sl].shape), sl)
+        if moved is not None:
+            extra = [r[sl].ravel() for r in (moved, *_derivatives(moved))]
+            full = np.column_stack([design, *extra])
+            coef2, *_ = np.linalg.lstsq(full, target, rcond=None)
+            resid = target - full @ coef2
+        resid_var += float(np.mean(resid**2)) / 3.0
+        periodic = max(periodic, _peak_share(resid.reshape(y[sl].shape)))
+    # Each channel's noise stays in its residual, less the share of it that the
+    # mean (a third of it) explains.
+    nv = float(np.mean(noise)) * (2.0 / 3.0)
+    if total <= 0.0 or not math.isfinite(total):
+        return {
+            "colour_excess": 0.0,
+            "colour_residual": 0.0,
+            "colour_shift_px": 0.0,
+            "colour_periodic": 0.0,
+        }
+    return {
+        "colour_excess": max(resid_var - nv, 0.0) / total,
+        "colour_residual": resid_var / total,
+        "colour_shift_px": float(shift),
+        "colour_periodic": float(periodic),
+    }

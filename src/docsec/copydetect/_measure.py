@@ -77,24 +77,15 @@ def _levels(
     return paper, inkv
 
 
-def _noise(
+def _noise_var(
     gray: npt.NDArray[np.uint8],
     hom: F64,
     layout: Layout,
     spd: float,
     paper: float,
     ink: float,
-    feats: dict[str, float],
-) -> dict[str, float]:
-    """Noise in solid paper and ink, and the fidelity once that noise is discounted.
-
-    Scanner noise, toner grain and paper texture are white-ish and not a function
-    of the keyed pattern: an original scanned noisily, or printed blurred so that
-    the pattern's own signal is weak, loses fidelity without being a copy. A
-    copy's loss is structured (its second sampling and screen) and stays when the
-    noise measured beside the pattern is taken out of both the pattern's variance
-    and its unexplained part.
-    """
+) -> float:
+    """Variance of the darkness in solid paper and ink beside the pattern."""
     per = float(_features.K) / layout.module_dots
     block = _features.resample(
         gray,
@@ -118,16 +109,67 @@ def _noise(
         big = np.repeat(np.repeat(m, rep, axis=0), rep, axis=1)
         return big[: dark.shape[0], : dark.shape[1]]
 
-    nv = 0.5 * (
+    return 0.5 * (
         _features.noise_variance(dark, up(paper_m))
         + _features.noise_variance(dark, up(ink_m))
     )
+
+
+def _noise(
+    gray: npt.NDArray[np.uint8],
+    hom: F64,
+    layout: Layout,
+    spd: float,
+    paper: float,
+    ink: float,
+    feats: dict[str, float],
+) -> dict[str, float]:
+    """Noise in solid paper and ink, and the fidelity once that noise is discounted.
+
+    Scanner noise, toner grain and paper texture are white-ish and not a function
+    of the keyed pattern: an original scanned noisily, or printed blurred so that
+    the pattern's own signal is weak, loses fidelity without being a copy. A
+    copy's loss is structured (its second sampling and screen) and stays when the
+    noise measured beside the pattern is taken out of both the pattern's variance
+    and its unexplained part.
+    """
+    nv = _noise_var(gray, hom, layout, spd, paper, ink)
     total = feats.get("pattern_hp_var", 0.0)
     unexplained = (1.0 - feats["fidelity"]) * total
     denoised = (
         1.0 - max(unexplained - nv, 0.0) / (total - nv) if total > nv > 0.0 else 0.0
     )
     return {"noise_var": nv, "fidelity_denoised": float(denoised)}
+
+
+def _colour(
+    colour: npt.NDArray[np.uint8], hom: F64, layout: Layout, spd: float
+) -> dict[str, float]:
+    """Colour evidence (:func:`_features.colour_features`) on the located pattern."""
+    px, py = layout.pattern_origin
+    n = layout.pattern_dots
+    per = float(_features.K) / layout.module_dots
+    darks: list[F64] = []
+    noises: list[float] = []
+    for ch in range(3):
+        plane = np.ascontiguousarray(colour[:, :, ch])
+        paper, ink = _levels(plane, hom, layout, spd)
+        if paper - ink < 5.0:
+            return {}
+        raw = _features.resample(
+            plane,
+            hom,
+            x0=px,
+            y0=py,
+            width=n,
+            height=n,
+            per_dot=per,
+            samples_per_dot=spd,
+        )
+        darks.append((paper - raw) / (paper - ink))
+        noises.append(_noise_var(plane, hom, layout, spd, paper, ink))
+    dark = np.stack(darks, axis=2)
+    return _features.colour_features(dark, (noises[0], noises[1], noises[2]))
 
 
 _TILES = 4
@@ -209,8 +251,13 @@ def extract(
     bits: npt.NDArray[np.bool_],
     *,
     samples_per_dot: float | None,
+    colour: npt.NDArray[np.uint8] | None = None,
 ) -> Extracted | None:
-    """Locate the block and compute every feature; ``None`` if not found."""
+    """Locate the block and compute every feature; ``None`` if not found.
+
+    ``colour`` is the same image in colour ((H, W, 3) BGR), when the scan was in
+    colour: it adds the colour evidence (``colour_*`` values).
+    """
     found = locate_block(gray, layout, samples_per_dot=samples_per_dot)
     if found is None:
         return None
@@ -262,6 +309,8 @@ def extract(
             hom, feats = hom2, feats2
         feats["pattern_shift_rms_dots"] = shift_rms
     feats.update(_noise(gray, hom, layout, spd, paper, ink, feats))
+    if colour is not None:
+        feats.update(_colour(colour, hom, layout, spd))
     per_dot_strip = 2
     sx, sy = layout.strip_origin
     raw_strip = _features.resample(

@@ -25,7 +25,7 @@ fitting; they are reported only. Nothing here was tuned on the report seeds.
 
 from __future__ import annotations
 
-__all__ = ["GATES", "STANDARD_PPI", "THRESHOLDS"]
+__all__ = ["COLOUR", "GATES", "STANDARD_PPI", "THRESHOLDS"]
 
 #: COPY for 1-dot modules needs fidelity at most about half the lowest original
 #: seen in fitting (0.784), not the fitted 0.609. The fitted value rests on one
@@ -107,6 +107,31 @@ GATES: dict[str, float] = {
     # a renderer drew into a 300-dpi raster, one pixel per 2 x 2 dots, measured
     # 0.14-0.30; faithful prints and every copier model 0.005-0.015.
     "max_phase_lock": 0.05,
+}
+
+#: Colour evidence (features.colour_features), both conditions at once:
+#: ``colour_excess``, the share of the pattern's variance that one neutral image
+#: (shifted and blurred per channel, plus one displaced copy of it per channel for
+#: rich black) cannot explain in the colour channels, and ``colour_periodic``, the
+#: share of that unexplained colour in its 64 strongest frequencies (a copier's
+#: halftone screens are periodic; a print's misregistration follows the random
+#: pattern). It may only turn an "ambiguous" fidelity (between the two
+#: thresholds, every quality gate passed, no JPEG blocking, no coarse-render
+#: lock) into COPY; it never makes an ORIGINAL and never overrides a gate.
+#: Fitted by ``python benchmarks/bench_copydetect_colour.py --fit`` on seeds
+#: 1000-1011, originals only (120 colour scans at 1200 ppi: the four printer
+#: classes and "rich black" inkjet prints, K plus C, M, Y misregistered by up to
+#: 0.3 dots, or 0.6 in the all-widened family; fitted and all-widened families):
+#: black-only originals' colour_excess reached 0.008 (min_excess: twice that,
+#: at least 0.05); every original's colour_periodic reached 0.106
+#: (copy_periodic_above: twice that, rounded up). History: a first version used
+#: colour_excess alone, fitted on the fitted family (0.16); its first report
+#: (seeds 0-11) called 5 of 12 all-widened rich-black originals COPY, so the
+#: periodicity condition and the all-widened fit were added after seeing that
+#: report, and the report was run again on fresh seeds.
+COLOUR: dict[str, float] = {
+    "min_excess": 0.05,
+    "copy_periodic_above": 0.22,
 }
 
 #: Scanner resolutions a scan without a declared resolution is assumed to have.

@@ -66,6 +66,7 @@ from docsec.seal._profiles import (
     foreign_profiles,
 )
 from docsec.seal._vds import (
+    MAGIC,
     Feature,
     Seal,
     SealHeader,
@@ -78,6 +79,7 @@ from docsec.seal._vds import (
 
 __all__ = [
     "DOCSEC_FEATURE_DEF_REF",
+    "MAGIC",
     "CertificateFields",
     "DecodedField",
     "DecodedSeal",

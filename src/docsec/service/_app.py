@@ -257,9 +257,10 @@ def _annotated_png(
     import cv2
     import numpy as np
 
+    from docsec import formats
     from docsec.annotate import annotate_data
 
-    if data[:1] == b"\xdc":
+    if formats.detect(data[:8]) is not None:
         return None  # seal bytes: nothing to draw on
     try:
         picture = annotate_data(

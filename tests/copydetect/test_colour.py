@@ -1,0 +1,210 @@
+"""Colour evidence: colour scans of originals stay neutral, colour copies do not.
+
+benchmarks/bench_copydetect_colour.py reports the full tables; this guards a small
+sample (seeds 3400+, used by neither the fit nor the report).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from docsec import copydetect, simulate
+from docsec.copydetect import _decide
+from docsec.copydetect._features import colour_features
+from docsec.copydetect._thresholds import COLOUR
+from docsec.errors import ConfigurationError
+from docsec.imaging import to_gray
+from docsec.simulate import CopierParams, PrinterParams, ScannerParams
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import bench_copydetect_colour as bench
+
+MIN_EXCESS = COLOUR["min_excess"]
+PERIODIC = COLOUR["copy_periodic_above"]
+
+
+def test_black_only_page_prints_black_only_and_composite_prints_colour() -> None:
+    page = np.full((64, 64), 255, np.uint8)
+    page[16:48, 16:48] = 0
+    k_only = simulate.print_page(page, dpi=600, rng=1, printer=PrinterParams())
+    assert k_only.reflectance.ndim == 2  # neutral: one channel
+    composite = PrinterParams(
+        black_fraction=0.2, under_colour=1.0, plane_offsets_dots=(1, 0, 0, 1, -1, 0)
+    )
+    colour = simulate.print_page(page, dpi=600, rng=1, printer=composite)
+    assert colour.reflectance.ndim == 3
+    # Misregistered planes leave coloured fringes beside the black square.
+    b, _g, r = (colour.reflectance[:, :, i] for i in range(3))
+    assert float(np.abs(r - b).max()) > 0.2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"black_fraction": 1.5},
+        {"under_colour": -0.1},
+        {"plane_offsets_dots": (1.0, 2.0)},
+        {"plane_offsets_dots": (11.0, 0, 0, 0, 0, 0)},
+    ],
+)
+def test_colour_print_parameters_are_checked(bad: dict[str, object]) -> None:
+    with pytest.raises(ConfigurationError):
+        PrinterParams(**bad)  # type: ignore[arg-type]
+
+
+def test_colour_copier_scans_in_colour_and_prints_composite() -> None:
+    cp = CopierParams.sample(np.random.default_rng(5), mode="color")
+    assert cp.scanner.color
+    assert cp.printer.under_colour == 1.0
+    assert 0.0 <= cp.printer.black_fraction <= 0.5
+    assert len(cp.printer.plane_offsets_dots) == 6
+    assert max(abs(v) for v in cp.printer.plane_offsets_dots) <= 2.0
+
+
+def _shifted(img: np.ndarray, dx: float) -> np.ndarray:
+    import cv2
+
+    m = np.array([[1.0, 0.0, dx], [0.0, 1.0, 0.0]])
+    return np.asarray(
+        cv2.warpAffine(img, m, img.shape[::-1], borderMode=cv2.BORDER_REFLECT),
+        dtype=np.float64,
+    )
+
+
+def test_colour_features_explain_a_neutral_image_with_a_channel_shift() -> None:
+    import cv2
+
+    rng = np.random.default_rng(0)
+    # The measurement's grid: 216 dots at 2 samples per dot (1-dot modules).
+    y = cv2.GaussianBlur(rng.random((432, 432)), (0, 0), 0.7)
+    y = (y - y.min()) / (y.max() - y.min())
+    # A sub-pixel lateral aberration: red and blue move apart by 0.4 px.
+    dark = np.stack([_shifted(y, -0.4), y, _shifted(y, 0.4)], axis=2)
+    f = colour_features(dark, (0.0, 0.0, 0.0))
+    assert f["colour_excess"] < 0.02
+    assert 0.2 < f["colour_shift_px"] < 0.8
+    # Three unrelated images (separate screens) are not one neutral image.
+    other = np.stack(
+        [cv2.GaussianBlur(rng.random((432, 432)), (0, 0), 0.7) for _ in range(3)],
+        axis=2,
+    )
+    f = colour_features(other, (0.0, 0.0, 0.0))
+    assert f["colour_excess"] > 0.3
+    assert f["colour_periodic"] < PERIODIC  # random, not a screen
+    # A halftone screen added to one channel: colour, and periodic.
+    rr, cc = np.mgrid[0:432, 0:432]
+    screen = 0.3 * np.cos(2 * np.pi * (rr * 0.97 + cc * 0.26) / 9.0)
+    screened = dark.copy()
+    screened[:, :, 2] += screen
+    f = colour_features(screened, (0.0, 0.0, 0.0))
+    assert f["colour_excess"] > MIN_EXCESS
+    assert f["colour_periodic"] > PERIODIC
+
+
+def _values(
+    fidelity: float, excess: float | None, periodic: float = 0.5, **extra: float
+) -> dict[str, float]:
+    v = {
+        "samples_per_dot": 2.0,
+        "effective_ppi": 1200.0,
+        "registration_residual_dots": 0.1,
+        "paper_level": 220.0,
+        "ink_level": 40.0,
+        "fidelity": fidelity,
+        "correlation": 0.6,
+        "tint_coverage": 0.3,
+        "phase_lock": 0.01,
+        "blockiness": 1.0,
+    }
+    if excess is not None:
+        v["colour_excess"] = excess
+        v["colour_periodic"] = periodic
+    v.update(extra)
+    return v
+
+
+def test_colour_moves_only_an_ambiguous_fidelity_to_copy() -> None:
+    def decide(v: dict[str, float]) -> copydetect.Measurement:
+        return _decide(v, module_dots=1, declared_dpi=1200.0, key_id="k")
+
+    # Ambiguous fidelity: strong colour evidence decides COPY, weak does not.
+    m = decide(_values(0.55, MIN_EXCESS + 0.05, PERIODIC + 0.05))
+    assert m.decision is copydetect.Decision.COPY
+    assert m.reasons[0].startswith("colour-copy:")
+    for excess, periodic in ((MIN_EXCESS - 0.01, 0.9), (0.9, PERIODIC - 0.01)):
+        m = decide(_values(0.55, excess, periodic))
+        assert m.decision is copydetect.Decision.INCONCLUSIVE
+    assert decide(_values(0.55, None)).decision is copydetect.Decision.INCONCLUSIVE
+    # JPEG blocking or a coarse render: colour proves nothing.
+    for extra in ({"blockiness": 1.6}, {"phase_lock": 0.2}):
+        m = decide(_values(0.55, 0.9, **extra))
+        assert m.decision is copydetect.Decision.INCONCLUSIVE
+    # High fidelity: the colour evidence never touches ORIGINAL or its doubts.
+    assert decide(_values(0.9, 0.9)).decision is copydetect.Decision.ORIGINAL
+    # A gate (scaled print) still wins.
+    m = decide(_values(0.55, 0.9, effective_ppi=1236.0, samples_per_dot=2.06))
+    assert m.decision is copydetect.Decision.INCONCLUSIVE
+    assert m.reasons[0].startswith("scaled-print")
+
+
+def test_grey_scan_keeps_the_grey_statistic() -> None:
+    rec_page = bench._page("GREY000001", 1)
+    res = simulate.print_scan(
+        rec_page, page_dpi=600, rng=3400, oversample=2, scanner_dpi=1200, color=True
+    )
+    key = bench._KEY
+    colour = copydetect.measure(res.image, key=key, doc_id="GREY000001", dpi=1200)
+    grey = copydetect.measure(
+        to_gray(res.image), key=key, doc_id="GREY000001", dpi=1200
+    )
+    assert "colour_excess" in colour.measurements
+    assert "colour_excess" not in grey.measurements
+    assert colour.score == grey.score
+    assert colour.decision is grey.decision
+
+
+@pytest.mark.parametrize(
+    ("family", "source", "seed"),
+    [
+        ("fitted", "orig:laser:good", 3400),
+        ("fitted", "orig:inkjet-rich", 3401),
+        ("colour-widened", "orig:laser:worn", 3402),
+        ("colour-widened", "orig:inkjet-rich", 3403),
+    ],
+)
+def test_colour_scans_of_originals_are_never_copy(
+    family: str, source: str, seed: int
+) -> None:
+    r = bench.run_one((family, source, seed))
+    assert r["decision"] != "copy", r
+    assert r["excess"] is not None
+    assert float(r["periodic"]) < 0.75 * PERIODIC  # type: ignore[arg-type]
+
+
+def test_scanner_fringes_on_an_original_are_not_a_copy() -> None:
+    # A scanner with strong chromatic aberration and line misregistration (0.8 px,
+    # past anything drawn) scanning a black-only print.
+    page = bench._page("FRINGE0001", 1)
+    sc = dataclasses.replace(
+        ScannerParams.sample(np.random.default_rng(3410), dpi=1200.0, color=True),
+        channel_shift_px=0.8,
+        lateral_shift_px=-0.8,
+    )
+    res = simulate.print_scan(page, page_dpi=600, rng=3410, oversample=2, scanner=sc)
+    m = copydetect.measure(res.image, key=bench._KEY, doc_id="FRINGE0001", dpi=1200)
+    assert m.decision is copydetect.Decision.ORIGINAL
+    assert m.measurements["colour_excess"] < 0.5 * MIN_EXCESS
+    assert m.measurements["colour_shift_px"] > 0.5  # the fringes were seen
+
+
+@pytest.mark.parametrize("seed", [3420, 3421])
+def test_colour_copies_show_composite_black(seed: int) -> None:
+    r = bench.run_one(("fitted", "copy:color", seed))
+    assert r["decision"] == "copy", r
+    assert float(r["excess"]) > MIN_EXCESS  # type: ignore[arg-type]
+    assert float(r["periodic"]) > PERIODIC  # type: ignore[arg-type]
