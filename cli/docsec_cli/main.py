@@ -724,7 +724,7 @@ def issue_cmd(
             ) from exc
     if text_fields_path is not None:
         if pdf_path is None:
-            raise CLIUsageError("--text-fields describes your own --pdf")
+            raise CLIUsageError(tr("--text-fields describes your own --pdf"))
         options["text_fields"] = _text_fields(_load_json(text_fields_path))
     if trust_dir is not None:
         options["trust"] = trust.TrustStore.load(trust_dir)
@@ -840,7 +840,7 @@ def _issue_registered(
 def _text_fields(raw: object) -> dict[str, tuple[float, float, float, float]]:
     """Check a --text-fields object: JSON pointer -> [x, y, w, h] in mm."""
     if not isinstance(raw, dict) or not raw:
-        raise CLIUsageError("--text-fields: expected a JSON object of fields")
+        raise CLIUsageError(tr("--text-fields: expected a JSON object of fields"))
     out: dict[str, tuple[float, float, float, float]] = {}
     for pointer, box in raw.items():
         if (
@@ -850,7 +850,11 @@ def _text_fields(raw: object) -> dict[str, tuple[float, float, float, float]]:
                 isinstance(v, int | float) and not isinstance(v, bool) for v in box
             )
         ):
-            raise CLIUsageError(f"--text-fields: {pointer!r} needs [x, y, w, h] in mm")
+            raise CLIUsageError(
+                tr("--text-fields: {pointer} needs [x, y, w, h] in mm").format(
+                    pointer=repr(pointer)
+                )
+            )
         out[str(pointer)] = (
             float(box[0]),
             float(box[1]),
