@@ -1,7 +1,7 @@
 """Issuer signing keys, seal verifying keys, and secret keys for watermark and CDP.
 
-This module and :mod:`docsec.trust` are the only importers of ``cryptography``'s key
-APIs. Seal signatures are ECDSA with the hash chosen by curve size (ICAO Doc 9303-13,
+This module, :mod:`docsec.trust` and :mod:`docsec.pki` are the only importers of
+``cryptography``'s key APIs. Seal signatures are ECDSA with the hash chosen by curve size (ICAO Doc 9303-13,
 BSI TR-03137) and are carried as raw ``r || s``.
 
 Examples
