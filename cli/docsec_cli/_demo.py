@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from docsec import demo, imaging, keys, simulate, trust
-from docsec._page import render_page
+from docsec.demo import render_page
 from docsec.issuing import issue_seal
 from docsec.pdf import render_page as render_pdf_page
 from docsec.policy import VerifyPolicy

@@ -1,10 +1,14 @@
-"""The demo world: a complete PKI and secret keys in one folder, NOT FOR PRODUCTION.
+"""Demo material, NOT FOR PRODUCTION: the demo world (PKI and keys) and a raster page.
 
 :func:`write_demo_world` writes a demo root CA, a demo office certificate, their
 (unencrypted) private keys, an empty CRL and the watermark and copy-detection secret
 keys: what ``docsec demo``, the samples and the tests issue and verify with. Every
 key it writes is public knowledge; never trust its root outside tests and
 demonstrations.
+
+:func:`render_page` draws a plain raster certificate page (title, label/value lines,
+the seal at a physical module size) for demos, samples and benchmarks: not the issued
+PDF (:mod:`docsec.pdf` builds that), but a page image with what a scan shows.
 """
 
 from __future__ import annotations
@@ -14,14 +18,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from docsec.errors import KeyMaterialError
+from docsec import barcode as _barcode
+from docsec._types import GrayImage
+from docsec.errors import InputError, KeyMaterialError
 from docsec.pki import create_crl, create_issuer_certificate, create_root_ca
 from docsec.trust import _check_aware, certificate_reference, signer_identifier
 
-__all__ = ["DemoWorld", "write_demo_world"]
+__all__ = ["A4_MM", "DemoWorld", "render_page", "write_demo_world"]
 
 logger = logging.getLogger(__name__)
 
@@ -202,3 +209,121 @@ def write_demo_world(
             raise KeyMaterialError(f"cannot write {path}: {exc}") from exc
     logger.info("wrote demo world (NOT FOR PRODUCTION) to %s", directory)
     return world
+
+
+# ---------------------------------------------------------------------- demo page
+
+#: A4 in mm, (width, height).
+A4_MM = (210.0, 297.0)
+_MM_PER_INCH = 25.4
+
+
+def _ascii(text: str) -> str:
+    # OpenCV's Hershey fonts draw ASCII only; keep the romanised part of
+    # bilingual values ("홍길동 (HONG Gildong)" -> "HONG Gildong").
+    if text.isascii():
+        return text
+    if "(" in text and text.endswith(")"):
+        inner = text[text.index("(") + 1 : -1]
+        if inner.isascii():
+            return inner
+    return "".join(ch if ch.isascii() else "?" for ch in text)
+
+
+def render_page(
+    seal_bytes: bytes,
+    lines: list[tuple[str, str]],
+    *,
+    title: str,
+    dpi: int = 600,
+    module_mm: float = 0.5,
+    seal_pos_mm: tuple[float, float] = (150.0, 230.0),
+) -> GrayImage:
+    """Draw an A4 page with a title, label/value lines and the seal.
+
+    Parameters
+    ----------
+    seal_bytes : bytes
+        Seal to draw as a DataMatrix.
+    lines : list of (str, str)
+        Label and value pairs printed under the title (non-ASCII is romanised).
+    title : str
+        Page title.
+    dpi : int
+        Page resolution.
+    module_mm : float
+        Seal module size in millimetres (rounded to whole pixels at ``dpi``).
+    seal_pos_mm : (float, float)
+        Top-left corner of the symbol (quiet zone excluded), ``(x, y)`` in mm.
+
+    Returns
+    -------
+    (H, W) uint8 ndarray
+        White page, black ink.
+    """
+    import cv2
+
+    px = dpi / _MM_PER_INCH
+    width, height = round(A4_MM[0] * px), round(A4_MM[1] * px)
+    page = np.full((height, width), 255, np.uint8)
+    scale = dpi / 300.0
+    thick = max(1, round(2 * scale))
+    cv2.putText(
+        page,
+        _ascii(title),
+        (round(25 * px), round(35 * px)),
+        cv2.FONT_HERSHEY_DUPLEX,
+        1.6 * scale,
+        0,
+        thick + 1,
+        cv2.LINE_AA,
+    )
+    cv2.line(
+        page,
+        (round(25 * px), round(40 * px)),
+        (round(185 * px), round(40 * px)),
+        0,
+        thick,
+    )
+    y = 55.0
+    for label, value in lines:
+        cv2.putText(
+            page,
+            _ascii(label),
+            (round(25 * px), round(y * px)),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.9 * scale,
+            60,
+            thick,
+            cv2.LINE_AA,
+        )
+        cv2.putText(
+            page,
+            _ascii(value),
+            (round(80 * px), round(y * px)),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.9 * scale,
+            0,
+            thick,
+            cv2.LINE_AA,
+        )
+        y += 9.0
+    matrix = _barcode.encode(seal_bytes)
+    module_px = max(1, round(module_mm * px))
+    symbol = _barcode.render_raster(matrix, module_px=module_px, quiet_zone=0)
+    r0, c0 = round(seal_pos_mm[1] * px), round(seal_pos_mm[0] * px)
+    r1, c1 = r0 + symbol.shape[0], c0 + symbol.shape[1]
+    if r1 > height or c1 > width:
+        raise InputError("the seal does not fit on the page at this position and size")
+    page[r0:r1, c0:c1] = symbol
+    cv2.putText(
+        page,
+        "Verify: docsec verify <scan>",
+        (c0, r1 + round(6 * px)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.6 * scale,
+        0,
+        thick,
+        cv2.LINE_AA,
+    )
+    return page

@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from docsec import _ecverify, _io
+from docsec import _ecverify, inputs
 from docsec.errors import InputError, KeyMaterialError
 
 __all__ = [
@@ -237,7 +237,7 @@ def _read_key_input(path_or_bytes: _PathLike | bytes) -> bytes:
     try:
         # A key file is never large; a pipe or device named by mistake must not
         # block the verifier or fill its memory.
-        return _io.read_regular_file(
+        return inputs.read_regular_file(
             path_or_bytes, max_bytes=1024 * 1024, allow_empty=True
         )
     except InputError as exc:

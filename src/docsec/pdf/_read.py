@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docsec import _io, _pyhanko, _template
+from docsec import _pyhanko, _template, inputs
 from docsec.errors import InputError
 
 __all__ = ["is_pdf", "page_count", "page_size_mm"]
@@ -38,7 +38,7 @@ def _open(data: bytes) -> Any:
     except pikepdf.PasswordError as exc:
         raise InputError(_ENCRYPTED_TEXT) from exc
     except pikepdf.PdfError as exc:
-        raise InputError(f"not a readable PDF: {_io.plain_message(exc)}") from exc
+        raise InputError(f"not a readable PDF: {inputs.plain_message(exc)}") from exc
 
 
 def page_count(data: bytes) -> int:
@@ -101,5 +101,5 @@ def _pdfium_open(pdf_data: bytes) -> Any:
         if getattr(exc, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
             raise InputError(_ENCRYPTED_TEXT) from exc
         raise InputError(
-            f"pdfium cannot open the PDF: {_io.plain_message(exc)}"
+            f"pdfium cannot open the PDF: {inputs.plain_message(exc)}"
         ) from exc

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from docsec import _io
+from docsec import inputs
 from docsec._types import GrayImage
 from docsec.errors import InputError
 from docsec.imaging import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PIXELS
@@ -176,7 +176,7 @@ def _decode_scan(
         mode = str(pim.mode)
         plain_space = str(pim.colorspace) in _PLAIN_SPACES and not pim.indexed
     except (pikepdf.PdfError, NotImplementedError, ValueError, KeyError) as exc:
-        raise InputError(f"cannot decode {name}: {_io.plain_message(exc)}") from exc
+        raise InputError(f"cannot decode {name}: {inputs.plain_message(exc)}") from exc
     default_decode = raw.get("/Decode") is None and not pim.image_mask
     pixels = width * height
     if filters == ["/DCTDecode"] and default_decode:
@@ -203,7 +203,9 @@ def _decode_scan(
         try:
             decoded = np.frombuffer(raw.get_stream_buffer(), np.uint8)
         except pikepdf.PdfError as exc:
-            raise InputError(f"cannot decode {name}: {_io.plain_message(exc)}") from exc
+            raise InputError(
+                f"cannot decode {name}: {inputs.plain_message(exc)}"
+            ) from exc
         if decoded.size < row_bytes * height:
             raise InputError(f"{name} is truncated")
         rows = decoded[: row_bytes * height].reshape(height, row_bytes)
@@ -227,7 +229,7 @@ def _decode_scan(
     # pikepdf raises NotImplementedError for image encodings it cannot decode
     # (e.g. some JBIG2 or colour spaces): an unreadable scan, not missing code.
     except (pikepdf.PdfError, NotImplementedError, ValueError) as exc:
-        raise InputError(f"cannot decode {name}: {_io.plain_message(exc)}") from exc
+        raise InputError(f"cannot decode {name}: {inputs.plain_message(exc)}") from exc
     gray: GrayImage = imaging._pillow_decode(pil, True, name)
     return gray
 
