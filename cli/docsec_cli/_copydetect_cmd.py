@@ -23,6 +23,7 @@ from docsec_cli._errors import (
     EXIT_OK,
     to_cli_error,
 )
+from docsec_cli._help import DocsecGroup
 from docsec_cli._i18n import tr
 
 __all__ = ["copydetect"]
@@ -82,7 +83,7 @@ _module_option = click.option(
 )
 
 
-@click.group("copydetect")
+@click.group("copydetect", cls=DocsecGroup)
 def copydetect() -> None:
     """Make the copy-detection pattern, or tell an original print from a copy."""
 

@@ -4,21 +4,27 @@
 watermark and copy-detection commands pull in OpenCV, NumPy, cryptography and
 pyHanko at import. Each lazy command is registered with its import path and its
 one-line help (checked against the real command by a test, so the two cannot
-drift); the module is imported when the command runs or shows its own help.
+drift); the module is imported when the command runs or shows its own help. The
+one-line help is in the catalogue too: the group's help lists it in the chosen
+language without importing the command.
 """
 
 from __future__ import annotations
 
+import gettext
 import importlib
 from typing import Any
 
 import click
 
+from docsec_cli._help import DocsecGroup, help_text
+from docsec_cli._i18n import click_source_language
+
 __all__ = ["LazyGroup"]
 
 
-class LazyGroup(click.Group):
-    """A :class:`click.Group` with sub-commands imported on first use."""
+class LazyGroup(DocsecGroup):
+    """A :class:`~docsec_cli._help.DocsecGroup` with sub-commands imported on first use."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +40,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
             module, attribute = self.lazy[cmd_name][0].split(":")
-            command = getattr(importlib.import_module(module), attribute)
+            with click_source_language():
+                command = getattr(importlib.import_module(module), attribute)
             if not isinstance(command, click.Command):  # pragma: no cover - a bug
                 raise TypeError(f"{self.lazy[cmd_name][0]} is not a Click command")
             self.add_command(command, cmd_name)
@@ -48,11 +55,11 @@ class LazyGroup(click.Group):
         rows: list[tuple[str, str]] = []
         for name in self.list_commands(ctx):
             if name in self.lazy and name not in self.commands:
-                rows.append((name, self.lazy[name][1]))
+                rows.append((name, help_text(self.lazy[name][1])))
                 continue
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(gettext.gettext("Commands")):
                 formatter.write_dl(rows)

@@ -18,6 +18,7 @@ import click
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._errors import BadParameter, CLIUsageError, UsageError, to_cli_error
+from docsec_cli._help import DocsecCommand, DocsecGroup
 from docsec_cli._i18n import tr
 
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
@@ -77,7 +78,7 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
 # ----------------------------------------------------------------------- keys
 
 
-@click.command("secret")
+@click.command("secret", cls=DocsecCommand)
 @click.option(
     "--purpose",
     type=click.Choice(["cdp", "watermark"]),
@@ -120,7 +121,7 @@ def keys_secret(purpose: str, out_file: Path) -> None:
 # ------------------------------------------------------------------------ crl
 
 
-@click.group("crl")
+@click.group("crl", cls=DocsecGroup)
 def crl_group() -> None:
     """Issue and update the certificate revocation list of a CA."""
 
@@ -308,7 +309,7 @@ def crl_revoke(
 # ---------------------------------------------------------------------- trust
 
 
-@click.group("trust")
+@click.group("trust", cls=DocsecGroup)
 def trust_group() -> None:
     """Publish the trust bundle that verifiers install."""
 

@@ -14,6 +14,7 @@ import click
 
 from docsec_cli._clock import at_option, issuing_time
 from docsec_cli._errors import CLIError, CLIUsageError, to_cli_error
+from docsec_cli._help import DocsecGroup
 from docsec_cli._i18n import N_, tr
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _state_word(state: str) -> str:
     return english if word == english else f"{word} ({english})"
 
 
-@click.group("registry")
+@click.group("registry", cls=DocsecGroup)
 def registry_group() -> None:
     """Manage the document registry: document status, audit log, API tokens."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docsec_cli._errors import CLIUsageError, to_cli_error
+from docsec_cli._help import DocsecCommand
 from docsec_cli._i18n import tr
 from docsec_cli._registry_cmd import DEFAULT_DB
 
@@ -37,7 +38,7 @@ def _log_config(access_log: bool) -> dict[str, object]:
     }
 
 
-@click.command("serve")
+@click.command("serve", cls=DocsecCommand)
 @click.option(
     "--db",
     "db_url",

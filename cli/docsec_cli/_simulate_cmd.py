@@ -21,6 +21,7 @@ from docsec import simulate as sim
 from docsec.errors import ConfigurationError, DocsecError, InputError
 from docsec.imaging import Image
 from docsec_cli._errors import CLIError, CLIUsageError, UsageError
+from docsec_cli._help import DocsecGroup
 from docsec_cli._i18n import tr
 
 __all__ = ["simulate"]
@@ -246,7 +247,7 @@ def _report(
     )
 
 
-@click.group("simulate")
+@click.group("simulate", cls=DocsecGroup)
 def simulate() -> None:
     """Simulate printing and capturing a page image (for tests, benchmarks, layouts).
 

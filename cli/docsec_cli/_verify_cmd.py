@@ -34,6 +34,7 @@ from docsec_cli._errors import (
     to_cli_error,
     worst,
 )
+from docsec_cli._help import DocsecCommand
 from docsec_cli._i18n import tr
 from docsec_cli._pool import Failure, SupervisedPool, WorkerStartError, fault_for
 from docsec_cli._report import CsvReport, Summary, open_output, write_summary
@@ -438,7 +439,7 @@ def _check_annotate_target(target: Path, single: bool) -> None:
         )
 
 
-@click.command("verify")
+@click.command("verify", cls=DocsecCommand)
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--trust",

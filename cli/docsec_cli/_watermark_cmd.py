@@ -17,6 +17,7 @@ from docsec import imaging
 from docsec.errors import DocsecError, KeyMaterialError
 from docsec.keys import SecretKey, load_secret_key
 from docsec_cli._errors import EXIT_INCONCLUSIVE, EXIT_OK, BadParameter, to_cli_error
+from docsec_cli._help import DocsecGroup
 from docsec_cli._i18n import tr
 
 __all__ = ["watermark"]
@@ -78,7 +79,7 @@ _key_option = click.option(
 )
 
 
-@click.group("watermark")
+@click.group("watermark", cls=DocsecGroup)
 def watermark() -> None:
     """Embed or extract the invisible watermark that binds a page to its document id."""
 

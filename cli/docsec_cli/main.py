@@ -7,6 +7,7 @@ results; messages go to stderr. Exit codes: 0 authentic, 1 unexpected error,
 
 from __future__ import annotations
 
+import gettext
 import json
 import logging
 import os
@@ -64,8 +65,25 @@ def _library_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # click.version_option's message is fixed when the option is made; this one
+    # is looked up in Click's catalogue when it is shown, in the chosen language.
+    if not value or ctx.resilient_parsing:
+        return
+    message = gettext.gettext("%(prog)s, version %(version)s")
+    click.echo(message % {"prog": "docsec", "version": docsec.__version__})
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(docsec.__version__, prog_name="docsec")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @click.option(
     "-v",
     "--verbose",

@@ -30,6 +30,7 @@ NOT_REASONS = {
     # file names, encodings, program names, modes
     "attacker-keys",
     "demo-out",
+    "docsec-click",  # the gettext domain of Click's messages
     "print-scan",
     "latin-1",
     "utf-8",
