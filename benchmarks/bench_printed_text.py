@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from docsec import barcode, issue, keys, printed, simulate, trust
+from docsec import barcode, demo, issue, keys, printed, simulate, trust
 from docsec import seal as _seal
 from docsec._template import certificate_fields
 from docsec.pdf import render_page
@@ -81,7 +81,7 @@ EDITS = (
 
 
 def make_page(tmp: Path) -> tuple[np.ndarray, dict[str, tuple[float, ...]]]:
-    world = trust.write_demo_world(
+    world = demo.write_demo_world(
         tmp / "keys", now=datetime(AT.year, AT.month, AT.day, tzinfo=UTC)
     )
     key = keys.load_private_key(world.issuer_key, passphrase=None)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from docsec import barcode, issue, keys, simulate, trust
+from docsec import barcode, demo, issue, keys, simulate, trust
 from docsec.pdf import render_page
 from docsec.seal import load_certificate_data
 
@@ -109,7 +109,7 @@ def wilson_low(k: int, n: int, z: float = 1.96) -> float:
 def sample_pdf() -> bytes:
     """Issue the sample certificate with a throwaway demo world."""
     with tempfile.TemporaryDirectory() as tmp:
-        w = trust.write_demo_world(
+        w = demo.write_demo_world(
             Path(tmp) / "w", now=datetime(2026, 11, 27, tzinfo=UTC)
         )
         data = load_certificate_data(

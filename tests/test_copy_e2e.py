@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from docsec import imaging, issue, keys, simulate, trust
+from docsec import demo, imaging, issue, keys, simulate, trust
 from docsec.errors import ConfigurationError
 from docsec.pdf import render_page
 from docsec.policy import VerifyPolicy
@@ -38,7 +38,7 @@ def _lower(page: np.ndarray) -> np.ndarray:
 def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    w = trust.write_demo_world(
+    w = demo.write_demo_world(
         tmp_path_factory.mktemp("cdp") / "w", now=datetime(2026, 11, 27, tzinfo=UTC)
     )
     key = keys.load_private_key(w.issuer_key, passphrase=None)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from docsec import issue, keys, simulate, trust
+from docsec import demo, issue, keys, simulate, trust
 from docsec import watermark as wm
 from docsec.errors import ConfigurationError, InputError
 from docsec.issuing import watermark_mark
@@ -33,7 +33,7 @@ SEAL_BOX = (slice(2650, 3330), slice(1500, 2400))
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    w = trust.write_demo_world(
+    w = demo.write_demo_world(
         tmp_path_factory.mktemp("wm") / "w", now=datetime(2026, 11, 27, tzinfo=UTC)
     )
     key = keys.load_private_key(w.issuer_key, passphrase=None)

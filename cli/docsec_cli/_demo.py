@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from docsec import imaging, keys, simulate, trust
-from docsec._page import render_page
+from docsec import demo, imaging, keys, simulate, trust
+from docsec.demo import render_page
 from docsec.issuing import issue_seal
 from docsec.pdf import render_page as render_pdf_page
 from docsec.policy import VerifyPolicy
@@ -89,10 +89,8 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     day = now.date()
-    world = trust.write_demo_world(out_dir / "keys", now=now, overwrite=True)
-    attacker = trust.write_demo_world(
-        out_dir / "attacker-keys", now=now, overwrite=True
-    )
+    world = demo.write_demo_world(out_dir / "keys", now=now, overwrite=True)
+    attacker = demo.write_demo_world(out_dir / "attacker-keys", now=now, overwrite=True)
     echo(tr("1. demo keys (NOT FOR PRODUCTION) in {path}").format(path=world.directory))
 
     data_path = sample_data_dir() / _SAMPLE

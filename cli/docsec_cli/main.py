@@ -208,9 +208,9 @@ def keys_demo(directory: Path, at_text: str | None) -> None:
     DIRECTORY/trust/ (trust store), issuer-key.pem, issuer-cert.pem, watermark.key,
     cdp.key.
     """
-    from docsec import trust
+    from docsec import demo
 
-    world = trust.write_demo_world(directory, now=issuing_time(at_text))
+    world = demo.write_demo_world(directory, now=issuing_time(at_text))
     click.echo(
         tr("demo world written to {path} (NOT FOR PRODUCTION)").format(path=directory),
         err=True,
@@ -256,12 +256,12 @@ def keys_root(
 ) -> None:
     """Create a root (country signing) CA: an encrypted key and a certificate."""
     from docsec import keys as _keys
-    from docsec import trust
+    from docsec import pki
 
     _refuse_overwrite(out_key, out_cert)
     passphrase = _read_passphrase(passphrase_env, confirm=True)
     key = _keys.generate_signing_key()
-    cert = trust.create_root_ca(
+    cert = pki.create_root_ca(
         country=country,
         common_name=common_name,
         organization=org,
@@ -270,7 +270,7 @@ def keys_root(
         valid_days=days,
     )
     _keys.save_private_key(out_key, key, passphrase=passphrase)
-    trust.save_certificate(out_cert, cert)
+    pki.save_certificate(out_cert, cert)
     click.echo(
         tr("root CA {subject} written to {path}").format(
             subject=cert.subject.rfc4514_string(), path=out_cert
@@ -323,14 +323,14 @@ def keys_issuer(
 ) -> None:
     """Create an issuer (office) signing key and certificate under a root CA."""
     from docsec import keys as _keys
-    from docsec import trust
+    from docsec import pki, trust
 
     _refuse_overwrite(out_key, out_cert)
     ca_key = _load_signing_key(root_key, passphrase_env)
     ca_cert = trust.load_certificate(root_cert)
     passphrase = _read_passphrase(passphrase_env, confirm=True)
     key = _keys.generate_signing_key()
-    cert = trust.create_issuer_certificate(
+    cert = pki.create_issuer_certificate(
         root_cert=ca_cert,
         root_key=ca_key,
         issuer_public_key=key.public_key(),
@@ -342,7 +342,7 @@ def keys_issuer(
         serial=None,
     )
     _keys.save_private_key(out_key, key, passphrase=passphrase)
-    trust.save_certificate(out_cert, cert)
+    pki.save_certificate(out_cert, cert)
     click.echo(
         tr("issuer {signer} certificate {reference} written to {path}").format(
             signer=trust.signer_identifier(cert),

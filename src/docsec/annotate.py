@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from docsec import _io, formats, imaging
+from docsec import formats, imaging, inputs
 from docsec._types import BGRImage, Image
 from docsec.errors import InputError
 from docsec.result import Verdict, VerificationResult
@@ -174,7 +174,7 @@ def annotate_file(
         If the file cannot be read or rendered.
     """
     p = Path(path)
-    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    data = inputs.read_regular_file(p, max_bytes=max_bytes)
     return annotate_data(
         data, result, name=p.name, max_pixels=max_pixels, max_memory=max_memory
     )

@@ -275,7 +275,7 @@ class VerifyPolicy:
         >>> from docsec.trust import TrustStore
         >>> import datetime as dt
         >>> from cryptography.hazmat.primitives.asymmetric import ec
-        >>> from docsec.trust import create_root_ca
+        >>> from docsec.pki import create_root_ca
         >>> root = create_root_ca(country="KR", common_name="R", organization=None,
         ...     key=ec.generate_private_key(ec.SECP256R1()),
         ...     valid_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), valid_days=10)

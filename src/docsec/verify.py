@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from docsec import _io, imaging
 from docsec import barcode as _barcode
 from docsec import formats as _formats
+from docsec import imaging, inputs
 from docsec import seal as _seal
 from docsec import trust as _trust
 from docsec._types import Image
@@ -1434,7 +1434,7 @@ def verify_file(
     """
     _check_arguments(policy, at, path=path)
     p = Path(path)
-    data = _io.read_regular_file(p, max_bytes=policy.max_bytes)
+    data = inputs.read_regular_file(p, max_bytes=policy.max_bytes)
     if _kind(data, p.suffix) == "image":
         digest = _sha256(data)
         loaded = _decode(data, policy, p.name)

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from docsec import _ocr, imaging, issue, keys, printed, simulate, trust
+from docsec import _ocr, demo, imaging, issue, keys, printed, simulate, trust
 from docsec._template import certificate_fields
 from docsec.annotate import annotate
 from docsec.pdf import render_page
@@ -53,7 +53,7 @@ class Issued:
 
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Issued:
-    w = trust.write_demo_world(
+    w = demo.write_demo_world(
         tmp_path_factory.mktemp("text") / "w", now=datetime(2026, 11, 26, tzinfo=UTC)
     )
     data = complete_dates(
