@@ -27,14 +27,16 @@ setup: system-deps $(STAMP)
 # (the registry tests start their own server with initdb/pg_ctl), chromium and
 # chromium-driver (the verification page's browser tests, headless), mupdf-tools
 # and ghostscript (the copy-detection tests render issued PDFs with every common
-# renderer).
-SYSTEM_PACKAGES := libdmtx0b poppler-utils mupdf-tools ghostscript libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver
+# renderer), tesseract-ocr and tesseract-ocr-kor (the OCR engine and its Korean
+# data: the printed-text check reads the fields a seal declares).
+SYSTEM_PACKAGES := libdmtx0b poppler-utils mupdf-tools ghostscript libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver tesseract-ocr tesseract-ocr-kor
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
 		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
 		&& command -v faketime >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		&& command -v chromium >/dev/null && command -v chromedriver >/dev/null \
-		&& command -v mutool >/dev/null && command -v gs >/dev/null; then \
+		&& command -v mutool >/dev/null && command -v gs >/dev/null \
+		&& command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx kor; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages: $(SYSTEM_PACKAGES)" >&2; \
@@ -94,6 +96,7 @@ bench: bench-deps
 	$(PY) benchmarks/bench_pdf.py --quick
 	$(PY) benchmarks/bench_verify.py --quick --batch 20
 	$(PY) benchmarks/bench_hostile.py --quick
+	$(PY) benchmarks/bench_printed_text.py --quick
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(DEMO_DIR)-clock .pytest_cache .mypy_cache .ruff_cache

@@ -173,7 +173,7 @@ def bench_seal(n: int = 200) -> list[tuple[str, float]]:
     import datetime as dt
     import tempfile
 
-    from docsec import keys, trust
+    from docsec import demo, keys, trust
     from docsec.issuing import issue_seal
     from docsec.policy import VerifyPolicy
     from docsec.seal import load_certificate_data, parse_unverified, verify_signature
@@ -184,7 +184,7 @@ def bench_seal(n: int = 200) -> list[tuple[str, float]]:
         (root / "samples/data/family-relation.json").read_bytes()
     )
     with tempfile.TemporaryDirectory() as tmp:
-        world = trust.write_demo_world(Path(tmp) / "w")
+        world = demo.write_demo_world(Path(tmp) / "w")
         key = keys.load_private_key(world.issuer_key, passphrase=None)
         cert = trust.load_certificate(world.issuer_cert)
         store = trust.TrustStore.load(world.trust_dir)

@@ -49,6 +49,7 @@ import numpy as np
 from docsec import copydetect, imaging, simulate
 from docsec import pdf as _pdf
 from docsec.keys import SecretKey
+from docsec.pdf.stamp import _place_vector, _snap_page_box, _vector_xobject
 
 FIT_START = 1000
 FIT_END = 1999
@@ -157,8 +158,8 @@ def run_one(args: tuple[str, str, int, int]) -> dict[str, object]:
 # rendered by a viewer or printer driver (pdfium in Chrome, poppler's pdftoppm or
 # pdftocairo in CUPS, MuPDF, Ghostscript in many drivers), at the printer's
 # resolution or another, at 100 % or scaled to fit the printable area, and that
-# raster is printed. The page here is a small PDF made by docsec.pdf's own
-# stamping helpers (the page box snapped to whole dots, the pattern drawn as
+# raster is printed. The page here is a small PDF made by docsec.pdf.stamp's
+# own helpers (the page box snapped to whole dots, the pattern drawn as
 # vector rectangles on that grid), with a page size and pattern position that
 # are not whole dots before snapping, as on A4.
 
@@ -183,10 +184,10 @@ def _page_pdf(doc_id: str, module_dots: int, rng: np.random.Generator) -> bytes:
     doc = pikepdf.new()
     doc.add_blank_page(page_size=(page_w, page_h))
     pg = doc.pages[0]
-    box = _pdf._snap_page_box(pg)
-    form = _pdf._vector_xobject(doc, mark)
+    box = _snap_page_box(pg)
+    form = _vector_xobject(doc, mark)
     pg.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(DocsecCdp=form))
-    ops = _pdf._place_vector("DocsecCdp", mark, box[3] - box[1], (box[0], box[1]))
+    ops = _place_vector("DocsecCdp", mark, box[3] - box[1], (box[0], box[1]))
     pg.obj.Contents = pikepdf.Stream(doc, ops)
     buf = io.BytesIO()
     doc.save(buf)

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docsec import barcode, issue, keys, pdf, trust
+from docsec import barcode, demo, issue, keys, pdf, trust
 from docsec.issuing import issue_seal
 from docsec.policy import VerifyPolicy
 from docsec.seal import complete_dates
@@ -76,7 +76,7 @@ def batch_records(n: int) -> list[str]:
 
 
 def run_batch(
-    world: trust.DemoWorld, jsonl: Path, out: Path, workers: int
+    world: demo.DemoWorld, jsonl: Path, out: Path, workers: int
 ) -> tuple[float, float]:
     """Run ``docsec issue --batch`` once; return its wall and CPU time in seconds.
 
@@ -117,7 +117,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_pdf_"))
     try:
         now = datetime.now(UTC)  # the benchmark's one clock
-        world = trust.write_demo_world(tmp / "world", now=now)
+        world = demo.write_demo_world(tmp / "world", now=now)
         key = keys.load_private_key(world.issuer_key, passphrase=None)
         cert = trust.load_certificate(world.issuer_cert)
         policy = VerifyPolicy.seal(trust.TrustStore.load(world.trust_dir))

@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))  # tests/_postgres.py: the tests' PostgreSQL start
 from tests._postgres import postgres_server, why_no_postgres  # noqa: E402
 from tests.service._live import live_server  # noqa: E402
 
-from docsec import trust  # noqa: E402
+from docsec import pki  # noqa: E402
 from docsec.pdf import render_page  # noqa: E402
 from docsec.registry import DocumentState, Registry, Role, issue_registered  # noqa: E402
 from docsec.seal import load_certificate_data  # noqa: E402
@@ -206,7 +206,7 @@ def make_pki(
 ) -> tuple[ec.EllipticCurvePrivateKey, object, Path, Path, Path]:
     root_key = ec.generate_private_key(ec.SECP256R1())
     start = NOW - timedelta(days=1)
-    root = trust.create_root_ca(
+    root = pki.create_root_ca(
         country="KR",
         common_name="Bench Root",
         organization="docsec bench",
@@ -215,7 +215,7 @@ def make_pki(
         valid_days=3650,
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = trust.create_issuer_certificate(
+    cert = pki.create_issuer_certificate(
         root_cert=root,
         root_key=root_key,
         issuer_public_key=key.public_key(),

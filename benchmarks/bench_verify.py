@@ -33,7 +33,7 @@ from pathlib import Path
 
 import zxingcpp
 
-from docsec import barcode, imaging, issue, keys, simulate, trust
+from docsec import barcode, demo, imaging, issue, keys, simulate, trust
 from docsec import watermark as wm
 from docsec.pdf import render_page
 from docsec.policy import VerifyPolicy
@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     reps = 5 if args.quick else 15
     tmp = Path(tempfile.mkdtemp(prefix="docsec-bench-verify-"))
-    world = trust.write_demo_world(
+    world = demo.write_demo_world(
         tmp / "keys", now=datetime(AT.year, AT.month, AT.day, tzinfo=UTC)
     )
     key = keys.load_private_key(world.issuer_key, passphrase=None)

@@ -5,7 +5,7 @@ Usage::
     python samples/regenerate.py [--new-keys]
 
 The keys are the demo world in ``samples/demo-keys/``, written by
-:func:`docsec.trust.write_demo_world`: NOT FOR PRODUCTION, unencrypted and public on
+:func:`docsec.demo.write_demo_world`: NOT FOR PRODUCTION, unencrypted and public on
 purpose, so that anyone can check (and forge with) them. They are reused as they are;
 ``--new-keys`` (or a missing folder) writes a new demo world with the fixed ``now``
 below, so its certificates always have the same validity window.
@@ -31,7 +31,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from docsec import issue, keys, trust
+from docsec import demo, issue, keys, trust
 from docsec.policy import VerifyPolicy
 from docsec.verify import verify_pdf
 
@@ -78,7 +78,7 @@ def _attacks() -> ModuleType:
 def demo_keys(*, new: bool) -> None:
     """Write a new demo world if asked or missing; check every key has the banner."""
     if new or not (KEYS / "issuer-key.pem").exists():
-        trust.write_demo_world(KEYS, now=DEMO_NOW, overwrite=True)
+        demo.write_demo_world(KEYS, now=DEMO_NOW, overwrite=True)
         print(f"wrote a new demo world (NOT FOR PRODUCTION) to {KEYS}")
     secrets = [*KEYS.glob("*.key"), *KEYS.glob("*key.pem")]
     if len(secrets) < 2:
@@ -195,7 +195,7 @@ def readme(samples: list[Sample]) -> str:
 # Sample PDFs
 
 Made by `python samples/regenerate.py` with the demo keys in `../demo-keys/`, which
-are **NOT FOR PRODUCTION**: written by `docsec.trust.write_demo_world`, unencrypted
+are **NOT FOR PRODUCTION**: written by `docsec.demo.write_demo_world`, unencrypted
 and public, so anyone can issue "authentic" documents with them. Trust
 `../demo-keys/trust/` only to try docsec.
 

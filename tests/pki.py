@@ -1,4 +1,4 @@
-"""A small real PKI for tests, made with cryptography through docsec.trust."""
+"""A small real PKI for tests, made with cryptography through docsec.pki."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from docsec import trust
 from docsec.issuing import issue_seal
+from docsec.pki import create_crl, create_issuer_certificate, create_root_ca
 from docsec.seal import load_certificate_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ class Pki:
         crls = []
         if crl_revoked is not None:
             crls.append(
-                trust.create_crl(
+                create_crl(
                     root_cert=self.root,
                     root_key=self.root_key,
                     revoked=[(s, T0) for s in crl_revoked],
@@ -57,7 +58,7 @@ def make_pki(
     serial: int | None = None,
 ) -> Pki:
     root_key = ec.generate_private_key(ec.SECP256R1())
-    root = trust.create_root_ca(
+    root = create_root_ca(
         country="KR",
         common_name="Test Root",
         organization="docsec tests",
@@ -66,7 +67,7 @@ def make_pki(
         valid_days=9000,
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = trust.create_issuer_certificate(
+    cert = create_issuer_certificate(
         root_cert=root,
         root_key=root_key,
         issuer_public_key=key.public_key(),

@@ -1,4 +1,4 @@
-"""Tests for docsec.trust: PKI creation, trust store loading, validation, revocation."""
+"""Tests for docsec.trust (loading, validation, revocation), docsec.pki and docsec.demo."""
 
 from __future__ import annotations
 
@@ -16,19 +16,21 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from docsec.demo import write_demo_world
 from docsec.errors import ConfigurationError, KeyMaterialError
+from docsec.pki import (
+    create_crl,
+    create_issuer_certificate,
+    create_root_ca,
+    save_certificate,
+)
 from docsec.trust import (
     DOCUMENT_SIGNING_OID,
     CertificateValidation,
     TrustStore,
     certificate_reference,
-    create_crl,
-    create_issuer_certificate,
-    create_root_ca,
     load_certificate,
-    save_certificate,
     signer_identifier,
-    write_demo_world,
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

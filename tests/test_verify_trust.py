@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from docsec import seal as _seal
 from docsec import trust
+from docsec.pki import create_crl, create_issuer_certificate
 from docsec.policy import VerifyPolicy
 from docsec.result import CheckStatus, Verdict
 from docsec.verify import verify_pdf, verify_seal_bytes
@@ -33,7 +34,7 @@ def _status(result, name: str) -> CheckStatus | None:  # type: ignore[no-untyped
 
 
 def _crl(pki: Pki, revoked: tuple[int, ...] = ()) -> x509.CertificateRevocationList:
-    return trust.create_crl(
+    return create_crl(
         root_cert=pki.root,
         root_key=pki.root_key,
         revoked=[(s, T0) for s in revoked],
@@ -112,7 +113,7 @@ def test_revoked_signer_is_not_authentic(pki: Pki) -> None:
 
 
 def test_stale_crl_is_not_a_pass(pki: Pki) -> None:
-    stale = trust.create_crl(
+    stale = create_crl(
         root_cert=pki.root,
         root_key=pki.root_key,
         revoked=(),
@@ -297,7 +298,7 @@ def test_pdf_of_an_office_under_an_intermediate_ca() -> None:
     root, root_key = ca("Test Root", None)
     sub, sub_key = ca("Test Sub CA", (root, root_key))
     office_key = ec.generate_private_key(ec.SECP256R1())
-    office = trust.create_issuer_certificate(
+    office = create_issuer_certificate(
         root_cert=sub,
         root_key=sub_key,
         issuer_public_key=office_key.public_key(),

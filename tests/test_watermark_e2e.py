@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from docsec import issue, keys, simulate, trust
+from docsec import demo, issue, keys, simulate, trust
 from docsec import watermark as wm
 from docsec.errors import ConfigurationError, InputError
 from docsec.issuing import watermark_mark
@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 AT = date(2026, 12, 1)
 DPI = 300
 # The seal with its quiet zone and the document number beside it, in pixels at
-# 300 dpi (DEFAULT_SEAL_ORIGIN_MM = (152, 228) mm; the seal is ~40 mm wide).
-SEAL_BOX = (slice(2650, 3250), slice(1500, 2400))
+# 300 dpi (the seal carries the whole content: ~52 mm, ending at (190, 280) mm).
+SEAL_BOX = (slice(2650, 3330), slice(1500, 2400))
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    w = trust.write_demo_world(
+    w = demo.write_demo_world(
         tmp_path_factory.mktemp("wm") / "w", now=datetime(2026, 11, 27, tzinfo=UTC)
     )
     key = keys.load_private_key(w.issuer_key, passphrase=None)
@@ -124,14 +124,16 @@ def test_genuine_seal_on_another_documents_page_is_not_authentic(world) -> None:
     assert r.check("signature").status is CheckStatus.PASS  # the seal is genuine
     assert r.verdict is Verdict.NOT_AUTHENTIC
     assert "watermark-mismatch" in r.reasons
-    # Without the key the mismatch cannot be seen: reported, not counted.
+    # Without the key the watermark mismatch cannot be seen: reported, not
+    # counted; the printed text, read and compared with the seal, still is.
     blind = VerifyPolicy.seal(trust.TrustStore.load(w.trust_dir))
     r2 = verify_image(scan.image, policy=blind, at=AT)
     c = r2.check("watermark")
     assert c is not None
     assert c.status is CheckStatus.INCONCLUSIVE
     assert c.reasons == ("no-watermark-key",)
-    assert r2.verdict is Verdict.AUTHENTIC
+    assert r2.verdict is Verdict.NOT_AUTHENTIC
+    assert r2.reasons == ("printed-text-mismatch",)
 
 
 def test_genuine_seal_on_an_unmarked_page_is_inconclusive(world) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +147,9 @@ def test_genuine_seal_on_an_unmarked_page_is_inconclusive(world) -> None:  # typ
     assert c is not None
     assert c.status is CheckStatus.INCONCLUSIVE
     assert c.reasons == ("watermark-absent",)
-    assert r.verdict is Verdict.INCONCLUSIVE
+    # The fields the seal says were printed are blank: the paper contradicts it.
+    assert r.verdict is Verdict.NOT_AUTHENTIC
+    assert r.reasons == ("printed-text-mismatch",)
 
 
 def test_a_seal_without_watermark_is_not_affected(world) -> None:  # type: ignore[no-untyped-def]
@@ -209,4 +213,5 @@ def test_seal_area_alone_cannot_attest_the_page(world) -> None:  # type: ignore[
     c = r.check("watermark")
     assert c is not None
     assert c.reasons == ("watermark-out-of-view",)
+    assert r.check("printed_text").reasons == ("printed-text-out-of-view",)
     assert r.verdict is Verdict.INCONCLUSIVE

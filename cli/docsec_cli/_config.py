@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsec import _io
+from docsec import inputs
 from docsec.errors import InputError
 from docsec_cli._errors import CLIUsageError
 from docsec_cli._i18n import tr
@@ -84,7 +84,7 @@ def load_config(explicit: Path | None) -> LoadedConfig:
     if path is None:
         return LoadedConfig(None, {})
     try:
-        data = _io.read_regular_file(
+        data = inputs.read_regular_file(
             path, max_bytes=_MAX_CONFIG_BYTES, allow_empty=True
         )
         raw = tomllib.loads(data.decode("utf-8"))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from docsec import imaging, keys, simulate, trust
-from docsec._page import render_page
+from docsec import demo, imaging, keys, simulate, trust
+from docsec.demo import render_page
 from docsec.issuing import issue_seal
 from docsec.pdf import render_page as render_pdf_page
 from docsec.policy import VerifyPolicy
@@ -89,10 +89,8 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     day = now.date()
-    world = trust.write_demo_world(out_dir / "keys", now=now, overwrite=True)
-    attacker = trust.write_demo_world(
-        out_dir / "attacker-keys", now=now, overwrite=True
-    )
+    world = demo.write_demo_world(out_dir / "keys", now=now, overwrite=True)
+    attacker = demo.write_demo_world(out_dir / "attacker-keys", now=now, overwrite=True)
     echo(tr("1. demo keys (NOT FOR PRODUCTION) in {path}").format(path=world.directory))
 
     data_path = sample_data_dir() / _SAMPLE
@@ -153,7 +151,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     # A4 page at 1200 ppi would be 140 Mpx): the copy check needs that resolution.
     mm = 600 / 25.4
     area = np.ascontiguousarray(
-        page[int(215 * mm) : int(272 * mm), int(100 * mm) : int(195 * mm)]
+        page[int(215 * mm) : int(283 * mm), int(100 * mm) : int(195 * mm)]
     )
     hi_orig = simulate.print_scan(
         area, page_dpi=600, rng=_DEMO_SEED, printer="laser", scanner_dpi=1200
@@ -191,7 +189,7 @@ def run_demo(out_dir: Path, *, echo: Callable[[str], None], now: datetime) -> bo
     # A genuine seal (with its number and pattern) cut from the first certificate
     # and pasted onto the second certificate's page, then printed and scanned.
     other_page = render_pdf_page(other_pdf, dpi=600)
-    box = (slice(int(212 * mm), int(274 * mm)), slice(int(95 * mm), int(200 * mm)))
+    box = (slice(int(212 * mm), int(283 * mm)), slice(int(95 * mm), int(200 * mm)))
     other_page[box] = page[box]
     pasted = simulate.print_scan(
         other_page, page_dpi=600, rng=_DEMO_SEED + 2, scanner_dpi=300

@@ -1,7 +1,7 @@
 """``docsec keys secret``, ``docsec crl issue|revoke``, ``docsec trust export``.
 
-The office's key and trust chores, thin over :mod:`docsec.keys` and
-:mod:`docsec.trust`. Time enters through ``--at`` (default: now, read by
+The office's key and trust chores, thin over :mod:`docsec.keys`,
+:mod:`docsec.pki` and :mod:`docsec.trust`. Time enters through ``--at`` (default: now, read by
 :mod:`docsec_cli._clock`, the CLI's only clock).
 """
 
@@ -23,7 +23,7 @@ from docsec_cli._i18n import tr
 
 PASSPHRASE_ENV = "DOCSEC_KEY_PASSPHRASE"  # noqa: S105  (a variable name, not a secret)
 
-#: The names of docsec.trust.REVOCATION_REASONS (a test keeps them equal), spelled
+#: The names of docsec.pki.REVOCATION_REASONS (a test keeps them equal), spelled
 #: out so that `docsec --help` does not import the PKI code.
 REASONS = (
     "unspecified",
@@ -172,7 +172,7 @@ def _issue(
     passphrase_env: str,
     add: list[Any],
 ) -> Any:
-    from docsec import trust
+    from docsec import pki, trust
 
     cert = _run(trust.load_certificate, ca_cert)
     key = _run(_load_ca_key, ca_key, passphrase_env)
@@ -180,7 +180,7 @@ def _issue(
     if crl_file.exists():
         previous = _run(trust.load_crl, crl_file)
         crl = _run(
-            trust.reissue_crl,
+            pki.reissue_crl,
             previous,
             root_cert=cert,
             root_key=key,
@@ -190,14 +190,14 @@ def _issue(
         )
     else:
         crl = _run(
-            trust.create_crl,
+            pki.create_crl,
             root_cert=cert,
             root_key=key,
             revoked=add,
             last_update=at,
             next_update=next_update,
         )
-    _run(trust.save_crl, crl_file, crl)
+    _run(pki.save_crl, crl_file, crl)
     return crl
 
 
@@ -268,7 +268,7 @@ def crl_revoke(
     Every seal of that certificate then verifies NOT AUTHENTIC (``revoked``) for
     verifiers that install the new CRL, whatever the seal's date.
     """
-    from docsec import trust
+    from docsec import pki, trust
 
     if (serial is None) == (cert_file is None):
         raise UsageError(tr("give exactly one of --serial and --cert"))
@@ -293,7 +293,7 @@ def crl_revoke(
             ) from exc
     if number < 1:
         raise BadParameter(tr("serial numbers are positive"), param_hint="--serial")
-    entry = trust.RevokedCertificate(number, at, trust.REVOCATION_REASONS[reason])
+    entry = pki.RevokedCertificate(number, at, pki.REVOCATION_REASONS[reason])
     crl = _issue(ca_key, ca_cert, crl_file, days, at, passphrase_env, [entry])
     click.echo(
         tr(
@@ -356,11 +356,11 @@ def trust_export(
     must be signed by a CA of the bundle and current at --at; a verifier points
     ``docsec verify --trust`` at the folder as it is.
     """
-    from docsec import trust
+    from docsec import pki, trust
 
     at = _moment(at_text)
     written = _run(
-        trust.export_bundle,
+        pki.export_bundle,
         directory,
         anchors=[_run(trust.load_certificate, p) for p in anchors],
         crls=[_run(trust.load_crl, p) for p in crls],

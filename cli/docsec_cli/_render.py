@@ -178,8 +178,9 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
     if result.error is not None and not result.reasons:
         lines.append(f"  {tr('error')}: {plain(result.error)}")
     lines.extend(_reason_lines(result))
-    # What a failed check found (which byte range is wrong, which certificate was
-    # revoked): the evidence a clerk reports, in the library's words.
+    # What a failed check found (which field was edited, which byte range is
+    # wrong, which certificate was revoked): the evidence a clerk reports, in
+    # the library's words.
     lines.extend(
         f"  {tr('Evidence')}: {plain(chk.detail)}"
         for chk in result.checks

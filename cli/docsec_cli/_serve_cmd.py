@@ -165,8 +165,7 @@ def serve_cmd(
     import uvicorn
 
     from docsec.errors import DocsecError
-    from docsec.service import ServiceSettings, create_app
-    from docsec.service._settings import ENV_VAR
+    from docsec.service import ENV_VAR, ServiceSettings, create_app
 
     if (issuer_key is None) != (issuer_cert is None):
         raise CLIUsageError(tr("give both --issuer-key and --issuer-cert, or neither"))

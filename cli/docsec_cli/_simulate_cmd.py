@@ -18,8 +18,8 @@ import click
 
 from docsec import imaging
 from docsec import simulate as sim
-from docsec._types import Image
 from docsec.errors import ConfigurationError, DocsecError, InputError
+from docsec.imaging import Image
 from docsec_cli._errors import CLIError, CLIUsageError, UsageError
 from docsec_cli._help import DocsecGroup
 from docsec_cli._i18n import tr

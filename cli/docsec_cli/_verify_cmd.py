@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from docsec import _io
+from docsec import inputs
 from docsec.errors import DocsecError, InputError
 from docsec.policy import VerifyPolicy
 from docsec.result import Verdict, VerificationResult
@@ -84,7 +84,7 @@ def expand_inputs(items: tuple[str, ...]) -> Iterator[tuple[Path, bool]]:
         if item.startswith("@"):
             listing = Path(item[1:])
             try:
-                raw = _io.read_regular_file(listing, max_bytes=_MAX_LIST_BYTES)
+                raw = inputs.read_regular_file(listing, max_bytes=_MAX_LIST_BYTES)
                 lines = raw.decode("utf-8").splitlines()
             except InputError as exc:
                 raise CLIUsageError(
@@ -184,7 +184,9 @@ def _sha256_of(item: Item, max_bytes: int) -> str | None:
     if item.data is not None:
         return hashlib.sha256(item.data).hexdigest()
     try:
-        data = _io.read_regular_file(item.path, max_bytes=max_bytes, allow_empty=True)
+        data = inputs.read_regular_file(
+            item.path, max_bytes=max_bytes, allow_empty=True
+        )
     except InputError:
         return None
     return hashlib.sha256(data).hexdigest()
@@ -217,7 +219,7 @@ def verify_one(
     except DocsecError as exc:
         logger.debug("verification of %s failed", item.name, exc_info=True)
         return _error_result(
-            item, policy, at, _io.plain_message(exc)
+            item, policy, at, inputs.plain_message(exc)
         ), EXIT_INCONCLUSIVE
     except Exception as exc:
         # A bug, not the input's fault: one line (the traceback at -vv), exit 1.
@@ -226,7 +228,7 @@ def verify_one(
             item,
             policy,
             at,
-            f"unexpected {type(exc).__name__}: {_io.plain_message(exc)}",
+            f"unexpected {type(exc).__name__}: {inputs.plain_message(exc)}",
         ), EXIT_ERROR
     return result, VERDICT_EXIT[result.verdict]
 
@@ -304,7 +306,7 @@ def _base_policy(
     accept_scanned_pdf: bool,
     max_bytes: int | None,
 ) -> VerifyPolicy:
-    from docsec.formats._trustlists import load_trust_source
+    from docsec.formats import load_trust_source
     from docsec.keys import load_secret_key
 
     store = load_trust_source(trust_dir, crl_grace=timedelta(hours=crl_grace_hours))
@@ -387,7 +389,7 @@ def _write_annotation(
     except DocsecError as exc:
         click.echo(
             tr("cannot annotate {file}: {error}").format(
-                file=item.name, error=_io.plain_message(exc)
+                file=item.name, error=inputs.plain_message(exc)
             ),
             err=True,
         )
@@ -822,7 +824,7 @@ def _items(paths: list[tuple[Path, bool]], policy: VerifyPolicy) -> list[Item]:
             items.append(Item(str(p), supported=supported))
             continue
         try:
-            data = _io.read_stream(sys.stdin.buffer, max_bytes=policy.max_bytes)
+            data = inputs.read_stream(sys.stdin.buffer, max_bytes=policy.max_bytes)
         except InputError as exc:
             raise CLIUsageError(
                 tr("standard input: {error}").format(error=exc)

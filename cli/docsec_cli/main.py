@@ -208,9 +208,9 @@ def keys_demo(directory: Path, at_text: str | None) -> None:
     DIRECTORY/trust/ (trust store), issuer-key.pem, issuer-cert.pem, watermark.key,
     cdp.key.
     """
-    from docsec import trust
+    from docsec import demo
 
-    world = trust.write_demo_world(directory, now=issuing_time(at_text))
+    world = demo.write_demo_world(directory, now=issuing_time(at_text))
     click.echo(
         tr("demo world written to {path} (NOT FOR PRODUCTION)").format(path=directory),
         err=True,
@@ -256,12 +256,12 @@ def keys_root(
 ) -> None:
     """Create a root (country signing) CA: an encrypted key and a certificate."""
     from docsec import keys as _keys
-    from docsec import trust
+    from docsec import pki
 
     _refuse_overwrite(out_key, out_cert)
     passphrase = _read_passphrase(passphrase_env, confirm=True)
     key = _keys.generate_signing_key()
-    cert = trust.create_root_ca(
+    cert = pki.create_root_ca(
         country=country,
         common_name=common_name,
         organization=org,
@@ -270,7 +270,7 @@ def keys_root(
         valid_days=days,
     )
     _keys.save_private_key(out_key, key, passphrase=passphrase)
-    trust.save_certificate(out_cert, cert)
+    pki.save_certificate(out_cert, cert)
     click.echo(
         tr("root CA {subject} written to {path}").format(
             subject=cert.subject.rfc4514_string(), path=out_cert
@@ -323,14 +323,14 @@ def keys_issuer(
 ) -> None:
     """Create an issuer (office) signing key and certificate under a root CA."""
     from docsec import keys as _keys
-    from docsec import trust
+    from docsec import pki, trust
 
     _refuse_overwrite(out_key, out_cert)
     ca_key = _load_signing_key(root_key, passphrase_env)
     ca_cert = trust.load_certificate(root_cert)
     passphrase = _read_passphrase(passphrase_env, confirm=True)
     key = _keys.generate_signing_key()
-    cert = trust.create_issuer_certificate(
+    cert = pki.create_issuer_certificate(
         root_cert=ca_cert,
         root_key=ca_key,
         issuer_public_key=key.public_key(),
@@ -342,7 +342,7 @@ def keys_issuer(
         serial=None,
     )
     _keys.save_private_key(out_key, key, passphrase=passphrase)
-    trust.save_certificate(out_cert, cert)
+    pki.save_certificate(out_cert, cert)
     click.echo(
         tr("issuer {signer} certificate {reference} written to {path}").format(
             signer=trust.signer_identifier(cert),
@@ -560,6 +560,15 @@ def _batch_number(line: str) -> str | None:
     type=click.Path(path_type=Path),
     help="Output PDF (with --batch: output folder, one DOCUMENT_NUMBER.pdf each).",
 )
+@click.option(
+    "--text-fields",
+    "text_fields_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="With --pdf: where your PDF prints each field, a JSON object of "
+    '"/json/pointer": [x, y, w, h] in mm from the top-left of the page; the seal '
+    "declares them so that verifiers read and compare the printed text.",
+)
 @click.option("--page", default=0, show_default=True, type=click.IntRange(0, 9999))
 @click.option(
     "--seal-x",
@@ -656,6 +665,7 @@ def issue_cmd(
     key_path: Path,
     cert_path: Path,
     out: Path,
+    text_fields_path: Path | None,
     page: int,
     seal_x: float | None,
     seal_y: float | None,
@@ -712,6 +722,10 @@ def issue_cmd(
                     path=pdf_path, error=exc.strerror or exc
                 )
             ) from exc
+    if text_fields_path is not None:
+        if pdf_path is None:
+            raise CLIUsageError(tr("--text-fields describes your own --pdf"))
+        options["text_fields"] = _text_fields(_load_json(text_fields_path))
     if trust_dir is not None:
         options["trust"] = trust.TrustStore.load(trust_dir)
     if pantograph:
@@ -821,6 +835,33 @@ def _issue_registered(
         ),
         err=True,
     )
+
+
+def _text_fields(raw: object) -> dict[str, tuple[float, float, float, float]]:
+    """Check a --text-fields object: JSON pointer -> [x, y, w, h] in mm."""
+    if not isinstance(raw, dict) or not raw:
+        raise CLIUsageError(tr("--text-fields: expected a JSON object of fields"))
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for pointer, box in raw.items():
+        if (
+            not isinstance(box, list)
+            or len(box) != 4
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in box
+            )
+        ):
+            raise CLIUsageError(
+                tr("--text-fields: {pointer} needs [x, y, w, h] in mm").format(
+                    pointer=repr(pointer)
+                )
+            )
+        out[str(pointer)] = (
+            float(box[0]),
+            float(box[1]),
+            float(box[2]),
+            float(box[3]),
+        )
+    return out
 
 
 def _secret_key_path(

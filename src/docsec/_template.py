@@ -20,7 +20,9 @@ __all__ = [
     "MM",
     "Canvas",
     "PageFont",
+    "certificate_fields",
     "certificate_page",
+    "content_rows",
     "reserved_area_mm",
 ]
 
@@ -126,6 +128,10 @@ class Canvas:
     _ops: list[bytes | tuple[str, str]] = field(default_factory=list)
     _fonts: dict[str, PageFont] = field(default_factory=dict)
     _text: dict[str, list[str]] = field(default_factory=dict)
+    #: Printed fields: (JSON pointer into the certificate data, (x, y, w, h) mm).
+    fields: list[tuple[str, tuple[float, float, float, float]]] = field(
+        default_factory=list
+    )
 
     def _font(self, style: str) -> tuple[str, FontFile]:
         name = "F" + style[0].upper()
@@ -246,6 +252,11 @@ def _date_text(value: object) -> str:
     return str(value)
 
 
+def _escape(token: str) -> str:
+    """Escape one JSON pointer token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
 def _label(key: str, table: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
     return table.get(key, ("", key.replace("_", " ").capitalize()))
 
@@ -315,7 +326,7 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
 
     # Main fields: a two-column table, Korean label over English label.
     y = 62.0
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str]] = []
     for key in (
         "document_number",
         "holder_name",
@@ -328,10 +339,10 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
             continue
         lk, le = _FIELD_LABELS[key]
         text = _date_text(value) if key.endswith(("_date", "_until")) else str(value)
-        rows.append((lk, le, text))
+        rows.append((key, lk, le, text))
     label_w = 42.0
     row_h = 11.0
-    for lk, le, text in rows:
+    for key, lk, le, text in rows:
         c.rect(left, y, label_w, row_h, fill=0.93, stroke=0.6, width_pt=0.4)
         c.rect(
             left + label_w, y, right - left - label_w, row_h, stroke=0.6, width_pt=0.4
@@ -339,6 +350,18 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
         c.text(left + 3, y + 4.6, lk, size=9.5, style="bold")
         c.text(left + 3, y + 8.9, le, size=7.0, gray=0.35)
         c.text(left + label_w + 4, y + 7.2, text, size=11)
+        # The value cell less 1 mm on each side (its ruling stays out).
+        c.fields.append(
+            (
+                f"/{key}",
+                (
+                    left + label_w + 1.0,
+                    y + 1.0,
+                    right - left - label_w - 2.0,
+                    row_h - 2.0,
+                ),
+            )
+        )
         y += row_h
 
     # Certificate content.
@@ -365,18 +388,38 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
                     )
                 c.line(left, y + 1.5, right, y + 1.5, width_pt=0.3, gray=0.6)
                 y += 6.0
-                for item in value:
+                for row, item in enumerate(value):
                     for i, col in enumerate(cols):
                         cell = item.get(col, "")
                         text = _RELATIONS.get(str(cell), str(cell))
                         c.text(left + 2 + i * col_w, y, text, size=10)
+                        if isinstance(cell, str) and col != "relation":
+                            c.fields.append(
+                                (
+                                    f"/content/{_escape(str(key))}/{row}/{_escape(str(col))}",
+                                    (left + 1 + i * col_w, y - 4.6, col_w - 2.0, 6.0),
+                                )
+                            )
                     y += 6.0
                 y += 2.0
             else:
                 c.text(left, y, head, size=9.5, style="bold")
+                top = y - 4.6
                 for line in _wrap(c, str(value), 10.0, right - left - 55.0):
                     c.text(left + 55.0, y, line, size=10)
                     y += 5.5
+                if isinstance(value, str):
+                    c.fields.append(
+                        (
+                            f"/content/{_escape(str(key))}",
+                            (
+                                left + 54.0,
+                                top,
+                                right - left - 54.0,
+                                y - 5.5 + 1.6 - top,
+                            ),
+                        )
+                    )
                 y += 1.5
             if y > _RESERVED[1] - 20.0:
                 raise InputError("the certificate content does not fit on one page")
@@ -417,3 +460,53 @@ def certificate_page(data: Mapping[str, object]) -> Canvas:
     if isinstance(specimen, str):
         c.text(right, 293.0, specimen, size=6.5, gray=0.35, align="right")
     return c
+
+
+def certificate_fields(
+    data: Mapping[str, object],
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Return where :func:`certificate_page` prints each field of ``data``.
+
+    Returns
+    -------
+    list of (str, (float, float, float, float))
+        A JSON pointer into ``data`` and the rectangle ``(x, y, w, h)`` in mm from
+        the page's top-left corner that holds the printed value: the document
+        number, holder name, dates, the content's text values and the names and
+        dates in its tables (the relation column is printed translated, so it is
+        left out).
+    """
+    return list(certificate_page(data).fields)
+
+
+def content_rows(content: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Return the certificate content as (label, value) rows, labelled as printed.
+
+    Scalars get their printed label (``"등록기준지 · Registered domicile"``); a table
+    gives one row per cell, ``"가족 · Family 1 · 성명 Name"``; anything else is shown
+    as compact JSON.
+
+    Examples
+    --------
+    >>> content_rows({"purpose": "bank", "family": [{"name": "춘섬"}]})
+    [('용도 · Purpose', 'bank'), ('가족 · Family 1 · 성명 Name', '춘섬')]
+    """
+    import json
+
+    rows: list[tuple[str, str]] = []
+    for key, value in content.items():
+        lk, le = _label(str(key), _CONTENT_LABELS)
+        head = f"{lk} · {le}" if lk else le
+        if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+            for n, item in enumerate(value, 1):
+                if not isinstance(item, Mapping):  # pragma: no cover - checked above
+                    continue
+                for col, cell in item.items():
+                    ck, ce = _label(str(col), _CONTENT_LABELS)
+                    text = cell if isinstance(cell, str) else json.dumps(cell)
+                    rows.append((f"{head} {n} · {f'{ck} {ce}'.strip()}", text))
+        elif isinstance(value, str):
+            rows.append((head, value))
+        else:
+            rows.append((head, json.dumps(value, ensure_ascii=False)))
+    return rows

@@ -1,7 +1,10 @@
 """Draw what verification found onto the verified image (``--annotate``).
 
-Outlines every located region (seal, copy-detection pattern, watermark) and writes
-the verdict in a banner, so a person sees at a glance what was checked where.
+Outlines every located region (seal, copy-detection pattern, watermark), marks each
+printed field that was read and compared with the seal (green: matches, red:
+differs, with the signed text beside it, grey: not readable with confidence), and
+writes the verdict in a banner, so a person sees at a glance what was checked where
+and what was altered.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from docsec import _io, formats, imaging
+from docsec import formats, imaging, inputs
 from docsec._types import BGRImage, Image
 from docsec.errors import InputError
 from docsec.result import Verdict, VerificationResult
@@ -29,7 +32,43 @@ _REGION_COLOUR = {
     "cdp": (200, 0, 200),
     "watermark": (0, 140, 140),
 }
+# Printed fields compared with the seal (docsec.printed), BGR.
+_TEXT_COLOUR = {
+    "text-match": (40, 160, 40),
+    "text-mismatch": (30, 30, 220),
+    "text-unreadable": (150, 150, 150),
+}
 _MAX_SIDE = 4000
+
+
+def _labels(
+    out: BGRImage, labels: list[tuple[tuple[int, int], str, tuple[int, int, int]]]
+) -> BGRImage:
+    """Write labels (Korean included, in the template font) at their points.
+
+    cv2.putText knows only ASCII, so the text goes through Pillow; without the
+    template font the labels are skipped (the outlines stay).
+    """
+    if not labels:
+        return out
+    from PIL import Image, ImageDraw, ImageFont
+
+    from docsec._template_font import find_font
+    from docsec.errors import ConfigurationError
+
+    try:
+        path = find_font("regular")
+    except ConfigurationError:
+        return out
+    size = max(12, round(max(out.shape[:2]) / 110))
+    font = ImageFont.truetype(str(path), size)
+    pil = Image.fromarray(np.ascontiguousarray(out[:, :, ::-1]))
+    draw = ImageDraw.Draw(pil)
+    for (x, y), text, (b, g, r) in labels:
+        box = draw.textbbox((x, y), text, font=font)
+        draw.rectangle(box, fill=(255, 255, 255))
+        draw.text((x, y), text, font=font, fill=(r, g, b))
+    return np.asarray(pil, np.uint8)[:, :, ::-1].copy()
 
 
 def annotate(
@@ -65,10 +104,21 @@ def annotate(
     if out is image:
         out = out.copy()
     thick = max(2, round(max(out.shape[:2]) / 600))
+    labels: list[tuple[tuple[int, int], str, tuple[int, int, int]]] = []
     for loc in result.locations:
         if loc.dpi != dpi:
             continue
         pts = np.array([[x * scale, y * scale] for x, y in loc.points], np.float64)
+        if loc.name in _TEXT_COLOUR:
+            colour = _TEXT_COLOUR[loc.name]
+            cv2.polylines(
+                out, [np.rint(pts).astype(np.int32)], True, colour, thick, cv2.LINE_AA
+            )
+            if loc.name == "text-mismatch" and loc.label:
+                # The signed text beside the altered field, just below it.
+                x0, y1 = pts[:, 0].min(), pts[:, 1].max()
+                labels.append(((int(x0), int(y1) + thick), loc.label, colour))
+            continue
         colour = _REGION_COLOUR.get(loc.name, (128, 128, 128))
         cv2.polylines(
             out, [np.rint(pts).astype(np.int32)], True, colour, thick, cv2.LINE_AA
@@ -84,6 +134,7 @@ def annotate(
             max(1, thick // 2),
             cv2.LINE_AA,
         )
+    out = _labels(out, labels)
     verdict = result.verdict
     text = verdict.value.replace("_", " ").upper()
     if result.reasons:
@@ -123,7 +174,7 @@ def annotate_file(
         If the file cannot be read or rendered.
     """
     p = Path(path)
-    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    data = inputs.read_regular_file(p, max_bytes=max_bytes)
     return annotate_data(
         data, result, name=p.name, max_pixels=max_pixels, max_memory=max_memory
     )

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-from docsec import _io, _limits
+from docsec import _limits, inputs
 from docsec._types import BGRImage, FloatArray, GrayImage, Image
 from docsec.errors import InputError
 
@@ -28,6 +28,9 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_MEMORY",
     "DEFAULT_MAX_PIXELS",
+    "BGRImage",
+    "GrayImage",
+    "Image",
     "LoadedImage",
     "check_image",
     "decode_image",
@@ -286,7 +289,7 @@ def _check_memory(
 def _opencv_decode(data: bytes, gray_out: bool, said: list[str]) -> Image | None:
     """Decode with OpenCV, or return None; what libpng/libjpeg print goes to ``said``."""
     flag = cv2.IMREAD_GRAYSCALE if gray_out else cv2.IMREAD_COLOR
-    with _io.captured_stderr() as printed:
+    with inputs.captured_stderr() as printed:
         try:
             decoded = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
         except cv2.error:
@@ -340,7 +343,7 @@ def _pillow_decode(pil: PILImage.Image, gray_out: bool, name: str) -> Image:
         # ValueError, SyntaxError, struct.error, zlib.error, KeyError, ...): each
         # means the same thing here, an image docsec cannot read.
         raise InputError(
-            f"{name} is not a readable image: {_io.plain_message(exc)}"
+            f"{name} is not a readable image: {inputs.plain_message(exc)}"
         ) from exc
     return out[:, :, 0] if channels == 1 else out
 
@@ -395,7 +398,7 @@ def decode_image(
             pil = PILImage.open(io.BytesIO(data))
     except PILImage.DecompressionBombError as exc:
         raise InputError(
-            f"{name} is too large to decode: {_io.plain_message(exc)}"
+            f"{name} is too large to decode: {inputs.plain_message(exc)}"
         ) from exc
     except UnidentifiedImageError as exc:
         raise InputError(
@@ -405,7 +408,7 @@ def decode_image(
     except Exception as exc:
         # As in _pillow_decode: a malformed header raises assorted types.
         raise InputError(
-            f"{name} is not a readable image: {_io.plain_message(exc)}"
+            f"{name} is not a readable image: {inputs.plain_message(exc)}"
         ) from exc
     # Pillow's own large-image warning only duplicates the limits checked here.
     said += [
@@ -496,7 +499,7 @@ def read_image(
         truncated or too large.
     """
     p = Path(path)
-    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    data = inputs.read_regular_file(p, max_bytes=max_bytes)
     return decode_image(
         data, max_pixels=max_pixels, max_memory=max_memory, gray=gray, name=p.name
     )

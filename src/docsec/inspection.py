@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsec import _io, imaging
 from docsec import barcode as _barcode
 from docsec import formats as _formats
+from docsec import imaging, inputs
 from docsec import seal as _seal
 from docsec._types import GrayImage
 from docsec.errors import InputError, PayloadError
@@ -149,7 +149,7 @@ def inspect_file(
         If the file cannot be read, or is over a limit.
     """
     p = Path(path)
-    data = _io.read_regular_file(p, max_bytes=max_bytes)
+    data = inputs.read_regular_file(p, max_bytes=max_bytes)
     if p.suffix.lower() == ".bin" or _formats.detect(data[:8]) is not None:
         if len(data) > _MAX_SEAL_FILE:
             raise InputError(f"{p.name} is too large to be seal bytes")

@@ -169,6 +169,26 @@ def _region(
     ]
 
 
+def _mm_region(
+    box: tuple[float, float, float, float],
+    origin: tuple[float, float],
+    module_mm: float,
+) -> list[int]:
+    """Map a rectangle in page mm to a seal region (tenths of a module)."""
+    try:
+        x, y, w, h = (float(v) for v in box)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"a text field box must be (x, y, w, h) in mm: {box!r}"
+        ) from exc
+    return [
+        round((x - origin[0]) / module_mm * 10),
+        round((y - origin[1]) / module_mm * 10),
+        max(1, round(w / module_mm * 10)),
+        max(1, round(h / module_mm * 10)),
+    ]
+
+
 def copy_detection_mark(
     key: SecretKey, *, module_dots: int = 1, gap_mm: float = 3.0
 ) -> Callable[[MarkContext], RasterMark]:
@@ -360,6 +380,7 @@ def issue(
     watermark: MarkSource | None = None,
     watermark_key: SecretKey | None = None,
     pantograph: MarkSource | None = None,
+    text_fields: Mapping[str, tuple[float, float, float, float]] | None = None,
     level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-B",
     tsa_url: str | None = None,
     trust: TrustStore | None = None,
@@ -397,6 +418,14 @@ def issue(
     cdp, watermark, pantograph : RasterMark or callable, optional
         Layers to stamp: a :class:`docsec.pdf.RasterMark`, or a callable taking a
         :class:`docsec.pdf.MarkContext` and returning one. The CDP must be bilevel.
+    text_fields : mapping of str to (float, float, float, float), optional
+        Where ``pdf`` prints each field: a JSON pointer into ``data``
+        (``"/holder_name"``, ``"/content/family/0/name"``) and the rectangle
+        ``(x, y, w, h)`` in mm from the page's top-left corner that holds the
+        printed value (and nothing else). The seal declares them, so that a
+        verifier reads the printed text there and compares it with the signed
+        value. The built-in template gives its own; with ``pdf`` and no
+        ``text_fields`` the printed text cannot be checked.
     cdp_key : SecretKey, optional
         Shortcut for ``cdp=copy_detection_mark(cdp_key)``: the keyed copy-detection
         block beside the seal.
@@ -454,32 +483,62 @@ def issue(
     module = _pdf.DEFAULT_MODULE_MM if module_mm is None else float(module_mm)
     origin = _pdf.DEFAULT_SEAL_ORIGIN_MM if seal_origin_mm is None else seal_origin_mm
     source = pdf if pdf is not None else _pdf.template_pdf(dict(data))
+    if text_fields is None and pdf is None:
+        from docsec._template import certificate_fields
+
+        text_fields = dict(certificate_fields(data))
     page_size = _pdf.page_size_mm(source, page=page)
     number = str(data.get("document_number", ""))
-    ctx = _pdf.MarkContext(
-        number, page_size, origin, module, issuer=_trust.signer_identifier(cert)
-    )
-    marks = {
-        "cdp": _pdf.resolve_mark(cdp, ctx, "cdp"),
-        "watermark": _pdf.resolve_mark(watermark, ctx, "watermark"),
-        "pantograph": _pdf.resolve_mark(pantograph, ctx, "pantograph"),
-    }
+    issuer = _trust.signer_identifier(cert)
+
+    def build(
+        origin: tuple[float, float],
+    ) -> tuple[dict[str, RasterMark | None], bytes]:
+        ctx = _pdf.MarkContext(number, page_size, origin, module, issuer=issuer)
+        marks = {
+            "cdp": _pdf.resolve_mark(cdp, ctx, "cdp"),
+            "watermark": _pdf.resolve_mark(watermark, ctx, "watermark"),
+            "pantograph": _pdf.resolve_mark(pantograph, ctx, "pantograph"),
+        }
+        cdp_mark = marks["cdp"]
+        if cdp_mark is not None and not cdp_mark.bilevel:
+            raise InputError("the copy-detection pattern must be a bilevel RasterMark")
+        layout: dict[str, object] = {"module_size_um": round(module * 1000)}
+        for name in ("cdp", "watermark"):
+            mark = marks[name]
+            if mark is not None and mark.key_id is not None:
+                layout[name] = {
+                    "region": _region(mark, origin, module),
+                    "key_id": mark.key_id,
+                }
+        if text_fields:
+            layout["text"] = [
+                {"field": pointer, "region": _mm_region(box, origin, module)}
+                for pointer, box in text_fields.items()
+            ]
+        full = {**data, "layout": layout}
+        return marks, issue_seal(full, key=key, cert=cert, signature_date=day)
+
+    marks, sealed = build(origin)
+    if seal_origin_mm is None and pdf is None:
+        # A seal that carries the whole content is larger: keep it inside the
+        # template's reserved area by moving it up and left from the default.
+        from docsec import barcode as _barcode
+        from docsec._template import reserved_area_mm
+
+        side = _barcode.encode(sealed).size * module
+        rx, ry, rw, rh = reserved_area_mm()
+        moved = (
+            min(origin[0], rx + rw - side),
+            min(origin[1], ry + rh - side),
+        )
+        if moved != origin:
+            origin = moved
+            marks, sealed = build(origin)
     cdp_mark = marks["cdp"]
-    if cdp_mark is not None and not cdp_mark.bilevel:
-        raise InputError("the copy-detection pattern must be a bilevel RasterMark")
-    layout: dict[str, object] = {"module_size_um": round(module * 1000)}
-    for name in ("cdp", "watermark"):
-        mark = marks[name]
-        if mark is not None and mark.key_id is not None:
-            layout[name] = {
-                "region": _region(mark, origin, module),
-                "key_id": mark.key_id,
-            }
     code = data.get("verification_code")
     if verify_url is not None and not isinstance(code, str):
         raise InputError("verify_url needs a verification_code in the data")
-    full = {**data, "layout": layout}
-    sealed = issue_seal(full, key=key, cert=cert, signature_date=day)
     protected = _pdf.protect(
         source,
         seal_bytes=sealed,

@@ -1,7 +1,7 @@
 """Issuer signing keys, seal verifying keys, and secret keys for watermark and CDP.
 
-This module and :mod:`docsec.trust` are the only importers of ``cryptography``'s key
-APIs. Seal signatures are ECDSA with the hash chosen by curve size (ICAO Doc 9303-13,
+This module, :mod:`docsec.trust` and :mod:`docsec.pki` are the only importers of
+``cryptography``'s key APIs. Seal signatures are ECDSA with the hash chosen by curve size (ICAO Doc 9303-13,
 BSI TR-03137) and are carried as raw ``r || s``.
 
 Examples
@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from docsec import _ecverify, _io
+from docsec import _ecverify, inputs
 from docsec.errors import InputError, KeyMaterialError
 
 __all__ = [
@@ -237,7 +237,7 @@ def _read_key_input(path_or_bytes: _PathLike | bytes) -> bytes:
     try:
         # A key file is never large; a pipe or device named by mistake must not
         # block the verifier or fill its memory.
-        return _io.read_regular_file(
+        return inputs.read_regular_file(
             path_or_bytes, max_bytes=1024 * 1024, allow_empty=True
         )
     except InputError as exc:

@@ -38,6 +38,7 @@ KNOWN_CHECKS = frozenset(
         "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
         "watermark",  # the page's watermark carries the seal's document id
         "registry",  # the issuer's registry says the document is still active
+        "printed_text",  # the printed fields read (OCR) as the seal signs them
     }
 )
 #: The checks that the seal path needs for a verdict about the seal.
@@ -274,7 +275,7 @@ class VerifyPolicy:
         >>> from docsec.trust import TrustStore
         >>> import datetime as dt
         >>> from cryptography.hazmat.primitives.asymmetric import ec
-        >>> from docsec.trust import create_root_ca
+        >>> from docsec.pki import create_root_ca
         >>> root = create_root_ca(country="KR", common_name="R", organization=None,
         ...     key=ec.generate_private_key(ec.SECP256R1()),
         ...     valid_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), valid_days=10)

@@ -474,6 +474,44 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "The pattern's fine dots are intact: evidence of the issuing print.",
         "Nothing.",
     ),
+    # ---- printed text
+    (
+        "printed-text-mismatch",
+        _NA,
+        "A printed field reads, with confidence, differently from what the seal "
+        "signs: the paper was edited.",
+        _TREAT_FORGED + " Compare the field named with the signed data shown.",
+    ),
+    (
+        "printed-text-unreadable",
+        _IN,
+        "Some printed fields could not be read with confidence, so they were not "
+        "compared.",
+        "Compare those fields with the signed data shown, or scan again at 300 dpi "
+        "or more.",
+    ),
+    (
+        "printed-text-key-unreadable",
+        _IN,
+        "A key printed field (holder name, document number or birth date) could "
+        "not be read with confidence, so the paper was not confirmed: an edited "
+        "field made illegible would look the same.",
+        "Compare the field named with the signed data shown, by hand, or scan the "
+        "certificate again at 300 dpi or more and verify again.",
+    ),
+    (
+        "printed-text-out-of-view",
+        _IN,
+        "The printed fields the seal declares are not in the image.",
+        _RESCAN,
+    ),
+    (
+        "ocr-unavailable",
+        _IN,
+        "The printed text was not read: the OCR engine (Tesseract with Korean) is "
+        "not installed or failed.",
+        "Install tesseract-ocr and tesseract-ocr-kor, or compare the fields by eye.",
+    ),
     # ---- PDFs
     (
         "scanned-pdf",

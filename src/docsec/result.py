@@ -121,21 +121,33 @@ class Location:
     Attributes
     ----------
     name : str
-        What it is: ``"seal"``, ``"cdp"``, ``"watermark"``.
+        What it is: ``"seal"``, ``"cdp"``, ``"watermark"``, or a printed field
+        compared with the seal: ``"text-match"``, ``"text-mismatch"``,
+        ``"text-unreadable"``.
     points : tuple of (float, float)
         Polygon corners in image pixels, ``(x, y)`` with x right and y down.
     dpi : float or None
         Resolution of that image when docsec rendered it from a PDF (so the same
         picture can be made again), else ``None`` (the input image itself).
+    label : str
+        What to write beside it: for a printed field, its JSON pointer, the signed
+        text and what was read.
     """
 
     name: str
     points: tuple[tuple[float, float], ...]
     dpi: float | None = None
+    label: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
-        return {"name": self.name, "points": [[x, y] for x, y in self.points]}
+        out: dict[str, object] = {
+            "name": self.name,
+            "points": [[x, y] for x, y in self.points],
+        }
+        if self.label:
+            out["label"] = self.label
+        return out
 
 
 @dataclass(frozen=True, slots=True)

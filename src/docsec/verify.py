@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from docsec import _io, imaging
 from docsec import barcode as _barcode
 from docsec import formats as _formats
+from docsec import imaging, inputs
 from docsec import seal as _seal
 from docsec import trust as _trust
 from docsec._types import Image
@@ -445,9 +445,11 @@ def _check_seal(
         _guard(run, "registry", lambda: _registry_check(run, parsed, source))
 
     decoded = _seal.decode_fields(parsed)
+    from docsec.printed import display_fields
+
     return SignedContent(
         profile=decoded.profile or "unknown profile",
-        fields=tuple((f.name, f.value) for f in decoded.fields),
+        fields=display_fields([(f.name, f.value, f.coding) for f in decoded.fields]),
         issuer=signer.subject.rfc4514_string(),
         signer_identifier=h.signer_identifier,
         certificate_reference=h.certificate_reference,
@@ -625,6 +627,11 @@ def _seal_from_image(
             ),
         )
         if physical:
+            _guard(
+                run,
+                "printed_text",
+                lambda: _printed_text_check(run, image, symbol, content, dpi=dpi),
+            )
             _guard(
                 run,
                 "copydetect",
@@ -915,6 +922,39 @@ def _copy_check(
     run.add("copydetect", status, detail, *codes, score=m.score, threshold=threshold)
     x0, y0, w, h = fields.cdp_region.in_modules()
     run.locations.append(Location("cdp", _region_points(symbol, (x0, y0, w, h)), dpi))
+
+
+def _printed_text_check(
+    run: _Run,
+    image: Image,
+    symbol: _barcode.DecodedSymbol,
+    content: SignedContent,
+    *,
+    dpi: float | None,
+) -> None:
+    """OCR the printed fields the verified seal declares; compare (docsec.printed)."""
+    fields = _declared_fields(content)
+    if fields is None or not fields.text_regions:
+        return
+    from docsec import printed
+
+    check, readings = printed.check(
+        image, corners=symbol.corners, size=symbol.size, fields=fields
+    )
+    run.checks.append(check)
+    if "printed-text-key-unreadable" in check.reasons:
+        # A key field edited and then smudged reads unreadable: the paper is not
+        # confirmed, so the verdict cannot be AUTHENTIC (docs/printed-text.md).
+        run.required.add("printed_text")
+    for r in readings:
+        if not r.in_view:
+            continue
+        label = f"{r.field}: signed {r.expected!r}"
+        if r.outcome == printed.MISMATCH:
+            label += f", read {r.read or '(blank)'!r}"
+        elif r.outcome != printed.MATCH:
+            label += f", read {r.read or '(nothing legible)'!r}"
+        run.locations.append(Location(f"text-{r.outcome}", r.points, dpi, label))
 
 
 def _region_points(
@@ -1394,7 +1434,7 @@ def verify_file(
     """
     _check_arguments(policy, at, path=path)
     p = Path(path)
-    data = _io.read_regular_file(p, max_bytes=policy.max_bytes)
+    data = inputs.read_regular_file(p, max_bytes=policy.max_bytes)
     if _kind(data, p.suffix) == "image":
         digest = _sha256(data)
         loaded = _decode(data, policy, p.name)

@@ -73,3 +73,56 @@ def test_completion_names_commands() -> None:
     r = CliRunner().invoke(cli, [], prog_name="docsec", env={**env, "COMP_CWORD": "1"})
     assert r.exit_code == 0
     assert r.stdout.splitlines() == ["plain,verify"]
+
+
+def _private_imports(source: str) -> list[str]:
+    """Return the private docsec names (``_x``, not dunders) a module imports."""
+    import ast
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "docsec" and any(map(private, parts[1:])):
+                    found.append(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = node.module.split(".")
+            if parts[0] != "docsec":
+                continue
+            if any(map(private, parts[1:])):
+                found.append(node.module)
+            found.extend(
+                f"{node.module}.{a.name}" for a in node.names if private(a.name)
+            )
+    return found
+
+
+def test_private_import_check_finds_each_form() -> None:
+    bad = (
+        "import docsec._io\n"
+        "from docsec import _types, imaging\n"
+        "from docsec._page import render_page\n"
+        "def f():\n    from docsec.pdf.stamp import _snap_page_box\n"
+    )
+    assert _private_imports(bad) == [
+        "docsec._io",
+        "docsec._types",
+        "docsec._page",
+        "docsec.pdf.stamp._snap_page_box",
+    ]
+    good = "from docsec import __version__, imaging\nfrom docsec_cli import _i18n\n"
+    assert _private_imports(good) == []
+
+
+def test_cli_imports_only_public_docsec_modules() -> None:
+    """The CLI is a client of the library's public API (issue #17)."""
+    found = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sorted((ROOT / "cli").rglob("*.py"))
+        for name in _private_imports(path.read_text(encoding="utf-8"))
+    }
+    assert not found, sorted(found)

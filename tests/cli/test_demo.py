@@ -47,7 +47,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert got["scan-original-1200.png"] == "authentic"
     assert got["scan-pasted-seal.png"] == "not_authentic"
     pasted = next(v for v in verdicts if v["input"].endswith("scan-pasted-seal.png"))
-    assert pasted["reasons"] == ["watermark-mismatch"]
+    # The watermark says the page is another document's, and the printed text
+    # differs from what the seal signs.
+    assert pasted["reasons"] == ["watermark-mismatch", "printed-text-mismatch"]
     # A signer the verifier holds no certificate of is unknown, not a forgery.
     rogue = next(v for v in verdicts if v["input"].endswith("seal-rogue-issuer.bin"))
     assert (rogue["verdict"], rogue["reasons"]) == ("inconclusive", ["unknown-signer"])
@@ -98,8 +100,9 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert r.exit_code == 3
     doc = json.loads(r.stdout)
     assert [loc["name"] for loc in doc["locations"]] == ["seal", "cdp"]
-    # The pasted seal through the CLI: with the watermark key NOT AUTHENTIC (3),
-    # without it the check is reported as not done and the seal decides (0).
+    # The pasted seal through the CLI: with the watermark key NOT AUTHENTIC (3);
+    # without it the watermark is reported as not done, and the printed text,
+    # read and compared with the seal, still exposes the page (3).
     pasted_scan = str(out / "scan-pasted-seal.png")
     trust_dir = str(out / "keys" / "trust")
     r = CliRunner().invoke(
@@ -120,11 +123,13 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     checks = {c["name"]: c for c in json.loads(r.stdout)["checks"]}
     assert checks["watermark"]["status"] == "fail"
     assert checks["signature"]["status"] == "pass"
+    assert checks["printed_text"]["status"] == "fail"
     r = CliRunner().invoke(
         cli, ["verify", pasted_scan, "--trust", trust_dir, "--at", AT]
     )
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 3, r.output
     assert "watermark" in r.stdout
+    assert "printed-text-mismatch" in r.stdout
     img2 = imaging.read_image(ann2).image
     assert tuple(int(v) for v in img2[3, 3]) == (30, 30, 220)  # red banner
 

@@ -65,6 +65,10 @@ NOT_REASONS = {
     "accept-language",
     "content-type",
     "date-time",
+    # names of annotated locations (--annotate), not reasons
+    "text-match",
+    "text-mismatch",
+    "text-unreadable",
     # seal-codec quirks of other issuers (docs/seal-format.md)
     "certificate-reference-length-read-as-decimal",
     "issuing-country-shorter-than-3-characters",

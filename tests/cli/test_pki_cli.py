@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests.clock import NOW
 from tests.pki import sample_data
 
-from docsec import keys, trust
+from docsec import demo, keys, pki, trust
 from docsec.issuing import issue_seal
 from docsec_cli._pki_cmd import REASONS
 from docsec_cli.main import cli
@@ -43,7 +43,7 @@ class Office:
 @pytest.fixture
 def office(tmp_path: Path) -> Office:
     root_key = ec.generate_private_key(ec.SECP256R1())
-    root = trust.create_root_ca(
+    root = pki.create_root_ca(
         country="KR",
         common_name="Test CSCA",
         organization="docsec tests",
@@ -52,7 +52,7 @@ def office(tmp_path: Path) -> Office:
         valid_days=3650,
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = trust.create_issuer_certificate(
+    cert = pki.create_issuer_certificate(
         root_cert=root,
         root_key=root_key,
         issuer_public_key=key.public_key(),
@@ -63,8 +63,8 @@ def office(tmp_path: Path) -> Office:
         valid_days=1000,
     )
     keys.save_private_key(tmp_path / "root.key", root_key, passphrase=b"correct horse")
-    trust.save_certificate(tmp_path / "root.pem", root)
-    trust.save_certificate(tmp_path / "gn.pem", cert)
+    pki.save_certificate(tmp_path / "root.pem", root)
+    pki.save_certificate(tmp_path / "gn.pem", cert)
     data = sample_data(
         issue_date=SIGNED.isoformat(),
         valid_until=(SIGNED + timedelta(days=365)).isoformat(),
@@ -165,7 +165,7 @@ def test_crl_issue_and_reissue(office: Office) -> None:
     r = _invoke("crl", "issue", *_crl_args(office, "--at", "2026-03-08"))
     assert r.exit_code == 0, r.output
     crl = trust.load_crl(office.dir / "root.crl.pem")
-    (entry,) = trust.crl_entries(crl)
+    (entry,) = pki.crl_entries(crl)
     assert entry.serial == 0xABC
     assert entry.reason is x509.ReasonFlags.key_compromise
     assert entry.revoked_at == datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
@@ -188,7 +188,7 @@ def test_crl_revoke_by_certificate(office: Office) -> None:
         str(office.issuer_cert),
     )
     assert r.exit_code == 0, r.output
-    (entry,) = trust.crl_entries(trust.load_crl(office.dir / "root.crl.pem"))
+    (entry,) = pki.crl_entries(trust.load_crl(office.dir / "root.crl.pem"))
     assert entry.serial == office.cert.serial_number
     assert entry.reason is None  # "unspecified" is left out (RFC 5280 5.3.1)
     # Revoking it again is refused; the CRL stays as it was.
@@ -221,7 +221,7 @@ def test_crl_revoke_usage_errors(office: Office) -> None:
     r = _invoke("crl", "issue", *_crl_args(office, "--at", "yesterday"))
     assert r.exit_code == 2
     # A certificate of another CA.
-    other = trust.write_demo_world(office.dir / "other")
+    other = demo.write_demo_world(office.dir / "other")
     r = _invoke(
         "crl",
         "revoke",
@@ -235,7 +235,7 @@ def test_crl_revoke_usage_errors(office: Office) -> None:
 
 
 def test_crl_of_another_ca_is_refused(office: Office) -> None:
-    other = trust.write_demo_world(office.dir / "other")
+    other = demo.write_demo_world(office.dir / "other")
     crl_file = office.dir / "root.crl.pem"
     crl_file.write_bytes(other.root_crl.read_bytes())
     r = _invoke("crl", "issue", *_crl_args(office, "--at", "2026-03-05"))
@@ -245,7 +245,7 @@ def test_crl_of_another_ca_is_refused(office: Office) -> None:
 
 
 def test_reason_names_match_the_library() -> None:
-    assert set(REASONS) == set(trust.REVOCATION_REASONS)
+    assert set(REASONS) == set(pki.REVOCATION_REASONS)
 
 
 # ---------------------------------------------------------------- trust export
@@ -347,7 +347,7 @@ def test_publish_revoke_and_install(office: Office) -> None:
 
 def test_export_refuses_what_a_verifier_could_not_use(office: Office) -> None:
     bundle = office.dir / "bundle"
-    other = trust.write_demo_world(office.dir / "other")
+    other = demo.write_demo_world(office.dir / "other")
     base = ["trust", "export", str(bundle), "--anchor", str(office.root_cert)]
     # A CRL no CA of the bundle signed.
     r = _invoke(*base, "--crl", str(other.root_crl), "--at", "2026-03-02")

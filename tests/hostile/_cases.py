@@ -54,10 +54,10 @@ def certificate_data() -> dict[str, object]:
 
 def make_world(directory: Path) -> World:
     """Write a demo world and a genuine seal image and issued PDF into ``directory``."""
-    from docsec import barcode, imaging, keys, trust
+    from docsec import barcode, demo, imaging, keys, trust
     from docsec.issuing import issue, issue_seal
 
-    world = trust.write_demo_world(directory / "world")
+    world = demo.write_demo_world(directory / "world")
     key = keys.load_private_key(world.issuer_key, passphrase=None)
     cert = trust.load_certificate(world.issuer_cert)
     data = certificate_data()

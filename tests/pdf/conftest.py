@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from tests.clock import NOW
 
-from docsec import keys, trust
+from docsec import demo, keys, trust
 from docsec.policy import VerifyPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ class World:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     d = tmp_path_factory.mktemp("world")
-    w = trust.write_demo_world(d, now=NOW)
+    w = demo.write_demo_world(d, now=NOW)
     store = trust.TrustStore.load(w.trust_dir)
     return World(
         dir=d,

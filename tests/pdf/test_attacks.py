@@ -542,9 +542,9 @@ def test_genuine_pdf_of_an_office_this_verifier_does_not_know(
     # Not an attack: an intact, unchanged PDF issued by an office whose certificate
     # is not in this verifier's trust folder (a new office, a stale folder). Nothing
     # is evidence against it, so it is INCONCLUSIVE, never NOT AUTHENTIC.
-    from docsec import issue, keys, trust
+    from docsec import demo, issue, keys, trust
 
-    other = trust.write_demo_world(tmp_path_factory.mktemp("other-office"), now=NOW)
+    other = demo.write_demo_world(tmp_path_factory.mktemp("other-office"), now=NOW)
     pdf_bytes = issue(
         sample(),
         key=keys.load_private_key(other.issuer_key, passphrase=None),

@@ -41,11 +41,18 @@ def test_seal_states_module_size_and_digest(world: World, issued: bytes) -> None
     assert declared is not None
     fields = seal.decode_certificate(seal.parse_unverified(declared))
     assert fields.module_size_um == 500
-    data = {
-        **seal.complete_dates(sample(), day=NOW.date()),
-        "layout": {"module_size_um": 500},
-    }
-    assert fields.content_digest == seal.content_digest(data)
+    data = seal.complete_dates(sample(), day=NOW.date())
+    text = [
+        {"field": r.field, "region": [r.x, r.y, r.width, r.height]}
+        for r in fields.text_regions
+    ]
+    full = {**data, "layout": {"module_size_um": 500, "text": text}}
+    assert fields.content_digest == seal.content_digest(full)
+    # The whole content is signed, and the template's printed fields are declared.
+    assert fields.content == data["content"]
+    declared = {r.field for r in fields.text_regions}
+    assert {"/document_number", "/holder_name", "/birth_date"} <= declared
+    assert "/content/family/0/name" in declared
 
 
 def test_template_embeds_subset_fonts(issued: bytes) -> None:
@@ -143,6 +150,7 @@ def test_mark_seams(world: World) -> None:
         cdp=cdp,
         watermark=watermark,
         pantograph=panto,
+        seal_origin_mm=pdf.DEFAULT_SEAL_ORIGIN_MM,
     )
     assert wm_calls[0].document_number == "GN2611270042"
     declared = pdf.declared_seal(out)

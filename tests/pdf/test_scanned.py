@@ -63,10 +63,11 @@ def test_pixel_edited_scan(world: World, issued: bytes) -> None:
     assert (edited[0] != original).sum() > 1000  # the pixels were changed
     _scanned_by_default(world, forged)
 
-    # A verifier that accepts scans gets the seal's verdict, and the seal's
-    # signed name, which is the person shown the paper must compare.
+    # A verifier that accepts scans reads the printed fields the seal declares:
+    # the edited name differs from the signed one (issue #15).
     r = verify_pdf(forged, policy=_accepting(world))
-    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons
+    assert r.reasons == ("printed-text-mismatch",)
     assert r.content is not None
     assert r.content.field_map()["HOLDER_NAME"] == sample()["holder_name"]
 
@@ -78,7 +79,8 @@ def test_scan_signed_by_someone_else(world: World, issued: bytes) -> None:
     signed = pdf.sign_pdf(forged, attacks.untrusted_signer())
     _scanned_by_default(world, signed)
     r = verify_pdf(signed, policy=_accepting(world))
-    assert r.verdict is Verdict.AUTHENTIC, r.reasons
+    assert r.verdict is Verdict.NOT_AUTHENTIC, r.reasons  # the edit is read
+    assert r.reasons == ("printed-text-mismatch",)
     # A vector page signed by an unknown key with a genuine seal on it is not a
     # scan: tests/pdf/test_attacks.py, forged page with a pasted seal.
 

@@ -116,7 +116,7 @@ def test_round_trip_full_layout() -> None:
     rows = {r.name: r for r in decode_fields(parse_unverified(_build(data))).fields}
     assert rows["CDP_REGION"].value == "x=-25 y=0 w=22 h=22 modules"
     assert rows["VALIDITY"].value == "2024-06-04/2024-07-03"
-    assert rows["PROFILE_ID"].value == "v1 sha256 category 8"
+    assert rows["PROFILE_ID"].value == "v2 sha256 category 8"
 
 
 def test_layout_with_cdp_only() -> None:
@@ -148,17 +148,19 @@ def test_decode_fields_for_docsec_seal_has_no_problems() -> None:
         "ISSUING_OFFICE",
         "ISSUE_DATE",
         "CONTENT_DIGEST",
+        *(["CONTENT"] if "content" in BASE else []),
     ]
 
 
-def test_extra_content_changes_only_the_digest() -> None:
+def test_extra_content_is_signed_whole_and_digested() -> None:
     other = {**BASE, "content": {"address_history": ["Seoul"], "count": 1}}
     a = decode_certificate(parse_unverified(_build(BASE)))
     b = decode_certificate(parse_unverified(_build(other)))
     assert a.content_digest != b.content_digest
-    assert dataclasses.replace(a, content_digest=b"") == dataclasses.replace(
-        b, content_digest=b""
-    )
+    assert b.content == {"address_history": ["Seoul"], "count": 1}
+    assert dataclasses.replace(
+        a, content_digest=b"", content=None
+    ) == dataclasses.replace(b, content_digest=b"", content=None)
 
 
 @pytest.mark.parametrize(
@@ -336,9 +338,16 @@ def _with(tag: int, value: bytes | None) -> list[Feature]:
 @pytest.mark.parametrize(
     ("features", "header_kw", "match"),
     [
-        (_with(0, b"\x02\x01\x01"), {}, "profile version"),
-        (_with(0, b"\x01\x02\x01"), {}, "digest algorithm"),
-        (_with(0, b"\x01\x01\x02"), {}, "category"),
+        (_with(0, b"\x03\x01\x01"), {}, "profile version"),
+        (_with(0, b"\x02\x02\x01"), {}, "digest algorithm"),
+        (_with(0, b"\x02\x01\x02"), {}, "category"),
+        (_with(0, b"\x01\x01\x01"), {}, "need docsec profile v2"),
+        (_with(9, b"\x00[]"), {}, "JSON object"),
+        (_with(9, b"\x00{ }"), {}, "canonical JSON"),
+        (_with(9, b"\x07{}"), {}, "packing method"),
+        (_with(21, b"\x00\x02/a" + bytes.fromhex("0102030400000506")), {}, "size"),
+        (_with(21, b"\x00\x0c/abcdefghijk"), {}, "truncated"),
+        (_with(21, b"\x00\x02/a" + bytes(8)), {}, "canonical packing"),
         (_with(8, None), {}, "CONTENT_DIGEST is missing"),
         (_with(5, None), {}, "BIRTH_DATE is missing"),
         (_with(8, b"\x00" * 31), {}, "CONTENT_DIGEST: 31 bytes"),
@@ -364,7 +373,7 @@ def test_decode_certificate_rejects(
 
 
 def test_decode_certificate_rejects_missing_expiry_for_tax_certificates() -> None:
-    features = _with(0, b"\x01\x01\x08")
+    features = _with(0, b"\x02\x01\x08")
     seal = parse_unverified(_reseal(features, doc_type_category=8))
     with pytest.raises(PayloadError, match="expiry"):
         decode_certificate(seal)

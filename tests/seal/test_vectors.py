@@ -40,18 +40,33 @@ def _key(vector: dict[str, object]) -> ec.EllipticCurvePrivateKey:
 
 def test_vectors_are_listed() -> None:
     listed = (VECTORS / "VECTORS.md").read_text("utf-8")
-    for name in ("seal_kat_1.json", "seal_kat_2.json"):
+    for name in ("seal_kat_1.json", "seal_kat_2.json", "seal_kat_3.json"):
         assert f"`{name}`" in listed
 
 
-def test_kat_1_certificate_seal_byte_for_byte() -> None:
+def test_kat_1_profile_v1_seal_still_decodes() -> None:
+    """Profile v1 (digest only, written before v2) stays readable, as issued."""
     v = _load("seal_kat_1.json")
+    data = v["certificate_data"]
+    assert isinstance(data, dict)
+    assert canonical_json(data).hex() == v["expected_canonical_json_utf8_hex"]
+    assert content_digest(data).hex() == v["expected_content_digest_hex"]
+    seal = parse_unverified(bytes.fromhex(str(v["expected_seal_hex"])))
+    assert len(seal.signed_bytes) == v["expected_signed_bytes_len"]
+    assert seal.feature(0) == b"\x01\x01\x03"
+    fields = decode_certificate(seal)
+    assert fields.content_digest.hex() == v["expected_content_digest_hex"]
+    assert fields.holder_name == data["holder_name"]
+    assert (fields.content, fields.text_regions) == (None, ())
+
+
+def test_kat_3_profile_v2_seal_byte_for_byte() -> None:
+    v = _load("seal_kat_3.json")
     key = _key(v)
     data = v["certificate_data"]
     assert isinstance(data, dict)
     params = v["header_params"]
     assert isinstance(params, dict)
-    assert canonical_json(data).hex() == v["expected_canonical_json_utf8_hex"]
     assert content_digest(data).hex() == v["expected_content_digest_hex"]
     raw = build_certificate_seal(
         data,
@@ -64,9 +79,19 @@ def test_kat_1_certificate_seal_byte_for_byte() -> None:
     assert raw.hex() == v["expected_seal_hex"]
     seal = parse_unverified(raw)
     assert len(seal.signed_bytes) == v["expected_signed_bytes_len"]
+    assert seal.feature(9) == bytes.fromhex(str(v["expected_content_feature_hex"]))
+    assert seal.feature(21) == bytes.fromhex(
+        str(v["expected_text_regions_feature_hex"])
+    )
     fields = decode_certificate(seal)
     assert fields.content_digest.hex() == v["expected_content_digest_hex"]
-    assert fields.holder_name == data["holder_name"]
+    assert fields.content == data["content"]
+    layout = data["layout"]
+    assert isinstance(layout, dict)
+    assert [
+        {"field": r.field, "region": [r.x, r.y, r.width, r.height]}
+        for r in fields.text_regions
+    ] == layout["text"]
 
 
 def test_kat_1_signature_checks_with_cryptography_directly() -> None:
@@ -110,7 +135,9 @@ def test_kat_2_low_level_v3_seal_byte_for_byte() -> None:
     assert raw[: header.header_len].hex() == "dc026abcd9cac8a51a780f713422f938d504"
 
 
-@pytest.mark.parametrize("name", ["seal_kat_1.json", "seal_kat_2.json"])
+@pytest.mark.parametrize(
+    "name", ["seal_kat_1.json", "seal_kat_2.json", "seal_kat_3.json"]
+)
 def test_kat_wrong_key_fails(name: str) -> None:
     v = _load(name)
     seal = parse_unverified(bytes.fromhex(str(v["expected_seal_hex"])))

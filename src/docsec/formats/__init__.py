@@ -20,11 +20,16 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from docsec.errors import PayloadError
 from docsec.formats._base import Field, ParsedSeal, SealFormat, SignerRef
 from docsec.formats._dcc import DCC
 from docsec.formats._twoddoc import TWODDOC
 from docsec.formats._vds import MAGIC_BYTE, VDS
+
+if TYPE_CHECKING:
+    from docsec.formats._trustlists import load_trust_source
 
 __all__ = [
     "DCC",
@@ -38,6 +43,7 @@ __all__ = [
     "SignerRef",
     "by_name",
     "detect",
+    "load_trust_source",
     "parse_unverified",
 ]
 
@@ -81,3 +87,13 @@ def parse_unverified(data: bytes) -> ParsedSeal:
     if fmt is None:
         raise PayloadError("not a seal of a known format (ICAO VDS, 2D-Doc, EU DCC)")
     return fmt.parse_unverified(data)
+
+
+def __getattr__(name: str) -> Any:
+    # The trust sources (folder, ANTS trust list, certificate file) load the trust
+    # store and an XML parser: only when asked for.
+    if name == "load_trust_source":
+        from docsec.formats import _trustlists
+
+        return _trustlists.load_trust_source
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

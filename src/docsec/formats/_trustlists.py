@@ -26,7 +26,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from docsec import _io
+from docsec import inputs
 from docsec.errors import KeyMaterialError
 from docsec.trust import TrustStore
 
@@ -162,12 +162,12 @@ def load_trust_source(
     if not p.is_file():
         raise KeyMaterialError(f"trust source {p} is neither a folder nor a file")
     if p.suffix.lower() == ".xml":
-        data = _io.read_regular_file(p, max_bytes=_MAX_TSL_BYTES)
+        data = inputs.read_regular_file(p, max_bytes=_MAX_TSL_BYTES)
         listed = parse_ants_tsl(data).certificates
         if not listed:
             raise KeyMaterialError(f"trust list {p} lists no certificate in accord")
         return TrustStore.from_certificates(listed, crl_grace=crl_grace)
-    data = _io.read_regular_file(p, max_bytes=_MAX_CERT_BYTES)
+    data = inputs.read_regular_file(p, max_bytes=_MAX_CERT_BYTES)
     try:
         if b"-----BEGIN" in data:
             certs = x509.load_pem_x509_certificates(data)

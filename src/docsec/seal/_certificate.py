@@ -15,13 +15,15 @@ Certificate data is a JSON object (docs/seal-format.md, "Certificate data")::
       "valid_for": "P3M",                                (instead of valid_until)
       "layout": {"module_size_um": 500,
                  "cdp": {"region": [x, y, w, h], "key_id": "<16 hex>"},
-                 "watermark": {"region": [x, y, w, h], "key_id": "<16 hex>"}},
+                 "watermark": {"region": [x, y, w, h], "key_id": "<16 hex>"},
+                 "text": [{"field": "/holder_name", "region": [x, y, w, h]}]},
       "verification_code": "7KQ2M9XD4P",               (optional: the registry's)
-      "content": { ... any JSON: only the digest covers it ... }
+      "content": { ... any JSON object ... }
     }
 
-The seal carries the listed fields plus the SHA-256 of the canonical JSON of the
-whole object, so the full certificate content can be checked against the seal.
+The seal carries the listed fields, the ``content`` object itself (profile v2,
+packed), where each printed field is (``layout.text``), and the SHA-256 of the
+canonical JSON of the whole object.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ from typing import Any
 from docsec import keys
 from docsec.errors import InputError, PayloadError
 from docsec.seal._codec import c40_encode, date_decode, date_encode
+from docsec.seal._content import (
+    TextRegion,
+    decode_content,
+    decode_text_regions,
+    encode_text_regions,
+    pack,
+    resolve_pointer,
+    unpack,
+)
 from docsec.seal._profiles import (
     FeatureSpec,
     Profile,
@@ -51,6 +62,7 @@ __all__ = [
     "DOCSEC_FEATURE_DEF_REF",
     "CertificateFields",
     "Region",
+    "TextRegion",
     "build_certificate_seal",
     "canonical_json",
     "certificate_features",
@@ -64,7 +76,9 @@ __all__ = [
 #: Document feature definition reference of every docsec seal (0xD5). It is used by
 #: none of ICAO 9303-13 (0x5D-0x5F), BSI TR-03137 (0xF4-0xFD) or TR-03171 (0x01).
 DOCSEC_FEATURE_DEF_REF = 0xD5
-_PROFILE_VERSION = 1
+#: Profile v2 adds CONTENT (tag 9) and TEXT_REGIONS (tag 21); v1 seals still decode.
+_PROFILE_VERSION = 2
+_PROFILE_VERSIONS = (1, 2)
 _DIGEST_SHA256 = 1
 
 _TOP_KEYS = frozenset(
@@ -90,7 +104,8 @@ _REQUIRED_KEYS = (
     "issuing_office",
     "issue_date",
 )
-_LAYOUT_KEYS = frozenset({"module_size_um", "cdp", "watermark"})
+_LAYOUT_KEYS = frozenset({"module_size_um", "cdp", "watermark", "text"})
+_TEXT_KEYS = frozenset({"field", "region"})
 _REGION_KEYS = frozenset({"region", "key_id"})
 _DOC_NUMBER = re.compile(r"[0-9A-Z]{1,30}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -113,11 +128,14 @@ _TAG_BIRTH = 5
 _TAG_OFFICE = 6
 _TAG_ISSUE = 7
 _TAG_DIGEST = 8
+_TAG_CONTENT = 9
 _TAG_MODULE = 16
 _TAG_CDP_REGION = 17
 _TAG_CDP_KEY = 18
 _TAG_WM_REGION = 19
 _TAG_WM_KEY = 20
+_TAG_TEXT_REGIONS = 21
+_V2_TAGS = frozenset({_TAG_CONTENT, _TAG_TEXT_REGIONS})
 _TAG_VERIFICATION_CODE = 24
 
 
@@ -380,7 +398,36 @@ def _region(value: object, path: str) -> bytes:
     return b"".join(v.to_bytes(2, signed=True) for v in (x, y, w, h))
 
 
-def _layout_features(layout: object) -> list[Feature]:
+def _text_regions(value: object, data: Mapping[str, object]) -> Feature:
+    if not isinstance(value, list) or not value:
+        raise InputError("layout.text: expected a non-empty list")
+    entries: list[TextRegion] = []
+    for i, item in enumerate(value):
+        path = f"layout.text[{i}]"
+        if not isinstance(item, dict) or set(item) != _TEXT_KEYS:
+            raise InputError(f"{path}: expected an object with field and region")
+        pointer = item["field"]
+        if not isinstance(pointer, str) or pointer.startswith("/layout"):
+            raise InputError(f"{path}.field: expected a JSON pointer into the data")
+        try:
+            target = resolve_pointer(data, pointer)
+        except KeyError as exc:
+            raise InputError(
+                f"{path}.field: {pointer!r} names nothing in the data"
+            ) from exc
+        if not isinstance(target, str):
+            raise InputError(f"{path}.field: {pointer!r} must name a string value")
+        x, y, w, h = (
+            int.from_bytes(
+                _region(item["region"], f"{path}.region")[j : j + 2], signed=True
+            )
+            for j in range(0, 8, 2)
+        )
+        entries.append(TextRegion(pointer, x, y, w, h))
+    return Feature(_TAG_TEXT_REGIONS, pack(encode_text_regions(entries)))
+
+
+def _layout_features(layout: object, data: Mapping[str, object]) -> list[Feature]:
     if not isinstance(layout, dict):
         raise InputError("layout: expected an object")
     unknown = set(layout) - _LAYOUT_KEYS
@@ -414,6 +461,8 @@ def _layout_features(layout: object) -> list[Feature]:
             Feature(tag_region, _region(part["region"], f"layout.{name}.region"))
         )
         out.append(Feature(tag_key, bytes.fromhex(key_id)))
+    if layout.get("text") is not None:
+        out.append(_text_regions(layout["text"], data))
     return out
 
 
@@ -517,13 +566,17 @@ def certificate_features(
     features.append(Feature(_TAG_ISSUE, date_encode(issue_date)))
     digest = hashlib.sha256(_dump(normalised).encode("utf-8")).digest()
     features.append(Feature(_TAG_DIGEST, digest))
+    content = normalised.get("content")
+    if content is not None:
+        features.append(Feature(_TAG_CONTENT, pack(_dump(content).encode("utf-8"))))
     if normalised.get("layout") is not None:
-        features.extend(_layout_features(normalised["layout"]))
+        features.extend(_layout_features(normalised["layout"], normalised))
     code = normalised.get("verification_code")
     if code is not None:
         if not isinstance(code, str) or not _VERIFICATION_CODE.fullmatch(code):
             raise InputError("verification_code: expected 6-12 characters 0-9 and A-Z")
         features.append(Feature(_TAG_VERIFICATION_CODE, c40_encode(code)))
+    features.sort(key=lambda f: f.tag)
     _check_lengths(profile, features)
     return profile, issue_date, tuple(features)
 
@@ -627,6 +680,10 @@ class CertificateFields:
     cdp_key_id: str | None
     watermark_region: Region | None
     watermark_key_id: str | None
+    #: The certificate data's ``content`` object (profile v2), else None.
+    content: dict[str, object] | None = None
+    #: Where each printed field is (profile v2), in seal order.
+    text_regions: tuple[TextRegion, ...] = ()
     verification_code: str | None = None
 
 
@@ -677,8 +734,10 @@ def decode_certificate(seal: Seal) -> CertificateFields:
         if spec.required and spec.tag not in values:
             raise PayloadError(f"required feature {spec.name} is missing")
     pid = values[_TAG_PROFILE_ID]
-    if pid[0] != _PROFILE_VERSION:
+    if pid[0] not in _PROFILE_VERSIONS:
         raise PayloadError(f"unknown docsec profile version {pid[0]}")
+    if pid[0] < 2 and _V2_TAGS & set(values):
+        raise PayloadError("CONTENT and TEXT_REGIONS need docsec profile v2")
     if pid[1] != _DIGEST_SHA256:
         raise PayloadError(f"unknown content-digest algorithm {pid[1]}")
     if pid[2] != seal.header.doc_type_category:
@@ -727,6 +786,8 @@ def decode_certificate(seal: Seal) -> CertificateFields:
         raise PayloadError("required feature missing")
     cdp_key = values.get(_TAG_CDP_KEY)
     wm_key = values.get(_TAG_WM_KEY)
+    content = values.get(_TAG_CONTENT)
+    texts = values.get(_TAG_TEXT_REGIONS)
     return CertificateFields(
         kind=profile.name,
         category=profile.doc_type_category,
@@ -745,6 +806,8 @@ def decode_certificate(seal: Seal) -> CertificateFields:
         watermark_region=region(_TAG_WM_REGION),
         watermark_key_id=wm_key.hex() if wm_key is not None else None,
         verification_code=text(_TAG_VERIFICATION_CODE),
+        content=decode_content(content) if content is not None else None,
+        text_regions=(decode_text_regions(unpack(texts)) if texts is not None else ()),
     )
 
 

@@ -60,6 +60,8 @@ CODINGS = frozenset(
         "PROFILE_ID",
         "VALIDITY",
         "REGION",
+        "PACKED_JSON",
+        "TEXT_REGIONS",
         "UNKNOWN",
     }
 )
@@ -391,6 +393,15 @@ def decode_value(coding: str, raw: bytes) -> str:
         if len(raw) != 8:
             raise PayloadError("a REGION value is 8 bytes")
         return _region_text(raw)
+    if coding == "PACKED_JSON":
+        from docsec.seal._content import unpack
+
+        return unpack(raw).decode("utf-8", errors="replace")
+    if coding == "TEXT_REGIONS":
+        from docsec.seal._content import decode_text_regions, unpack
+
+        regions = decode_text_regions(unpack(raw))
+        return ", ".join(r.field for r in regions)
     # BYTES, VALIDITY_DATES (TR-03171 v0.8, inner layout not published to us), UNKNOWN
     return raw.hex()
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from docsec.service._settings import ServiceSettings
+from docsec.service._settings import ENV_VAR, ServiceSettings
 
 if TYPE_CHECKING:
     from docsec.service._app import app_from_environment, create_app
 
-__all__ = ["ServiceSettings", "app_from_environment", "create_app"]
+__all__ = ["ENV_VAR", "ServiceSettings", "app_from_environment", "create_app"]
 
 
 def __getattr__(name: str) -> Any:

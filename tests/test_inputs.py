@@ -10,26 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from docsec import _io
+from docsec import inputs
 from docsec.errors import InputError
 
 
 def test_regular_file_is_read(tmp_path: Path) -> None:
     p = tmp_path / "a.bin"
     p.write_bytes(b"abc")
-    assert _io.read_regular_file(p, max_bytes=3) == b"abc"
+    assert inputs.read_regular_file(p, max_bytes=3) == b"abc"
 
 
 def test_size_limit_and_empty(tmp_path: Path) -> None:
     p = tmp_path / "a.bin"
     p.write_bytes(b"abcd")
     with pytest.raises(InputError, match="above the limit"):
-        _io.read_regular_file(p, max_bytes=3)
+        inputs.read_regular_file(p, max_bytes=3)
     (tmp_path / "e.bin").write_bytes(b"")
     with pytest.raises(InputError, match="empty"):
-        _io.read_regular_file(tmp_path / "e.bin", max_bytes=3)
+        inputs.read_regular_file(tmp_path / "e.bin", max_bytes=3)
     with pytest.raises(InputError, match="cannot read"):
-        _io.read_regular_file(tmp_path / "missing.bin", max_bytes=3)
+        inputs.read_regular_file(tmp_path / "missing.bin", max_bytes=3)
 
 
 def test_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
     # Opening a pipe for reading blocks until a writer comes: a hang would time
     # the test out, never pass it.
     with pytest.raises(InputError, match="named pipe, not a regular file"):
-        _io.read_regular_file(fifo, max_bytes=1 << 20)
+        inputs.read_regular_file(fifo, max_bytes=1 << 20)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
 )
 def test_devices_and_folders_are_refused(path: str, kind: str) -> None:
     with pytest.raises(InputError, match=kind):
-        _io.read_regular_file(path, max_bytes=1 << 20)
+        inputs.read_regular_file(path, max_bytes=1 << 20)
 
 
 def test_socket_is_refused(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_socket_is_refused(tmp_path: Path) -> None:
         server.bind(str(path))
         try:
             with pytest.raises(InputError, match="socket"):
-                _io.read_regular_file(path, max_bytes=1 << 20)
+                inputs.read_regular_file(path, max_bytes=1 << 20)
         finally:
             path.unlink()
 
@@ -67,15 +67,15 @@ def test_symlink_to_pipe_is_refused(tmp_path: Path) -> None:
     link = tmp_path / "scan.png"
     link.symlink_to(fifo)
     with pytest.raises(InputError, match="named pipe"):
-        _io.read_regular_file(link, max_bytes=1 << 20)
+        inputs.read_regular_file(link, max_bytes=1 << 20)
 
 
 def test_stream_is_bounded() -> None:
-    assert _io.read_stream(io.BytesIO(b"x" * 10), max_bytes=10) == b"x" * 10
+    assert inputs.read_stream(io.BytesIO(b"x" * 10), max_bytes=10) == b"x" * 10
     with pytest.raises(InputError, match="larger than the limit"):
-        _io.read_stream(io.BytesIO(b"x" * 11), max_bytes=10)
+        inputs.read_stream(io.BytesIO(b"x" * 11), max_bytes=10)
     with pytest.raises(InputError, match="empty"):
-        _io.read_stream(io.BytesIO(b""), max_bytes=10)
+        inputs.read_stream(io.BytesIO(b""), max_bytes=10)
 
 
 def test_endless_stream_stops_at_the_limit() -> None:
@@ -88,13 +88,13 @@ def test_endless_stream_stops_at_the_limit() -> None:
             return len(b)
 
     with pytest.raises(InputError, match="larger than the limit"):
-        _io.read_stream(Endless(), max_bytes=5 << 20)
+        inputs.read_stream(Endless(), max_bytes=5 << 20)
 
 
 def test_captured_stderr_collects_native_output(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    with _io.captured_stderr() as lines:
+    with inputs.captured_stderr() as lines:
         os.write(2, b"libpng warning: iCCP: known incorrect sRGB profile\n")
     assert lines == ["libpng warning: iCCP: known incorrect sRGB profile"]
     os.write(2, b"after\n")
@@ -105,7 +105,7 @@ def test_captured_stderr_is_serialised() -> None:
     results: list[list[str]] = []
 
     def worker(i: int) -> None:
-        with _io.captured_stderr() as lines:
+        with inputs.captured_stderr() as lines:
             os.write(2, f"thread {i}\n".encode())
         results.append(lines)
 
@@ -119,5 +119,5 @@ def test_captured_stderr_is_serialised() -> None:
 
 
 def test_plain_message_removes_reprs() -> None:
-    exc = OSError("cannot identify image file <_io.BytesIO object at 0x7f83aa01>")
-    assert _io.plain_message(exc) == "cannot identify image file the data"
+    exc = OSError("cannot identify image file <inputs.BytesIO object at 0x7f83aa01>")
+    assert inputs.plain_message(exc) == "cannot identify image file the data"
