@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 import docsec
 from docsec.errors import DocsecError, InputError
+from docsec.labels import paper_fields
 from docsec.policy import VerifyPolicy
 from docsec.registry import DocumentState, Registry, Role, normalise_code
 from docsec.result import VerificationResult
@@ -355,7 +356,12 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
             _annotated_png, data, result, svc.policy, limiter=svc.cpu
         )
         reg = result.check("registry")
-        fields = result.content.fields if result.content is not None else ()
+        # The paper's labels in the page's language (technical fields left out).
+        fields = (
+            tuple(paper_fields(result.content.fields, lang=_lang(request)))
+            if result.content is not None
+            else ()
+        )
         return _page(
             request,
             PageState(
