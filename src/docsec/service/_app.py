@@ -112,6 +112,11 @@ class _Service:
         # Verification is CPU-bound: one at a time per worker process; run more
         # workers for more cores.
         self.cpu = anyio.CapacityLimiter(1)
+        # Registry look-ups: no more threads than database connections. More
+        # threads only queue for a connection while holding the GIL in turn;
+        # requests wait in the event loop instead (measured: p99 280 ms at 50
+        # clients with anyio's default 40 threads).
+        self.db = anyio.CapacityLimiter(settings.pool_size)
         self.issuer: tuple[Any, Any] | None = None
         if settings.issuer_key and settings.issuer_cert:
             import os
@@ -235,7 +240,9 @@ class _Service:
                 "bad-lookup",
             )
         try:
-            status = await anyio.to_thread.run_sync(self.registry.lookup, number, code)
+            status = await anyio.to_thread.run_sync(
+                self.registry.lookup, number, code, limiter=self.db
+            )
         except DocsecError as exc:
             raise Problem(
                 503,
