@@ -112,7 +112,6 @@ def messages() -> list[str]:
         found += [r.meaning, r.action]
     found += _tr_literals()
     found += list(_render.VERDICT_TEXT.values()) + list(_render.VERDICT_SAYS.values())
-    found += [label for _, label in _render.PAPER_FIELDS]
     found += list(_render.PAPER_STATE.values())
     found += list(_DOC_WORDS) + list(_EFFECTS.values())
     found += help_texts()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from docsec.labels import paper_fields
 from docsec.reasons import describe
 from docsec.result import CheckStatus, Verdict, VerificationResult
 from docsec_cli._i18n import current, tr
@@ -42,34 +43,6 @@ PAPER_STATE = {
     "copy": "copy (not the original print)",
     "inconclusive": "cannot tell from this scan",
 }
-
-#: Signed fields shown to a person, in the paper's order, with the paper's labels
-#: (the certificate template's, src/docsec/_template.py). Other fields of foreign
-#: seals follow under their own names.
-PAPER_FIELDS = (
-    ("DOCUMENT_TITLE", "Document"),
-    ("DOCUMENT_NUMBER", "Document no."),
-    ("HOLDER_NAME", "Name"),
-    ("BIRTH_DATE", "Date of birth"),
-    ("ISSUING_OFFICE", "Issuing office"),
-    ("ISSUE_DATE", "Date of issue"),
-    ("VALIDITY", "Valid (from/until)"),
-    ("VERIFICATION_CODE", "Verification code"),
-)
-#: Fields for machines (layout, digests, key ids): shown only with -v.
-_TECHNICAL = frozenset(
-    {
-        "PROFILE_ID",
-        "CONTENT_DIGEST",
-        "MODULE_SIZE_UM",
-        "CDP_REGION",
-        "CDP_KEY_ID",
-        "WATERMARK_REGION",
-        "WATERMARK_KEY_ID",
-        "TEXT_REGIONS",
-        "VERIFICATION_CODE_DIGEST",
-    }
-)
 
 
 def plain(value: object) -> str:
@@ -130,15 +103,7 @@ def signed_fields(
     c = result.content
     if c is None:
         return []
-    given = c.field_map()
-    out = [(tr(label), given[name]) for name, label in PAPER_FIELDS if name in given]
-    shown = {name for name, _ in PAPER_FIELDS}
-    for name, value in c.fields:
-        if name in shown or (name in _TECHNICAL and not verbose):
-            continue
-        shown.add(name)
-        out.append((name, value))
-    return out
+    return paper_fields(c.fields, lang=current(), technical=verbose)
 
 
 def _field_block(result: VerificationResult, *, verbose: bool) -> list[str]:

@@ -279,3 +279,30 @@ def test_pixel_limit(world: World) -> None:
         r = c.post("/api/v1/verify", files={"file": ("big.png", png.tobytes())})
         assert r.status_code == 422
         assert "pixels" in r.json()["detail"]
+
+
+def test_page_shows_the_papers_labels_in_its_language(
+    world: World, client: TestClient
+) -> None:
+    # The signed fields under the labels printed on the certificate (from the
+    # library's one table, docsec.labels), never the seal's field names, and no
+    # technical fields (digests, regions, key ids).
+    doc = world.docs[3]
+    client.get("/")
+    token = client.cookies["docsec_csrf"]
+    pages = {
+        lang: client.post(
+            f"/verify?lang={lang}",
+            data={"csrf": token},
+            files={"file": ("scan.pdf", doc.pdf, "application/pdf")},
+        ).text
+        for lang in ("ko", "en")
+    }
+    assert "<th>성명</th>" in pages["ko"]
+    assert "<th>발급번호</th>" in pages["ko"]
+    assert "<th>Name</th>" in pages["en"]
+    assert "<th>Document no.</th>" in pages["en"]
+    for text in pages.values():
+        assert doc.number in text
+        assert "HOLDER_NAME" not in text
+        assert "CONTENT_DIGEST" not in text

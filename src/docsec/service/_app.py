@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 import docsec
 from docsec.errors import DocsecError, InputError
+from docsec.labels import paper_fields
 from docsec.policy import VerifyPolicy
 from docsec.registry import DocumentState, Registry, Role, normalise_code
 from docsec.result import VerificationResult
@@ -111,6 +112,11 @@ class _Service:
         # Verification is CPU-bound: one at a time per worker process; run more
         # workers for more cores.
         self.cpu = anyio.CapacityLimiter(1)
+        # Registry look-ups: no more threads than database connections. More
+        # threads only queue for a connection while holding the GIL in turn;
+        # requests wait in the event loop instead (measured: p99 280 ms at 50
+        # clients with anyio's default 40 threads).
+        self.db = anyio.CapacityLimiter(settings.pool_size)
         self.issuer: tuple[Any, Any] | None = None
         if settings.issuer_key and settings.issuer_cert:
             import os
@@ -234,7 +240,9 @@ class _Service:
                 "bad-lookup",
             )
         try:
-            status = await anyio.to_thread.run_sync(self.registry.lookup, number, code)
+            status = await anyio.to_thread.run_sync(
+                self.registry.lookup, number, code, limiter=self.db
+            )
         except DocsecError as exc:
             raise Problem(
                 503,
@@ -355,7 +363,12 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
             _annotated_png, data, result, svc.policy, limiter=svc.cpu
         )
         reg = result.check("registry")
-        fields = result.content.fields if result.content is not None else ()
+        # The paper's labels in the page's language (technical fields left out).
+        fields = (
+            tuple(paper_fields(result.content.fields, lang=_lang(request)))
+            if result.content is not None
+            else ()
+        )
         return _page(
             request,
             PageState(
