@@ -206,6 +206,8 @@ def run_one(args: tuple[str, str, int]) -> dict[str, object]:
         "reason": m.reasons[0].split(":")[0] if m.reasons else "",
         "excess": m.measurements.get("colour_excess"),
         "periodic": m.measurements.get("colour_periodic"),
+        "contrast": m.measurements.get("pattern_contrast"),
+        "coverage": m.measurements.get("pattern_coverage"),
     }
 
 

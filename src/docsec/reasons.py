@@ -431,6 +431,14 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "Ask for the original paper.",
     ),
     (
+        "pattern-flooded",
+        _IN,
+        "The copy-detection pattern printed as a solid block (the ink or toner spread "
+        "closed its gaps): nothing on this paper tells an original from a copy.",
+        "Check the paper another way (ask for the original, or a print on another "
+        "printer or with less ink: the printer's plain-paper or draft setting).",
+    ),
+    (
         "colour-misregistered",
         _IN,
         "The colour scan shows colour printed under the pattern's black, with its "

@@ -270,3 +270,25 @@ def test_all_widened_colour_copies_are_still_caught(
     assert float(r["periodic"]) >= PERIODIC, r  # type: ignore[arg-type]
     assert r["decision"] == "copy", r
     assert r["reason"] == reason, r
+
+
+def test_a_flooded_original_is_not_called_copy() -> None:
+    # All-widened rich-black inkjet, seed 408 (found on the fresh report seeds):
+    # the ink spread closed every gap and the pattern printed as a solid block
+    # (coverage 0.998, no colour left to see). Its fidelity (0.02) is far below
+    # every copy threshold; a solid block keeps nothing a copy would lose:
+    # INCONCLUSIVE, in colour and in grey.
+    r = bench.run_one(("all-widened", "orig:inkjet-rich", 408))
+    assert float(r["grey_only_score"]) < 0.1, r  # type: ignore[arg-type]
+    assert r["grey_only"] == "inconclusive", r
+    assert float(r["coverage"]) >= 0.99, r  # type: ignore[arg-type]
+    assert r["decision"] == "inconclusive", r
+    assert r["reason"] == "pattern-flooded", r
+
+
+def test_the_flooded_gate_spares_ordinary_copies() -> None:
+    # A text-mode office copy keeps some structure (coverage below the gate) and is
+    # still called COPY.
+    r = bench.run_one(("fitted", "copy:photo", 3450))
+    assert float(r["coverage"]) < 0.99, r  # type: ignore[arg-type]
+    assert r["decision"] == "copy", r

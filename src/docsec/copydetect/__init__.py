@@ -360,6 +360,12 @@ def _decide(
         )
     if values["paper_level"] - values["ink_level"] < GATES["min_span"]:
         gates.append("low-contrast: too little contrast between paper and ink")
+    coverage = values.get("pattern_coverage")
+    if coverage is not None and coverage >= GATES["max_pattern_coverage"]:
+        gates.append(
+            f"pattern-flooded: {coverage:.3f} of the pattern is inked (it prints about half): "
+            "the ink closed its gaps, so the print keeps nothing a copy would lose"
+        )
     if gates:
         return Measurement(
             Decision.INCONCLUSIVE,

@@ -97,6 +97,13 @@ GATES: dict[str, float] = {
     "max_blockiness": 1.4,
     # Paper-to-ink span in grey levels.
     "min_span": 40.0,
+    # Share of the pattern's area inked (``pattern_coverage``; the keyed pattern
+    # inks about half its modules). At or above this the print is flooded: ink or
+    # toner spread closed the gaps between dots, and a solid block keeps nothing a
+    # copy would lose, so a low fidelity is no evidence of copying. Not fitted on
+    # scores: "essentially solid" (seen on all-widened rich-black inkjet originals,
+    # 0.996-0.998, and on the muddiest colour copies of that family).
+    "max_pattern_coverage": 0.99,
     # Print scale (pattern size against the scan's resolution, or against the
     # nearest standard scanner resolution when none is declared). A page printed
     # "fit to page" (about 97 %) cannot carry one keyed dot per printer dot, so its
