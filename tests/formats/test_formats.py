@@ -235,7 +235,10 @@ def _dcc(
     alg: int = -7,
     kind: str = "v",
 ) -> bytes:
-    entry = {"tg": "840539006", "dn": 1, "sd": 2, "dt": "2026-02-01", "co": "FR"}
+    # The vaccination a month before the certificate was issued (from iat, not a
+    # fixed day).
+    given = (iat - timedelta(days=29)).date().isoformat()
+    entry = {"tg": "840539006", "dn": 1, "sd": 2, "dt": given, "co": "FR"}
     cert = {"ver": "1.3.0", "nam": {"fn": name, "gn": "Erika"}, "dob": "1964-08-12"}
     cert[kind] = [entry]
     claims = {
