@@ -126,14 +126,7 @@ def validate_signatures(
     _pyhanko.validation_only()
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
-    try:
-        reader = _pyhanko_reader(pdf_data)
-        embedded = list(reader.embedded_signatures)
-    except Exception as exc:
-        # pyHanko's reader raises PdfReadError and assorted low-level errors.
-        raise InputError(
-            f"cannot read the PDF's signatures: {type(exc).__name__}"
-        ) from exc
+    _reader, embedded = _embedded_signatures(pdf_data)
     reports: list[SignatureReport] = []
     for emb in embedded:
         name = str(emb.field_name)
@@ -265,6 +258,24 @@ _TRAILER_KEYS = frozenset({b"Root", b"Info", b"Size", b"ID", b"Prev"})
 _XMP_MODIFY_DATE = re.compile(rb'xmp:ModifyDate="[0-9T:.+\-Z]{0,40}"')
 
 
+def _embedded_signatures(pdf_data: bytes) -> tuple[Any, list[Any]]:
+    """Return pyHanko's reader of ``pdf_data`` and the file's embedded signatures.
+
+    Raises
+    ------
+    InputError
+        If pyHanko cannot read the file's signatures at all.
+    """
+    try:
+        reader = _pyhanko_reader(pdf_data)
+        return reader, list(reader.embedded_signatures)
+    except Exception as exc:
+        # pyHanko's reader raises PdfReadError and assorted low-level errors.
+        raise InputError(
+            f"cannot read the PDF's signatures: {type(exc).__name__}"
+        ) from exc
+
+
 def check_coverage(pdf_data: bytes) -> CoverageReport:
     """Check that the issuer's signature covers the whole file, byte for byte.
 
@@ -309,14 +320,7 @@ def check_coverage(pdf_data: bytes) -> CoverageReport:
     InputError
         If pyHanko cannot read the file's signatures at all.
     """
-    try:
-        reader = _pyhanko_reader(pdf_data)
-        embedded = list(reader.embedded_signatures)
-    except Exception as exc:
-        # pyHanko's reader raises PdfReadError and assorted low-level errors.
-        raise InputError(
-            f"cannot read the PDF's signatures: {type(exc).__name__}"
-        ) from exc
+    reader, embedded = _embedded_signatures(pdf_data)
     coverage = _Coverage(pdf_data, reader, embedded)
     try:
         coverage.run()
