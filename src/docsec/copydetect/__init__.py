@@ -18,7 +18,11 @@ sampling and screen are not a function of the keyed pattern. Three outcomes:
 ORIGINAL, COPY, INCONCLUSIVE, always with reasons and every measurement. Anything
 below the quality gates (resolution, registration, JPEG, contrast) or between the
 two thresholds is INCONCLUSIVE; without the CDP key the answer is INCONCLUSIVE
-("no copy-detection key"), never a failure.
+("no copy-detection key"), never a failure. Low fidelity alone is weak evidence
+(a worn print loses detail too): it calls COPY only far below every original
+measured; just under the copy threshold a COPY needs a copier's halftone screen
+in the residual (``copy-screen``), else the answer is INCONCLUSIVE
+(``copy-unconfirmed``).
 
 This is a building block: it says something about the *paper*, never that a
 document is authentic. It resists office photocopiers, not an informed
