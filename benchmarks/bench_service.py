@@ -254,9 +254,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--lookups-only",
+        action="store_true",
+        help="only the status look-ups (no verify, no writes, no CLI baseline)",
+    )
+    parser.add_argument(
+        "--levels",
+        default="1,10,50",
+        help="concurrent clients per level, comma-separated",
+    )
     args = parser.parse_args()
     quick = args.quick
-    levels = (1, 10, 50)
+    levels = tuple(int(c) for c in args.levels.split(","))
     n_docs = 6 if quick else 12
     lookups_per_client = 20 if quick else 60
     verifies = {1: 6, 10: 12, 50: 50} if quick else {1: 12, 10: 30, 50: 100}
@@ -293,7 +303,7 @@ def main() -> None:
                 token = reg.create_token(Role.ISSUER, label="bench", now=NOW)
                 inputs: list[tuple[str, bytes]] = []
                 files: list[Path] = []
-                for i, doc in enumerate(docs):
+                for i, doc in enumerate([] if args.lookups_only else docs):
                     page = render_page(doc.pdf, dpi=300.0)
                     ok, jpg = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, 90])
                     assert ok
@@ -324,6 +334,11 @@ def main() -> None:
                     port = int(base.rsplit(":", 1)[1])
                     # warm-up: both workers load their policy and connections
                     asyncio.run(_load(port, 4, [_get("/readyz")] * 40))
+                    lookups = [
+                        _get(f"/api/v1/documents/{d.number}?code={d.code}")
+                        for d in docs
+                    ]
+                    asyncio.run(_load(port, 10, lookups * 40))
                     asyncio.run(
                         _load(
                             port,
@@ -332,10 +347,7 @@ def main() -> None:
                         )
                     )
                     for c in levels:
-                        reqs = [
-                            _get(f"/api/v1/documents/{d.number}?code={d.code}")
-                            for d in docs
-                        ] * (lookups_per_client * c // len(docs) + 1)
+                        reqs = lookups * (lookups_per_client * c // len(docs) + 1)
                         reqs = reqs[: lookups_per_client * c]
                         errors, secs, lat = asyncio.run(_load(port, c, reqs))
                         rows.append(
@@ -349,6 +361,9 @@ def main() -> None:
                                 lat,
                             )
                         )
+                    if args.lookups_only:
+                        reg.close()
+                        continue  # stops the service and the database
                     for c in levels:
                         n = verifies[c]
                         reqs = [
