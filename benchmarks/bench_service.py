@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/bench_service.py [--quick] [--backends sqlite,postgresql]
+        [--lookups-only] [--levels 1,10,50]
 
 For each registry backend (a SQLite file; a private PostgreSQL server started with
 initdb/pg_ctl on a unix socket, as the tests do) it issues documents into the
