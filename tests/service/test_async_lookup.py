@@ -141,8 +141,30 @@ def test_the_service_looks_up_without_sqlalchemy(
         r = c.get(f"/api/v1/documents/{doc.number}", params={"code": doc.code})
         assert r.status_code == 200
         assert r.json()["status"] == "active"
+        # The page's form: the same look-up, still behind its CSRF token.
         r = c.post("/lookup", data={"number": doc.number, "code": doc.code})
-        assert r.status_code == 403  # the page's form still needs its CSRF token
+        assert r.status_code == 403
+        c.get("/")
+        r = c.post(
+            "/lookup",
+            data={
+                "number": doc.number,
+                "code": doc.code,
+                "csrf": c.cookies["docsec_csrf"],
+            },
+        )
+        assert r.status_code == 200
+        assert 'id="registry-status"' in r.text
+        r = c.post(
+            "/lookup",
+            data={
+                "number": doc.number,
+                "code": "ZZZZZZZZZZ",
+                "csrf": c.cookies["docsec_csrf"],
+            },
+        )
+        assert r.status_code == 200
+        assert 'id="registry-status"' not in r.text
 
 
 def test_rate_limit_applies_to_the_async_path(world: World) -> None:

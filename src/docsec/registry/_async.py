@@ -85,7 +85,7 @@ class AsyncLookup:
             # As the SQLAlchemy pool's pool_recycle: no pre-ping round trip; a dead
             # connection fails one request (503), and the pool replaces it.
             max_lifetime=300.0,
-            name="docsec-lookup",
+            name="docsec.lookup",
             open=False,
         )
         await self._pool.open(wait=False)
