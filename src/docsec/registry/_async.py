@@ -73,7 +73,7 @@ class AsyncLookup:
         A database that is down does not stop the service from starting: look-ups
         then wait at most ``timeout`` and fail as unavailable, and readiness says so.
         """
-        if self._pool is not None:
+        if self.is_open:
             return
         self._pool = AsyncConnectionPool(
             self._conninfo,
