@@ -232,3 +232,20 @@ def test_closed_or_unopened_pool_raises() -> None:
     with pytest.raises(RegistryUnavailable):
         asyncio.run(fast.lookup("KRGN202600000001", "0123456789"))
     assert asyncio.run(fast.ready()) is False
+
+
+def test_libpq_url_keeps_every_part() -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from docsec.registry._db import libpq_url
+
+    url = libpq_url(
+        "postgresql+psycopg://u:p%40ss@db.internal:5433/docsec?host=/run/pg"
+    )
+    assert conninfo_to_dict(url) == {
+        "user": "u",
+        "password": "p@ss",
+        "host": "/run/pg",
+        "port": "5433",
+        "dbname": "docsec",
+    }
