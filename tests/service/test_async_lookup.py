@@ -8,7 +8,12 @@ it must hand its connections back when the worker stops.
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -17,6 +22,7 @@ from tests.service.test_api import make_client
 
 from docsec.registry import DocumentState, Registry, RegistryUnavailable
 from docsec.registry._async import AsyncLookup
+from docsec.service import ENV_VAR, ServiceSettings
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +255,32 @@ def test_libpq_url_keeps_every_part() -> None:
         "port": "5433",
         "dbname": "docsec",
     }
+
+
+def test_the_worker_factory_freezes_its_heap(world: World) -> None:
+    # In a child process: freezing is for docsec serve's own workers, never for
+    # a process that embeds the app (this test process must keep its collector).
+    root = Path(__file__).resolve().parents[2]
+    settings = ServiceSettings(db_url=world.db, trust_dir=str(world.trust))
+    script = (
+        "import gc\n"
+        "from docsec.service import app_from_environment\n"
+        "app = app_from_environment()\n"
+        "print(gc.get_freeze_count() > 10000, app.state.lookup_pool is not None)\n"
+        "app.state.registry.close()\n"
+    )
+    env = {
+        **os.environ,
+        ENV_VAR: settings.to_json(),
+        "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root / "cli")]),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.split() == ["True", "True"]
+    assert gc.get_freeze_count() == 0  # create_app froze nothing here
