@@ -114,6 +114,8 @@ def test_screen_share_sees_a_screen_not_noise_or_feed_defects() -> None:
     banding = np.cos(2 * np.pi * rr / 9.0) + np.cos(2 * np.pi * cc / 7.0)
     assert screen_share(noise + 1.5 * banding) < 0.5 * SCREEN
     assert screen_share(np.zeros((64, 64))) == 0.0
+    # Too small to tell a few frequencies from all of them: no screen.
+    assert screen_share(rng.normal(0.0, 1.0, (6, 6))) == 0.0
 
 
 @pytest.mark.parametrize(

@@ -377,7 +377,10 @@ def screen_share(resid: F64) -> float:
     spec[:, :_AXIS_BINS] = 0.0
     spec[np.abs(np.fft.fftfreq(h)) < _AXIS_BINS / h, :] = 0.0
     total = float(spec.sum())
-    if total <= 0.0 or not math.isfinite(total):
+    # Too few frequencies for "a few of them" to mean anything (the pattern's
+    # residual has 432 x 217): report no screen, the safe side for a marker that
+    # only ever confirms a COPY.
+    if total <= 0.0 or not math.isfinite(total) or spec.size < 16 * _PEAK_BINS:
         return 0.0
     top = np.partition(spec.ravel(), spec.size - _PEAK_BINS)[-_PEAK_BINS:]
     return float(top.sum()) / total
