@@ -486,7 +486,7 @@ def report_render(rows: list[dict[str, object]]) -> None:
     if full:
         print("\n100 % scale, all renderers, dpi and printers pooled:\n")
         print(f"| capture | n {head}")
-        print(f"|---{sep}")
+        print(f"|---|---{sep}")
         for c in sorted({str(r["capture"]) for r in full}):
             print(line(c, [r for r in full if r["capture"] == c]))
         for d in RENDER_DPIS:

@@ -27,6 +27,7 @@ Usage::
 
     python benchmarks/bench_copydetect_colour.py --seeds 12 --workers 2
     python benchmarks/bench_copydetect_colour.py --fit      # seeds 1000-1011
+    python benchmarks/bench_copydetect_colour.py --fit-confirm  # 1000-1017
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ import numpy as np
 from scipy.stats import beta
 
 from docsec import copydetect, simulate
-from docsec.copydetect._thresholds import COLOUR
+from docsec.copydetect._thresholds import COLOUR, CONFIRM
 from docsec.imaging import to_gray
 from docsec.simulate import CopierParams, PrinterParams, ScannerParams
 
@@ -196,6 +197,8 @@ def run_one(args: tuple[str, str, int]) -> dict[str, object]:
     return {
         "grey_only": g.decision.value,
         "grey_only_score": g.score,
+        "grey_reason": g.reasons[0].split(":")[0] if g.reasons else "",
+        "screen": m.measurements.get("residual_screen"),
         "ms": 1e3 * took,
         "misreg": m.measurements.get("colour_misregistration_px"),
         "family": family,
@@ -225,8 +228,13 @@ def report(rows: list[dict[str, object]]) -> None:
         by[(str(r["family"]), src)].append(r)
         if src.startswith(("orig:", "render:")):
             by[(str(r["family"]), "orig:all")].append(r)
+        else:
+            by[(str(r["family"]), "copy:all")].append(r)
     thr = f"min_excess {COLOUR['min_excess']}, copy_periodic_above " + str(
         COLOUR["copy_periodic_above"]
+    )
+    thr += f"; copy_sure_below {CONFIRM['copy_sure_below']}, screen_above " + str(
+        CONFIRM["screen_above"]
     )
     print(f"\n## colour evidence, colour scans at 1200 ppi ({thr})\n")
     print(
@@ -237,11 +245,71 @@ def report(rows: list[dict[str, object]]) -> None:
         "shift px median [max] | colour measure ms median [max] |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    _report_rows(by, fam_order=FAMILIES, src_order=None, rows=rows)
+    _report_confirm(by, rows)
+
+
+def _wilson_cell(k: int, n: int) -> str:
+    lo, hi = wilson(k, n)
+    return f"{k}/{n} [{lo:.3f}, {hi:.3f}]"
+
+
+def _report_confirm(
+    by: dict[tuple[str, str], list[dict[str, object]]], rows: list[dict[str, object]]
+) -> None:
+    """Print the two-level COPY rule's table: grey and colour scans, per source."""
+    print(
+        "\n## two-level COPY rule (fidelity <= copy_sure_below: COPY; up to "
+        "copy_below: COPY only with a copier's screen, else copy-unconfirmed)\n"
+    )
+    print(
+        "| family | source | n | grey scan: originals called COPY (Wilson 95% CI) "
+        "/ copies decided COPY | grey: held copy-unconfirmed | grey: COPY by "
+        "copy-screen | colour scan: originals called COPY (Wilson 95% CI) / copies "
+        "decided COPY | colour: held copy-unconfirmed | copy->ORIGINAL grey / colour "
+        "| residual_screen median [min, max] |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     renders = sorted(
         {str(r["source"]) for r in rows if str(r["source"]).startswith("render:")}
     )
-    order = (*ORIGINALS, *renders, "orig:all", *COPIES)
     for fam in FAMILIES:
+        for src in (*ORIGINALS, *renders, "orig:all", *COPIES, "copy:all"):
+            rs = by.get((fam, src))
+            if not rs:
+                continue
+            n = len(rs)
+            gk = sum(r["grey_only"] == "copy" for r in rs)
+            ck = sum(r["decision"] == "copy" for r in rs)
+            g_held = sum(r.get("grey_reason") == "copy-unconfirmed" for r in rs)
+            c_held = sum(r["reason"] == "copy-unconfirmed" for r in rs)
+            g_screen = sum(r.get("grey_reason") == "copy-screen" for r in rs)
+            g_wrong = sum(r["grey_only"] == "original" for r in rs)
+            c_wrong = sum(r["decision"] == "original" for r in rs)
+            sc = [float(r["screen"]) for r in rs if r.get("screen") is not None]  # type: ignore[arg-type]
+            if src.startswith(("orig:", "render:")):
+                g_cell, c_cell, wrong = _wilson_cell(gk, n), _wilson_cell(ck, n), "-"
+            else:
+                g_cell, c_cell = f"{gk}/{n}", f"{ck}/{n}"
+                wrong = f"{g_wrong}/{n} / {c_wrong}/{n}"
+            print(
+                f"| {fam} | {src} | {n} | {g_cell} | {g_held}/{n} | {g_screen}/{n} "
+                f"| {c_cell} | {c_held}/{n} | {wrong} | {_fmt(sc)} |"
+            )
+
+
+def _report_rows(
+    by: dict[tuple[str, str], list[dict[str, object]]],
+    *,
+    fam_order: tuple[str, ...],
+    src_order: tuple[str, ...] | None,
+    rows: list[dict[str, object]],
+) -> None:
+    renders = sorted(
+        {str(r["source"]) for r in rows if str(r["source"]).startswith("render:")}
+    )
+    order = src_order or (*ORIGINALS, *renders, "orig:all", *COPIES)
+    for fam in fam_order:
         for src in order:
             rs = by.get((fam, src))
             if not rs:
@@ -324,6 +392,42 @@ def fit(workers: int) -> None:
     )
 
 
+def fit_confirm(workers: int) -> None:
+    """Print the two-level COPY rule's values from originals on the fit seeds.
+
+    Seeds 1000-1011: every family and original source; seeds 1012-1017: the
+    all-widened originals again (the family whose originals reach the lowest
+    fidelities). Over grey and colour scans: ``copy_sure_below`` is half the
+    lowest original fidelity (gated scans included), rounded down to 0.01;
+    ``screen_above`` twice the highest original ``residual_screen``, rounded up.
+    """
+    jobs = [
+        (fam, s, seed)
+        for seed in range(FIT_START, FIT_START + 12)
+        for fam in FAMILIES
+        for s in ORIGINALS
+    ]
+    jobs += [
+        ("all-widened", s, seed)
+        for seed in range(FIT_START + 12, FIT_START + 18)
+        for s in ORIGINALS
+    ]
+    rows = _run(jobs, workers, math.inf)
+    fid = [
+        float(r[k])  # type: ignore[arg-type]
+        for r in rows
+        for k in ("score", "grey_only_score")
+        if r[k] is not None
+    ]
+    scr = [float(r["screen"]) for r in rows if r["screen"] is not None]  # type: ignore[arg-type]
+    print(
+        f"# fit: {len(rows)} originals (grey and colour scans): fidelity min "
+        f"{min(fid):.4f} -> copy_sure_below = {math.floor(50 * min(fid)) / 100:.2f}; "
+        f"residual_screen max {max(scr):.4f} -> screen_above = "
+        f"{math.ceil(200 * max(scr)) / 100:.2f}"
+    )
+
+
 def _run(
     jobs: list[tuple[str, str, int]], workers: int, cap: float
 ) -> list[dict[str, object]]:
@@ -351,10 +455,16 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--time-cap", type=float, default=3600.0)
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument(
+        "--fit-confirm", action="store_true", help="fit the two-level COPY rule"
+    )
     ap.add_argument("--dump", default="", help="write every record (JSON lines)")
     ns = ap.parse_args()
     if ns.fit:
         fit(ns.workers)
+        return
+    if ns.fit_confirm:
+        fit_confirm(ns.workers)
         return
     if ns.start <= FIT_END and ns.start + ns.seeds > FIT_START:
         ap.error(f"report seeds overlap the fit seeds {FIT_START}-{FIT_END}")

@@ -448,6 +448,22 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "only: the printer's greyscale setting). Scanning again in grey does not help.",
     ),
     (
+        "copy-screen",
+        _NA,
+        "The pattern's fine dots are degraded and a copier's halftone screen shows "
+        "in them: evidence of a copy.",
+        "Ask for the original paper.",
+    ),
+    (
+        "copy-unconfirmed",
+        _IN,
+        "The pattern's fine dots are degraded, but without a copier's trace: a worn "
+        "or blurry printer gives this too, so the copy check cannot tell an original "
+        "from a copy.",
+        "Check the paper another way (ask for the original, or a print from a "
+        "printer in good order at its normal or best quality).",
+    ),
+    (
         "colour-copy",
         _NA,
         "The colour scan shows the pattern's black printed as a mix of colour "

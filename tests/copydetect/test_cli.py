@@ -51,8 +51,10 @@ def test_pattern_and_measure(key_file: Path, tmp_path: Path) -> None:
     orig = simulate.print_scan(
         page, page_dpi=600, rng=21, oversample=2, scanner_dpi=1200
     )
+    # A photo-mode copy: low fidelity and the copier's screen (a text-mode copy
+    # without a screen in the band is copy-unconfirmed, INCONCLUSIVE).
     copy = simulate.photocopy(
-        page, page_dpi=600, rng=21, oversample=2, scanner_dpi=1200
+        page, page_dpi=600, rng=21, oversample=2, scanner_dpi=1200, mode="photo"
     )
     low = simulate.print_scan(page, page_dpi=600, rng=21, oversample=2, scanner_dpi=300)
     cases = [

@@ -16,7 +16,7 @@ import pytest
 from docsec import copydetect, simulate
 from docsec.copydetect import _decide
 from docsec.copydetect._features import colour_features
-from docsec.copydetect._thresholds import COLOUR
+from docsec.copydetect._thresholds import COLOUR, CONFIRM, THRESHOLDS
 from docsec.errors import ConfigurationError
 from docsec.imaging import to_gray
 from docsec.simulate import CopierParams, PrinterParams, ScannerParams
@@ -26,6 +26,7 @@ import bench_copydetect_colour as bench
 
 MIN_EXCESS = COLOUR["min_excess"]
 PERIODIC = COLOUR["copy_periodic_above"]
+_COPY_BELOW = THRESHOLDS[(1, "2x")]["copy_below"]
 
 
 def test_black_only_page_prints_black_only_and_composite_prints_colour() -> None:
@@ -237,19 +238,28 @@ def test_a_tinted_colour_scan_is_held_back_from_a_grey_copy_call() -> None:
     m = decide(_values(low, 0.15, 0.5))
     assert m.decision is copydetect.Decision.COPY
     assert m.reasons[0].startswith("colour-copy:")
-    # Neutral colour scans and grey scans keep the grey statistic.
+    # Neutral colour scans and grey scans keep the grey statistic (with its
+    # two-level rule: a copier's screen in the residual confirms the COPY).
     for excess in (0.5 * MIN_EXCESS, None):
-        m = decide(_values(low, excess, 0.08))
+        m = decide(_values(low, excess, 0.08, residual_screen=0.5))
+        assert m.decision is copydetect.Decision.COPY
+        assert m.reasons[0].startswith("copy-screen:")
+        m = decide(_values(0.03, excess, 0.08))
         assert m.decision is copydetect.Decision.COPY
         assert m.reasons[0].startswith("low-fidelity:")
 
 
 @pytest.mark.parametrize("seed", [3430, 3432])
 def test_all_widened_rich_black_original_is_not_called_copy(seed: int) -> None:
-    # Rich black with misregistered planes, every channel parameter widened:
-    # the grey statistic alone calls these originals COPY.
+    # Rich black with misregistered planes, every channel parameter widened: the
+    # fidelity falls below copy_below, where the grey statistic alone used to call
+    # these originals COPY. In colour the colour rule holds them; in grey the
+    # two-level rule does (no copier's screen in the residual).
     r = bench.run_one(("all-widened", "orig:inkjet-rich", seed))
-    assert r["grey_only"] == "copy", r
+    assert float(r["grey_only_score"]) <= _COPY_BELOW, r  # type: ignore[arg-type]
+    assert r["grey_only"] == "inconclusive", r
+    assert r["grey_reason"] == "copy-unconfirmed", r
+    assert float(r["screen"]) < 0.75 * CONFIRM["screen_above"], r  # type: ignore[arg-type]
     assert r["decision"] == "inconclusive", r
     assert r["reason"] == "colour-misregistered", r
 

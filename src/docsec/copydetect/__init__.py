@@ -18,7 +18,11 @@ sampling and screen are not a function of the keyed pattern. Three outcomes:
 ORIGINAL, COPY, INCONCLUSIVE, always with reasons and every measurement. Anything
 below the quality gates (resolution, registration, JPEG, contrast) or between the
 two thresholds is INCONCLUSIVE; without the CDP key the answer is INCONCLUSIVE
-("no copy-detection key"), never a failure.
+("no copy-detection key"), never a failure. Low fidelity alone is weak evidence
+(a worn print loses detail too): it calls COPY only far below every original
+measured; just under the copy threshold a COPY needs a copier's halftone screen
+in the residual (``copy-screen``), else the answer is INCONCLUSIVE
+(``copy-unconfirmed``).
 
 This is a building block: it says something about the *paper*, never that a
 document is authentic. It resists office photocopiers, not an informed
@@ -66,7 +70,13 @@ from docsec.copydetect._layout import (
 from docsec.copydetect._measure import extract
 from docsec.copydetect._profile import MIN_SCANS as MIN_CALIBRATION_SCANS
 from docsec.copydetect._profile import CopyProfile, calibrate
-from docsec.copydetect._thresholds import COLOUR, GATES, STANDARD_PPI, THRESHOLDS
+from docsec.copydetect._thresholds import (
+    COLOUR,
+    CONFIRM,
+    GATES,
+    STANDARD_PPI,
+    THRESHOLDS,
+)
 from docsec.errors import ConfigurationError, InputError, KeyMaterialError
 from docsec.imaging import check_image, to_gray
 from docsec.keys import SecretKey
@@ -380,7 +390,8 @@ def _decide(
     copy_below, original_above = fitted["copy_below"], fitted["original_above"]
     default_copy_below = copy_below
     notes: tuple[str, ...] = ()
-    if profile is not None and profile.applies(module_dots, res_class):
+    profile_applies = profile is not None and profile.applies(module_dots, res_class)
+    if profile is not None and profile_applies:
         # Never looser than the default (CopyProfile.thresholds takes the max).
         copy_below, original_above = profile.thresholds()
         values["profile_copy_below"] = copy_below
@@ -423,7 +434,21 @@ def _decide(
                 else Decision.INCONCLUSIVE
             )
             return Measurement(decision, (held,), score, thresholds, values, key_id)
-    if score <= default_copy_below:
+    confirm = (
+        _confirm_copy(values, score)
+        if score <= default_copy_below and module_dots == 1
+        else None
+    )
+    if confirm is not None and confirm.startswith("copy-screen"):
+        return Measurement(
+            Decision.COPY, (confirm, *notes), score, thresholds, values, key_id
+        )
+    if confirm is not None and not profile_applies:
+        # Low, but not low enough alone, and no copier's screen: a worn print too.
+        return Measurement(
+            Decision.INCONCLUSIVE, (confirm, *notes), score, thresholds, values, key_id
+        )
+    if score <= default_copy_below and confirm is None:
         reason = (
             f"low-fidelity: pattern fidelity {score:.3f} <= {default_copy_below:.3f} "
             "(detail lost as in a copy)"
@@ -431,6 +456,8 @@ def _decide(
         return Measurement(
             Decision.COPY, (reason, *notes), score, thresholds, values, key_id
         )
+    # An applicable copy profile calibrated this printer's originals: below its
+    # threshold the fidelity alone decides (its originals never reach there).
     if score <= copy_below and profile is not None:
         reason = (
             f"profile-copy: pattern fidelity {score:.3f} <= {copy_below:.3f}, the "
@@ -483,6 +510,36 @@ def _decide(
     )
     return Measurement(
         Decision.ORIGINAL, (reason, *notes), score, thresholds, values, key_id
+    )
+
+
+def _confirm_copy(values: Mapping[str, float], score: float) -> str | None:
+    """Return the reason for a low fidelity above the sure-copy level, else None.
+
+    Between ``CONFIRM["copy_sure_below"]`` and ``copy_below`` a low fidelity is
+    weak evidence: a worn or widened first-generation print loses fidelity too.
+    There a COPY needs a positive marker that a copy has and a first-generation
+    print of the binary pattern has not: a copier's halftone screen, periodic
+    energy in the residual (``residual_screen``). Without it the answer is
+    INCONCLUSIVE (``copy-unconfirmed``). ``None``: the fidelity is low enough
+    for COPY on its own (``low-fidelity``). An unmeasured marker counts as
+    absent.
+    """
+    if score <= CONFIRM["copy_sure_below"]:
+        return None
+    screen = values.get("residual_screen", math.nan)
+    if math.isfinite(screen) and screen >= CONFIRM["screen_above"]:
+        return (
+            f"copy-screen: pattern fidelity {score:.3f} is low, and "
+            f"{100.0 * screen:.0f} % of what the pattern does not explain is in a "
+            "few frequencies (a copier's halftone screen: the print was copied)"
+        )
+    shown = f"{100.0 * screen:.0f} %" if math.isfinite(screen) else "unmeasured"
+    return (
+        f"copy-unconfirmed: pattern fidelity {score:.3f} is low (a copy loses "
+        "detail, but so does a worn or blurry print), and no copier's halftone "
+        f"screen shows in it (screen share {shown}, a copy's starts at "
+        f"{100.0 * CONFIRM['screen_above']:.0f} %): original or copy cannot be told"
     )
 
 

@@ -24,6 +24,9 @@ from the block itself (quiet zone, fiducials). Then:
   standard deviation on the wrong side.
 - calibration strip: phase-coherent contrast of the 1-dot checkerboard and 1-/2-dot
   line pairs relative to the solid patch, survival of a 1/8 tint.
+- ``residual_screen``: how periodic the part of the scan that the keyed context
+  does not explain is, off the paper's axes (:func:`screen_share`): a copier's
+  halftone screen, the positive copy marker of the two-level COPY rule.
 - ``blockiness``: JPEG 8x8 block-edge energy relative to other positions.
 """
 
@@ -44,6 +47,7 @@ __all__ = [
     "noise_variance",
     "pattern_features",
     "resample",
+    "screen_share",
     "strip_features",
 ]
 
@@ -147,17 +151,22 @@ def _tile_sums(a: F64) -> F64:
 
 def _predictable(
     hp: F64, ctx: npt.NDArray[np.intp], fold: npt.NDArray[np.bool_], n_contexts: int
-) -> tuple[F64, F64]:
-    """Per-tile residual and total sums of squares, cross-fitted over contexts."""
+) -> tuple[F64, F64, F64]:
+    """Per-tile residual and total sums of squares, cross-fitted over contexts.
+
+    Also returns the residual itself on ``hp``'s grid.
+    """
     sse = np.zeros((_TILES, _TILES))
     sst = np.zeros((_TILES, _TILES))
+    grid = np.empty_like(hp)
     for a in range(K):
         for b in range(K):
             y = hp[a::K, b::K]
             resid = _cross_fitted_residual(y, ctx, fold, n_contexts)
+            grid[a::K, b::K] = resid
             sse += _tile_sums(resid**2)
             sst += _tile_sums((y - y.mean()) ** 2)
-    return sse, sst
+    return sse, sst, grid
 
 
 def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]:
@@ -175,7 +184,7 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
     ctx = _contexts(bits)
     rr, cc = np.mgrid[0:n, 0:n]
     fold = ((rr // 8) + (cc // 8)) % 2 == 0
-    sse, sst = _predictable(hp, ctx, fold, _N_CONTEXTS)
+    sse, sst, resid = _predictable(hp, ctx, fold, _N_CONTEXTS)
     tile_r2 = 1.0 - sse / np.maximum(sst, 1e-12)
     # The median over 4 x 4 tiles: a streak, dropout or stain spoils a few tiles of
     # an original, while a copy loses detail everywhere.
@@ -224,6 +233,7 @@ def pattern_features(dark: F64, bits: npt.NDArray[np.bool_]) -> dict[str, float]
         "confident_error_rate": cer,
         "pattern_contrast": ink_mean - paper_mean,
         "pattern_coverage": float(mod_raw.mean()),
+        "residual_screen": screen_share(resid),
     }
 
 
@@ -333,6 +343,44 @@ def _peak_share(resid: F64) -> float:
     spec[np.hypot(fy, fx) < 1.0 / 16.0] = 0.0
     total = float(spec.sum())
     if total <= 0.0:
+        return 0.0
+    top = np.partition(spec.ravel(), spec.size - _PEAK_BINS)[-_PEAK_BINS:]
+    return float(top.sum()) / total
+
+
+#: Spectral bins on and next to either frequency axis that screen_share ignores:
+#: the Hann window spreads an axis-aligned line over about three bins.
+_AXIS_BINS = 3
+
+
+def screen_share(resid: F64) -> float:
+    """Share of a residual's off-axis spectral energy in its strongest frequencies.
+
+    The grey analogue of ``colour_periodic``: ``resid`` is what the keyed
+    pattern's local context does not explain (the cross-fitted residual of
+    ``fidelity``). A copier reprints the pattern through its own halftone
+    screen, whose dots repeat at its ruling and angle: a few sharp spectral
+    peaks. A first-generation print of the binary pattern is not screened; what
+    it leaves unexplained is grain, paper and scanner noise (broad spectrum),
+    plus defects along the paper's feed and scan axes: banding across the feed
+    and streaks along it (a worn laser's drum) are periodic too, but lie on the
+    frequency axes, so the axes are left out. A copier's own screen at 0 or 90
+    degrees is therefore missed (the decision is then INCONCLUSIVE, not wrong).
+    Frequencies below 1/16 cycle per sample (slow shading) are ignored.
+    """
+    h, w = resid.shape
+    win = np.outer(np.hanning(h), np.hanning(w))
+    spec = np.abs(np.fft.rfft2((resid - resid.mean()) * win)) ** 2
+    fy = np.abs(np.fft.fftfreq(h))[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    spec[np.hypot(fy, fx) < 1.0 / 16.0] = 0.0
+    spec[:, :_AXIS_BINS] = 0.0
+    spec[np.abs(np.fft.fftfreq(h)) < _AXIS_BINS / h, :] = 0.0
+    total = float(spec.sum())
+    # Too few frequencies for "a few of them" to mean anything (the pattern's
+    # residual has 432 x 217): report no screen, the safe side for a marker that
+    # only ever confirms a COPY.
+    if total <= 0.0 or not math.isfinite(total) or spec.size < 16 * _PEAK_BINS:
         return 0.0
     top = np.partition(spec.ravel(), spec.size - _PEAK_BINS)[-_PEAK_BINS:]
     return float(top.sum()) / total
