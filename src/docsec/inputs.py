@@ -28,6 +28,7 @@ from typing import BinaryIO, Literal
 from docsec.errors import InputError
 
 __all__ = [
+    "Kind",
     "captured_stderr",
     "plain_message",
     "read_regular_file",
@@ -112,7 +113,11 @@ def read_regular_file(
     return data
 
 
-def sniff(data: bytes, suffix: str = "") -> Literal["pdf", "seal", "image"]:
+#: What an input is (:func:`sniff`).
+Kind = Literal["pdf", "seal", "image"]
+
+
+def sniff(data: bytes, suffix: str = "") -> Kind:
     """Return what an input's bytes are: a PDF, raw seal bytes, or an image.
 
     The one place docsec decides (verification, ``--annotate`` and inspection

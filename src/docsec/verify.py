@@ -1,8 +1,14 @@
 """The verification pipeline: from a file, an image or seal bytes to a result.
 
-This module and :mod:`docsec.issuing` are the only code that produces a verdict. Every
-check runs inside a guard: an exception inside a check becomes a failed check with the
-error's class name, never a crash and never a pass.
+This module and :mod:`docsec.issuing` are the only code that produces a verdict.
+An input is sniffed once (:func:`docsec.inputs.sniff`), decoded once straight to
+grey (or its PDF pages rendered), its seal parsed once into a frame
+(:class:`docsec._seal_checks.SealFrame`, then :class:`docsec._page_checks.PageFrame`
+with the symbol-to-page homography), and each check is a named function of that
+frame and the policy, run in one ordered list (:func:`docsec._pipeline.run`): an
+exception inside a check becomes a failed check with the error's class name,
+never a crash and never a pass; a check that did not run is absent, never passed.
+The check names are :mod:`docsec.checks`.
 """
 
 from __future__ import annotations
@@ -130,7 +136,7 @@ class Frame:
         never rendered.
     """
 
-    kind: str
+    kind: inputs.Kind
     page: Page | None = None
 
 
@@ -891,7 +897,7 @@ def verify_bytes_with_frame(
 
 def _verify_data(
     data: bytes,
-    kind: str,
+    kind: inputs.Kind,
     *,
     policy: VerifyPolicy,
     at: datetime | date | None,
