@@ -19,6 +19,7 @@ profile states days; a DCC states moments, a 2D-Doc nothing).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ _ADVICE = {
 }
 
 
+@functools.cache
 def _wording(fmt: SealFormat) -> _Wording:
     if fmt is _formats.VDS:
         return _VDS_WORDING
@@ -528,11 +530,11 @@ def check_registry(frame: SealFrame, policy: VerifyPolicy) -> CheckResult | None
 
     Does not run (None) without a registry or for a seal of another format.
     """
-    from docsec.registry import DocumentState, RegistryUnavailable
-
     source, vds = policy.registry, frame.vds
     if source is None or vds is None:
         return None
+    from docsec.registry import DocumentState, RegistryUnavailable
+
     name = _names.REGISTRY
     try:
         fields = _seal.decode_certificate(vds)
