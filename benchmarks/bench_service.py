@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/bench_service.py [--quick] [--backends sqlite,postgresql]
+        [--lookups-only] [--levels 1,10,50]
 
 For each registry backend (a SQLite file; a private PostgreSQL server started with
 initdb/pg_ctl on a unix socket, as the tests do) it issues documents into the
@@ -250,13 +251,149 @@ def database(backend: str, folder: Path) -> Iterator[str]:
             yield url
 
 
+def _server_pids(port: int) -> set[int]:
+    """Return the processes holding the listening socket of ``port`` (the workers)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                cols = line.split()
+                # local address hex:port, state 0A = LISTEN
+                if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "0A":
+                    inodes.add(cols[9])
+    pids = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            links = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds}
+        except OSError:
+            continue
+        if any(f"socket:[{i}]" in links for i in inodes):
+            pids.add(int(pid))
+    return pids
+
+
+def _cpu_seconds(pids: set[int]) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
+def compare(other: Path, rounds: int, *, clients: int) -> None:
+    """Look-ups on one PostgreSQL: this checkout's service against ``other``'s.
+
+    Both run ``docsec serve --workers 2``; rounds of ``clients`` x 60 look-ups go
+    to one and then the other (the order alternating), so that both see the same
+    machine. Prints medians over the rounds, with the servers' CPU per look-up
+    (their processes' user + system time), which depends far less on other load
+    than the latencies do.
+    """
+    import statistics
+    from contextlib import ExitStack
+
+    if why_no_postgres():
+        sys.exit(f"postgresql: {why_no_postgres()}")
+    sides = {"this": ROOT, "other": other.resolve()}
+    results: dict[str, list[tuple[float, ...]]] = {name: [] for name in sides}
+    with (
+        tempfile.TemporaryDirectory(prefix="docsec-bench-ab-") as tmp,
+        postgres_server() as url,
+        ExitStack() as stack,
+    ):
+        key, cert, tdir, _, _ = make_pki(Path(tmp))
+        reg = Registry(url)
+        reg.init()
+        data = load_certificate_data(SAMPLE.read_bytes())
+        data.pop("document_number", None)
+        docs = [
+            issue_registered(reg, data, key=key, cert=cert, now=NOW, actor="bench")
+            for _ in range(12)
+        ]
+        reg.close()
+        lookups = [_get(f"/api/v1/documents/{d.number}?code={d.code}") for d in docs]
+        reqs = (lookups * (60 * clients // len(lookups) + 1))[: 60 * clients]
+        servers: dict[str, tuple[int, set[int]]] = {}
+        for name, root in sides.items():
+            base = stack.enter_context(
+                live_server(
+                    *("--db", url, "--trust", str(tdir)),
+                    *("--lookup-per-minute", "1000000"),
+                    workers=2,
+                    root=root,
+                )
+            )
+            port = int(base.rsplit(":", 1)[1])
+            servers[name] = (port, _server_pids(port))
+            asyncio.run(_load(port, 10, lookups * 40))  # warm-up
+        for r in range(rounds):
+            for name in sides if r % 2 == 0 else reversed(list(sides)):
+                port, pids = servers[name]
+                cpu0 = _cpu_seconds(pids)
+                errors, secs, lat = asyncio.run(_load(port, clients, reqs))
+                cpu = _cpu_seconds(pids) - cpu0
+                lat.sort()
+                results[name].append(
+                    (
+                        len(lat) / secs,
+                        *(lat[round(p / 100 * (len(lat) - 1))] for p in (50, 95, 99)),
+                        1e6 * cpu / len(lat),
+                        float(errors),
+                        os.getloadavg()[0],
+                    )
+                )
+    print(
+        "| checkout | rounds | clients | look-ups a round | errors | req/s | p50 ms "
+        "| p95 ms | p99 ms | server CPU us per look-up | load average |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, rows in results.items():
+        med = [statistics.median(row[i] for row in rows) for i in range(7)]
+        print(
+            f"| {name} ({sides[name]}) | {len(rows)} | {clients} | {len(reqs)} | "
+            f"{sum(int(row[5]) for row in rows)} | {med[0]:.0f} | {med[1]:.1f} | "
+            f"{med[2]:.1f} | {med[3]:.1f} | {med[4]:.0f} | {med[6]:.1f} |"
+        )
+    print(
+        f"- medians over rounds of {len(reqs)} look-ups, sides alternating; "
+        f"{os.cpu_count()} CPUs shared by the load client, both servers, the "
+        "database and other users (load average: 1-minute, median over the rounds)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--lookups-only",
+        action="store_true",
+        help="only the status look-ups (no verify, no writes, no CLI baseline)",
+    )
+    parser.add_argument(
+        "--levels",
+        default="1,10,50",
+        help="concurrent clients per level, comma-separated",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="CHECKOUT",
+        default=None,
+        help="A/B look-ups on PostgreSQL: this checkout's service against the one in "
+        "CHECKOUT (e.g. a git worktree of an older commit), in alternating rounds",
+    )
+    parser.add_argument("--rounds", type=int, default=12, help="rounds per side")
     args = parser.parse_args()
+    if args.compare:
+        compare(
+            Path(args.compare), args.rounds, clients=int(args.levels.split(",")[-1])
+        )
+        return
     quick = args.quick
-    levels = (1, 10, 50)
+    levels = tuple(int(c) for c in args.levels.split(","))
     n_docs = 6 if quick else 12
     lookups_per_client = 20 if quick else 60
     verifies = {1: 6, 10: 12, 50: 50} if quick else {1: 12, 10: 30, 50: 100}
@@ -293,7 +430,7 @@ def main() -> None:
                 token = reg.create_token(Role.ISSUER, label="bench", now=NOW)
                 inputs: list[tuple[str, bytes]] = []
                 files: list[Path] = []
-                for i, doc in enumerate(docs):
+                for i, doc in enumerate([] if args.lookups_only else docs):
                     page = render_page(doc.pdf, dpi=300.0)
                     ok, jpg = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, 90])
                     assert ok
@@ -324,6 +461,11 @@ def main() -> None:
                     port = int(base.rsplit(":", 1)[1])
                     # warm-up: both workers load their policy and connections
                     asyncio.run(_load(port, 4, [_get("/readyz")] * 40))
+                    lookups = [
+                        _get(f"/api/v1/documents/{d.number}?code={d.code}")
+                        for d in docs
+                    ]
+                    asyncio.run(_load(port, 10, lookups * 40))
                     asyncio.run(
                         _load(
                             port,
@@ -332,10 +474,7 @@ def main() -> None:
                         )
                     )
                     for c in levels:
-                        reqs = [
-                            _get(f"/api/v1/documents/{d.number}?code={d.code}")
-                            for d in docs
-                        ] * (lookups_per_client * c // len(docs) + 1)
+                        reqs = lookups * (lookups_per_client * c // len(docs) + 1)
                         reqs = reqs[: lookups_per_client * c]
                         errors, secs, lat = asyncio.run(_load(port, c, reqs))
                         rows.append(
@@ -349,6 +488,9 @@ def main() -> None:
                                 lat,
                             )
                         )
+                    if args.lookups_only:
+                        reg.close()
+                        continue  # stops the service and the database
                     for c in levels:
                         n = verifies[c]
                         reqs = [

@@ -7,7 +7,8 @@ process through a binding: the engine parses pixels that an adversary chose, a
 crash or a hang there must not take the verifier down, and a subprocess can be
 killed on time while a C call cannot. It also needs no compiler at install time.
 One call reads every field (a list of images, one per field), so the language
-models load once per page.
+models load once per page; independent calls (the Korean and the English pass)
+run side by side, one process per core.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +28,7 @@ import cv2
 from docsec._types import GrayImage
 from docsec.errors import ConfigurationError
 
-__all__ = ["LANGUAGES", "OcrWord", "available", "read_lines"]
+__all__ = ["LANGUAGES", "OcrRequest", "OcrWord", "available", "read_lines", "read_many"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,15 @@ def _languages(exe: str) -> frozenset[str]:
     return _LANGS[exe]
 
 
+@dataclass(frozen=True, slots=True)
+class OcrRequest:
+    """One engine run: images read with one language list and one segmentation mode."""
+
+    images: list[GrayImage]
+    languages: str = LANGUAGES
+    single_line: bool = False
+
+
 def read_lines(
     images: list[GrayImage],
     *,
@@ -117,55 +129,119 @@ def read_lines(
     OSError
         The engine failed.
     """
+    (pages,) = read_many([OcrRequest(images, languages, single_line)], timeout=timeout)
+    return pages
+
+
+def read_many(
+    requests: Sequence[OcrRequest], *, timeout: float = DEFAULT_TIMEOUT
+) -> list[list[list[OcrWord]]]:
+    """Run several engine requests side by side; return each one's pages.
+
+    Each request is one ``tesseract`` process as :func:`read_lines` runs it; up
+    to one process per available core runs at a time, each single-threaded
+    (``OMP_THREAD_LIMIT=1``), so a page's Korean and English passes cost the
+    slower of the two instead of their sum. ``timeout`` bounds the whole call:
+    when it passes, every process still running is killed.
+
+    Raises
+    ------
+    ConfigurationError
+        Tesseract is missing.
+    TimeoutError
+        The engines took longer than ``timeout`` in all.
+    OSError
+        An engine failed.
+    """
     exe = shutil.which("tesseract")
     if exe is None:
         raise ConfigurationError("the tesseract binary is not installed")
-    if not images:
-        return []
-    # One thread: the verify budget is one core, and OpenMP threads only add
-    # overhead for a few short lines (Tesseract's own advice).
+    results: list[list[list[OcrWord]]] = [[] for _ in requests]
+    todo = [k for k, r in enumerate(requests) if r.images]
+    if not todo:
+        return results
+    # One thread per engine: the verify budget is one core per input, and
+    # OpenMP threads only add overhead for a few short lines (Tesseract's own
+    # advice); independent requests run as parallel processes instead.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    width = max(1, min(len(todo), _cores()))
+    deadline = time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="docsec-ocr-") as tmp:
-        names = []
-        for i, image in enumerate(images):
-            ok, png = cv2.imencode(".png", image)
-            if not ok:  # pragma: no cover - encoding a uint8 array does not fail
-                raise OSError("cannot encode the OCR image")
-            path = Path(tmp) / f"{i:04d}.png"
-            path.write_bytes(png.tobytes())
-            names.append(str(path))
-        listing = Path(tmp) / "pages.txt"
-        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        argv = [
-            exe,
-            str(listing),
-            "stdout",
-            "-l",
-            languages,
-            "--oem",
-            "1",
-            "--psm",
-            "7" if single_line else "6",
-            "-c",
-            "tessedit_do_invert=0",
-            "tsv",
-        ]
+        argvs = {k: _argv(exe, Path(tmp) / f"{k:02d}", requests[k]) for k in todo}
+        running: dict[int, subprocess.Popen[bytes]] = {}
         try:
-            proc = subprocess.run(  # noqa: S603 - fixed argv, no shell
-                argv, capture_output=True, timeout=timeout, env=env, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise TimeoutError(f"tesseract took longer than {timeout:g} s") from exc
-    if proc.returncode != 0:
-        raise OSError(
-            f"tesseract failed ({proc.returncode}): "
-            + proc.stderr.decode("utf-8", "replace")[-200:]
-        )
-    pages: list[list[OcrWord]] = [[] for _ in images]
-    for page, word in _parse_tsv(proc.stdout.decode("utf-8", "replace")):
-        if 1 <= page <= len(pages):
-            pages[page - 1].append(word)
-    return pages
+            while todo or running:
+                while todo and len(running) < width:
+                    k = todo.pop(0)
+                    running[k] = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                        argvs[k],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        env=env,
+                    )
+                k, proc = next(iter(running.items()))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"tesseract took longer than {timeout:g} s")
+                try:
+                    out, err = proc.communicate(timeout=left)
+                except subprocess.TimeoutExpired as exc:
+                    raise TimeoutError(
+                        f"tesseract took longer than {timeout:g} s"
+                    ) from exc
+                del running[k]
+                if proc.returncode != 0:
+                    raise OSError(
+                        f"tesseract failed ({proc.returncode}): "
+                        + err.decode("utf-8", "replace")[-200:]
+                    )
+                pages: list[list[OcrWord]] = [[] for _ in requests[k].images]
+                for page, word in _parse_tsv(out.decode("utf-8", "replace")):
+                    if 1 <= page <= len(pages):
+                        pages[page - 1].append(word)
+                results[k] = pages
+        finally:
+            for proc in running.values():
+                proc.kill()
+                proc.communicate()
+    return results
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _argv(exe: str, folder: Path, request: OcrRequest) -> list[str]:
+    """Write the request's images and list file under ``folder``; return the argv."""
+    folder.mkdir()
+    names = []
+    for i, image in enumerate(request.images):
+        ok, png = cv2.imencode(".png", image)
+        if not ok:  # pragma: no cover - encoding a uint8 array does not fail
+            raise OSError("cannot encode the OCR image")
+        path = folder / f"{i:04d}.png"
+        path.write_bytes(png.tobytes())
+        names.append(str(path))
+    listing = folder / "pages.txt"
+    listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+    return [
+        exe,
+        str(listing),
+        "stdout",
+        "-l",
+        request.languages,
+        "--oem",
+        "1",
+        "--psm",
+        "7" if request.single_line else "6",
+        "-c",
+        "tessedit_do_invert=0",
+        "tsv",
+    ]
 
 
 def _parse_tsv(text: str) -> list[tuple[int, OcrWord]]:

@@ -622,19 +622,19 @@ def _read(
     eng = [k for k, v in enumerate(values) if _LATIN.search(v)]
     passes: dict[str, dict[int, list[_ocr.OcrWord]]] = {"kor": {}, "eng": {}}
     lines = [k < len(single) and bool(single[k]) for k in range(len(images))]
+    groups: list[tuple[str, list[int]]] = []
+    requests: list[_ocr.OcrRequest] = []
     for languages, members in (("kor", kor), ("eng", eng)):
         for one_line in (False, True):
             group = [k for k in members if lines[k] is one_line]
-            if not group:
-                continue
-            kwargs = {"single_line": True} if one_line else {}
-            pages = _ocr.read_lines(
-                [images[k] for k in group],
-                languages=languages,
-                timeout=timeout,
-                **kwargs,
-            )
-            passes[languages].update(zip(group, pages, strict=True))
+            if group:
+                groups.append((languages, group))
+                requests.append(
+                    _ocr.OcrRequest([images[k] for k in group], languages, one_line)
+                )
+    results = _ocr.read_many(requests, timeout=timeout)
+    for (languages, group), pages in zip(groups, results, strict=True):
+        passes[languages].update(zip(group, pages, strict=True))
     out: list[tuple[str, int, str, float]] = []
     for k, value in enumerate(values):
         korean = passes.get("kor", {}).get(k)

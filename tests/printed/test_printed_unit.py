@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -259,6 +260,25 @@ def test_tsv_parsing() -> None:
     assert _ocr._parse_tsv(tsv) == [(2, OcrWord("홍길동", 91.5, (10, 20, 30, 40)))]
 
 
+def _many(fake: Callable[..., list[list[OcrWord]]]) -> Callable[..., object]:
+    """Serve :func:`_ocr.read_many` from a fake of :func:`_ocr.read_lines`."""
+
+    def many(
+        requests: list[_ocr.OcrRequest], *, timeout: float
+    ) -> list[list[list[OcrWord]]]:
+        return [
+            fake(
+                r.images,
+                languages=r.languages,
+                timeout=timeout,
+                **({"single_line": True} if r.single_line else {}),
+            )
+            for r in requests
+        ]
+
+    return many
+
+
 def test_without_tesseract_the_check_is_inconclusive(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -345,7 +365,7 @@ def test_mixed_fields_are_read_by_both_models_and_merged(
             ]
         ]
 
-    monkeypatch.setattr(_ocr, "read_lines", fake)
+    monkeypatch.setattr(_ocr, "read_many", _many(fake))
     image = np.zeros((5, 5), np.uint8)
     got = printed._read([image, image], ["홍길동 (HONG", "1984-03-15"], 5.0)
     assert calls == [("kor", 2), ("eng", 1)]
@@ -364,7 +384,7 @@ def test_an_unconfirmed_reading_is_unreadable(monkeypatch: pytest.MonkeyPatch) -
         text = "홍길순" if len(views) == 1 else "홍길동"
         return [[OcrWord(text, 95.0, (0, 0, 10, 10))] for _ in images]
 
-    monkeypatch.setattr(_ocr, "read_lines", fake)
+    monkeypatch.setattr(_ocr, "read_many", _many(fake))
     field = np.full((120, 400), 235, np.uint8)
     for x in range(50, 300, 20):  # short strokes, like glyphs (no ruling)
         field[50:65, x : x + 8] = 20
@@ -401,7 +421,7 @@ def _one_field(
             for _ in images
         ]
 
-    monkeypatch.setattr(_ocr, "read_lines", fake)
+    monkeypatch.setattr(_ocr, "read_many", _many(fake))
     image = np.full((120, 400), 235, np.uint8)
     for x in range(50, 300, 20):  # short strokes, like glyphs (no ruling)
         image[50:65, x : x + 8] = 20
@@ -481,7 +501,7 @@ def test_an_unreadable_key_field_is_named_first(
     ) -> list[list[OcrWord]]:
         return [[OcrWord("홍길", 30.0, (0, 0, 10, 10))] for _ in images]
 
-    monkeypatch.setattr(_ocr, "read_lines", fake)
+    monkeypatch.setattr(_ocr, "read_many", _many(fake))
     image = np.full((120, 400), 235, np.uint8)
     for x in range(50, 300, 20):
         image[50:65, x : x + 8] = 20
@@ -526,3 +546,59 @@ def test_long_fields_need_more_evidence() -> None:
     assert printed.compare("홍길동 (HONG", name, blank=False)[0] == "mismatch"
     number = [OcrWord("GN2611270942", 93.0, (0, 0, 10, 10))]
     assert printed.compare("GN2611270042", number, blank=False)[0] == "mismatch"
+
+
+def _line(text: str) -> np.ndarray:
+    import cv2
+
+    image = np.full((70, 520), 255, np.uint8)
+    cv2.putText(image, text, (12, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    return image
+
+
+@pytest.mark.skipif(
+    _ocr.available() is not None, reason=f"needs Tesseract: {_ocr.available()}"
+)
+def test_read_many_runs_requests_side_by_side_as_read_lines_would() -> None:
+    one, two = _line("GN2611270042"), _line("PARK 1984")
+    requests = [
+        _ocr.OcrRequest([one, two], "eng", single_line=True),
+        _ocr.OcrRequest([], "kor"),
+        _ocr.OcrRequest([two], "eng", single_line=False),
+    ]
+    got = _ocr.read_many(requests, timeout=30.0)
+    assert got[1] == []
+    alone = [
+        _ocr.read_lines([one, two], languages="eng", single_line=True, timeout=30.0),
+        [],
+        _ocr.read_lines([two], languages="eng", timeout=30.0),
+    ]
+    assert got == alone
+    assert [w.text for w in got[0][0]] == ["GN2611270042"]
+
+
+@pytest.mark.skipif(
+    _ocr.available() is not None, reason=f"needs Tesseract: {_ocr.available()}"
+)
+def test_read_many_kills_every_engine_on_timeout() -> None:
+    before = _children()
+    requests = [_ocr.OcrRequest([_line("GN2611270042")] * 40, "kor+eng")] * 3
+    with pytest.raises(TimeoutError, match="longer than"):
+        _ocr.read_many(requests, timeout=0.05)
+    assert _children() - before == set()
+
+
+def _children() -> set[int]:
+    """This process's live child processes (Linux /proc)."""
+    import os
+    from pathlib import Path
+
+    me, kids = os.getpid(), set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me and fields[0] != "Z":
+            kids.add(int(stat.parent.name))
+    return kids

@@ -24,12 +24,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(*args: str, workers: int = 1) -> Iterator[str]:
-    """Run ``docsec serve ARGS`` on 127.0.0.1; yield its base URL."""
+def live_server(*args: str, workers: int = 1, root: Path = ROOT) -> Iterator[str]:
+    """Run ``docsec serve ARGS`` on 127.0.0.1; yield its base URL.
+
+    ``root`` is the checkout whose code serves (the benchmark compares two).
+    """
     port = free_port()
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "cli")]),
+        "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root / "cli")]),
     }
     # stderr (the access log) to a file: a pipe nobody reads would fill and block.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below

