@@ -19,7 +19,6 @@ profile states days; a DCC states moments, a 2D-Doc nothing).
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,10 +110,20 @@ _ADVICE = {
 }
 
 
-@functools.cache
+#: The wording of each format, built once (by format name).
+_WORDINGS: dict[str, _Wording] = {}
+
+
 def _wording(fmt: SealFormat) -> _Wording:
     if fmt is _formats.VDS:
         return _VDS_WORDING
+    known = _WORDINGS.get(fmt.name)
+    if known is None:
+        known = _WORDINGS[fmt.name] = _new_wording(fmt)
+    return known
+
+
+def _new_wording(fmt: SealFormat) -> _Wording:
     return _Wording(
         malformed=f"not a valid {fmt.title}: {{exc}}",
         not_found="{named}: no certificate of this signer is in the trust store, "
