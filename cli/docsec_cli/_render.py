@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from docsec import checks as _names
 from docsec.labels import paper_fields
 from docsec.reasons import describe
 from docsec.result import CheckStatus, Verdict, VerificationResult
@@ -173,7 +174,7 @@ def human(result: VerificationResult, *, verbose: bool = False) -> str:
             )
         lines.extend(_field_block(result, verbose=verbose))
     elif any(
-        c.name == "barcode" and c.status is CheckStatus.PASS for c in result.checks
+        c.name == _names.BARCODE and c.status is CheckStatus.PASS for c in result.checks
     ):
         # A seal was read but not verified: point to what it claims.
         lines.append(

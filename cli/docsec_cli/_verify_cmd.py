@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -38,6 +39,9 @@ from docsec_cli._help import DocsecCommand
 from docsec_cli._i18n import tr
 from docsec_cli._pool import Failure, SupervisedPool, WorkerStartError, fault_for
 from docsec_cli._report import CsvReport, Summary, open_output, write_summary
+
+if TYPE_CHECKING:
+    from docsec.verify import Frame
 
 logger = logging.getLogger("docsec_cli")
 
@@ -196,41 +200,63 @@ def verify_one(
     item: Item, policy: VerifyPolicy, at: datetime | date | None
 ) -> tuple[VerificationResult, int]:
     """Verify one input; never raises: a bad input gets its own error result."""
-    from docsec.verify import verify_bytes, verify_file
+    result, code, _frame = verify_one_with_frame(item, policy, at)
+    return result, code
+
+
+def verify_one_with_frame(
+    item: Item, policy: VerifyPolicy, at: datetime | date | None
+) -> tuple[VerificationResult, int, Frame | None]:
+    """:func:`verify_one`, and the frame verification read (None on an error)."""
+    from docsec.verify import verify_bytes_with_frame, verify_file_with_frame
 
     if not item.supported:
-        return _error_result(
-            item,
-            policy,
-            at,
-            f"not a kind of file docsec verifies (suffix {item.path.suffix or 'none'}"
-            f"; it reads {', '.join(sorted(SCAN_SUFFIXES))}): not checked",
-            UNSUPPORTED,
-        ), EXIT_INCONCLUSIVE
+        return (
+            _error_result(
+                item,
+                policy,
+                at,
+                f"not a kind of file docsec verifies (suffix {item.path.suffix or 'none'}"
+                f"; it reads {', '.join(sorted(SCAN_SUFFIXES))}): not checked",
+                UNSUPPORTED,
+            ),
+            EXIT_INCONCLUSIVE,
+            None,
+        )
     if item.data is None and not item.path.exists():
-        return _error_result(
-            item, policy, at, f"no such file: {item.name}", NO_SUCH_FILE
-        ), EXIT_INCONCLUSIVE
+        return (
+            _error_result(item, policy, at, f"no such file: {item.name}", NO_SUCH_FILE),
+            EXIT_INCONCLUSIVE,
+            None,
+        )
     try:
         if item.data is not None:
-            result = verify_bytes(item.data, policy=policy, at=at, input_name=item.name)
+            result, frame = verify_bytes_with_frame(
+                item.data, policy=policy, at=at, input_name=item.name
+            )
         else:
-            result = verify_file(item.path, policy=policy, at=at)
+            result, frame = verify_file_with_frame(item.path, policy=policy, at=at)
     except DocsecError as exc:
         logger.debug("verification of %s failed", item.name, exc_info=True)
-        return _error_result(
-            item, policy, at, inputs.plain_message(exc)
-        ), EXIT_INCONCLUSIVE
+        return (
+            _error_result(item, policy, at, inputs.plain_message(exc)),
+            EXIT_INCONCLUSIVE,
+            None,
+        )
     except Exception as exc:
         # A bug, not the input's fault: one line (the traceback at -vv), exit 1.
         logger.debug("unexpected error on %s", item.name, exc_info=True)
-        return _error_result(
-            item,
-            policy,
-            at,
-            f"unexpected {type(exc).__name__}: {inputs.plain_message(exc)}",
-        ), EXIT_ERROR
-    return result, VERDICT_EXIT[result.verdict]
+        return (
+            _error_result(
+                item,
+                policy,
+                at,
+                f"unexpected {type(exc).__name__}: {inputs.plain_message(exc)}",
+            ),
+            EXIT_ERROR,
+            None,
+        )
+    return result, VERDICT_EXIT[result.verdict], frame
 
 
 #: Policies the CLI offers by name.
@@ -372,14 +398,22 @@ def _verify_worker(conn: Connection, policy_args: PolicyArgs, verbose: int) -> N
 
 
 def _write_annotation(
-    result: VerificationResult, item: Item, target: Path, policy: VerifyPolicy
+    result: VerificationResult,
+    item: Item,
+    target: Path,
+    policy: VerifyPolicy,
+    frame: Frame | None = None,
 ) -> None:
+    """Draw the result on the input; on the page verification read, when given."""
     from docsec import imaging
-    from docsec.annotate import annotate_data, annotate_file
+    from docsec.annotate import annotate_data, annotate_file, annotate_frame
 
     limits = {"max_pixels": policy.max_pixels, "max_memory": policy.max_memory}
     try:
-        if item.data is not None:
+        if frame is not None and (frame.page is not None or frame.kind == "seal"):
+            # The page verification read: no second decode or render.
+            picture = annotate_frame(frame, result, name=item.name)
+        elif item.data is not None:
             picture = annotate_data(item.data, result, name=item.name, **limits)
         else:
             picture = annotate_file(
@@ -716,7 +750,9 @@ def verify_cmd(
     codes: list[int] = []
     tally: Counter[str] = Counter()
 
-    def emit(item: Item, result: VerificationResult, code: int) -> None:
+    def emit(
+        item: Item, result: VerificationResult, code: int, frame: Frame | None = None
+    ) -> None:
         codes.append(code)
         tally[result.error_reason if result.error else result.verdict.value] += 1
         if report is not None:
@@ -733,7 +769,7 @@ def verify_cmd(
         if annotate_to is not None:
             stem = "stdin" if item.data is not None else item.path.stem
             target = annotate_to if single else annotate_to / f"{stem}.annotated.png"
-            _write_annotation(result, item, target, policy)
+            _write_annotation(result, item, target, policy, frame)
 
     try:
         with click.progressbar(
@@ -743,8 +779,9 @@ def verify_cmd(
             hidden=single or quiet or not progress,
         ) as bar:
             if single:
-                result, code = verify_one(items[0], policy, at)
-                emit(items[0], result, code)
+                # One input is verified here: --annotate draws on its frame.
+                result, code, frame = verify_one_with_frame(items[0], policy, at)
+                emit(items[0], result, code, frame)
             else:
                 verbose = int((ctx.find_root().obj or {}).get("verbose", 0))
                 outcomes = _run_batch(

@@ -10,16 +10,20 @@ and what was altered.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from docsec import formats, imaging, inputs
+from docsec import imaging, inputs
 from docsec._types import BGRImage, Image
 from docsec.errors import InputError
 from docsec.result import Verdict, VerificationResult
 
-__all__ = ["annotate", "annotate_data", "annotate_file"]
+if TYPE_CHECKING:
+    from docsec.verify import Frame
+
+__all__ = ["annotate", "annotate_data", "annotate_file", "annotate_frame"]
 
 # BGR colours: green, red, amber.
 _VERDICT_COLOUR = {
@@ -155,6 +159,29 @@ def annotate(
     return out
 
 
+def annotate_frame(
+    frame: Frame, result: VerificationResult, *, name: str = "input"
+) -> BGRImage:
+    """Annotate the page that verification itself read (no second read or render).
+
+    ``frame`` comes with ``result`` from :func:`docsec.verify.verify_file_with_frame`
+    or :func:`docsec.verify.verify_bytes_with_frame`: its page is the grey image
+    the result's locations refer to, at the resolution they were recorded at.
+
+    Raises
+    ------
+    InputError
+        If the input was seal bytes, or verification read no page (a PDF refused
+        before any page was rendered: use :func:`annotate_data` for it).
+    """
+    if frame.kind == "seal":
+        raise InputError(f"{name} holds seal bytes, not an image: nothing to annotate")
+    if frame.page is None:
+        raise InputError(f"no page of {name} was read: nothing to annotate")
+    image, dpi = frame.page
+    return annotate(image, result, dpi=dpi)
+
+
 def annotate_file(
     path: str | Path,
     result: VerificationResult,
@@ -195,7 +222,8 @@ def annotate_data(
     InputError
         If the data is not an image or PDF, or over a limit.
     """
-    if b"%PDF-" in data[:1024]:  # where PDF readers look for it
+    kind = inputs.sniff(data, Path(name).suffix)
+    if kind == "pdf":
         from docsec import pdf as _pdf
 
         dpis = [loc.dpi for loc in result.locations if loc.dpi is not None]
@@ -211,7 +239,7 @@ def annotate_data(
                 return annotate(scanned[0], result)
         page = _pdf.render_page(data, dpi=dpi, max_pixels=max_pixels)
         return annotate(page, result, dpi=dpi)
-    if formats.detect(data[:8]) is not None or name.lower().endswith(".bin"):
+    if kind == "seal":
         raise InputError(f"{name} holds seal bytes, not an image: nothing to annotate")
     try:
         loaded = imaging.decode_image(

@@ -23,11 +23,18 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from docsec.errors import InputError
 
-__all__ = ["captured_stderr", "plain_message", "read_regular_file", "read_stream"]
+__all__ = [
+    "Kind",
+    "captured_stderr",
+    "plain_message",
+    "read_regular_file",
+    "read_stream",
+    "sniff",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +111,35 @@ def read_regular_file(
     if not data and not allow_empty:
         raise InputError(f"{p.name} is empty")
     return data
+
+
+#: What an input is (:func:`sniff`).
+Kind = Literal["pdf", "seal", "image"]
+
+
+def sniff(data: bytes, suffix: str = "") -> Kind:
+    """Return what an input's bytes are: a PDF, raw seal bytes, or an image.
+
+    The one place docsec decides (verification, ``--annotate`` and inspection
+    agree): ``%PDF`` at the start is a PDF; bytes a registered seal format
+    recognises (:func:`docsec.formats.detect`), or a ``.bin`` ``suffix``, are seal
+    bytes; ``%PDF-`` elsewhere in the first KiB (where PDF readers look for it) is
+    a PDF; anything else is decoded as an image.
+
+    Raises
+    ------
+    InputError
+        If ``data`` is empty.
+    """
+    from docsec import formats
+
+    if not data:
+        raise InputError("the input is empty")
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if suffix.lower() == ".bin" or formats.detect(data[:8]) is not None:
+        return "seal"
+    return "pdf" if b"%PDF-" in data[:1024] else "image"
 
 
 def read_stream(stream: BinaryIO, *, max_bytes: int, name: str = "-") -> bytes:

@@ -150,12 +150,13 @@ def inspect_file(
     """
     p = Path(path)
     data = inputs.read_regular_file(p, max_bytes=max_bytes)
-    if p.suffix.lower() == ".bin" or _formats.detect(data[:8]) is not None:
+    kind = inputs.sniff(data, p.suffix)
+    if kind == "seal":
         if len(data) > _MAX_SEAL_FILE:
             raise InputError(f"{p.name} is too large to be seal bytes")
         described = describe_unverified(data)
         return InspectionReport(str(p), (described,), malformed="error" in described)
-    if b"%PDF-" in data[:1024]:  # where PDF readers look for it
+    if kind == "pdf":
         found = _pdf_symbols(data, max_pixels=max_pixels, max_memory=max_memory)
     else:
         loaded = imaging.decode_image(

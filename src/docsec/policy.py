@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docsec import checks as _checks
 from docsec._limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY, DEFAULT_MAX_PIXELS
 from docsec.errors import ConfigurationError
 
@@ -22,32 +23,22 @@ if TYPE_CHECKING:
 
 __all__ = ["KNOWN_CHECKS", "PDF_CHECKS", "SEAL_CHECKS", "VerifyPolicy"]
 
-#: Every check name that docsec can produce today.
-KNOWN_CHECKS = frozenset(
-    {
-        "barcode",  # a seal symbol was found and its bytes parsed as a VDS
-        "signature",  # the seal signature verifies with the named signer's key
-        "signer_certificate",  # the signer certificate chains to a trust anchor, key usage
-        "certificate_validity",  # the signer certificate was valid at the signing date
-        "revocation",  # a CRL from the issuer says the certificate is not revoked
-        "document_validity",  # the document's own validity window contains `at`
-        "pdf_coverage",  # the issuer's PDF signature covers the file byte for byte
-        "pdf_signature",  # a PAdES signature validates, trusted, no disallowed change
-        "seal_pdf_signer_match",  # the seal's signer and the PDF's signer are one key
-        "seal_pdf_binding",  # the seal on the page is the one signed into the PDF
-        "copydetect",  # the paper is the issuing print, not a photocopy (scans only)
-        "watermark",  # the page's watermark carries the seal's document id
-        "registry",  # the issuer's registry says the document is still active
-        "printed_text",  # the printed fields read (OCR) as the seal signs them
-    }
-)
+#: Every check name that docsec can produce today (defined in :mod:`docsec.checks`).
+KNOWN_CHECKS = _checks.KNOWN
 #: The checks that the seal path needs for a verdict about the seal.
 SEAL_CHECKS = frozenset(
-    {"barcode", "signature", "signer_certificate", "certificate_validity"}
+    {
+        _checks.BARCODE,
+        _checks.SIGNATURE,
+        _checks.SIGNER_CERTIFICATE,
+        _checks.CERTIFICATE_VALIDITY,
+    }
 )
 #: The checks a born-digital PDF needs on top of the seal's (always required by
 #: :func:`docsec.verify.verify_pdf`).
-PDF_CHECKS = frozenset({"pdf_coverage", "pdf_signature", "seal_pdf_signer_match"})
+PDF_CHECKS = frozenset(
+    {_checks.PDF_COVERAGE, _checks.PDF_SIGNATURE, _checks.SEAL_PDF_SIGNER_MATCH}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +178,7 @@ class VerifyPolicy:
         return dataclasses.replace(
             self,
             registry=source,
-            required=self.required | {"registry"} if required else self.required,
+            required=self.required | {_checks.REGISTRY} if required else self.required,
             name=self.name + ("+registry" if required else ""),
         )
 
@@ -216,7 +207,7 @@ class VerifyPolicy:
         )
         return cls(
             trust=trust,
-            required=base.required | {"copydetect"},
+            required=base.required | {_checks.COPYDETECT},
             name=base.name.replace("seal", "counter", 1),
             cdp_keys=tuple(cdp_keys),
             watermark_keys=tuple(watermark_keys),
@@ -247,7 +238,7 @@ class VerifyPolicy:
         required = set(SEAL_CHECKS)
         name = "seal"
         if require_revocation:
-            required.add("revocation")
+            required.add(_checks.REVOCATION)
             name = "seal+crl"
         if accept_scanned_pdf:
             name += "+scanned-pdf"

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from docsec import _ocr, imaging
+from docsec import checks as _names
 from docsec._types import GrayImage, Image
 from docsec.result import CheckResult, CheckStatus
 from docsec.seal import CertificateFields, TextRegion
@@ -52,6 +53,7 @@ __all__ = [
     "check",
     "compare",
     "display_fields",
+    "module_to_image",
     "normalise",
     "read_fields",
 ]
@@ -400,9 +402,10 @@ def evidence(got: str, want: str) -> float:
 # ----------------------------------------------------------------------------- pixels
 
 
-def _module_to_image(
+def module_to_image(
     corners: Sequence[tuple[float, float]], size: int
 ) -> npt.NDArray[np.float64]:
+    """Return the homography from seal modules to image pixels (3x3)."""
     n = float(size)
     src = np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float32)
     dst = np.asarray(corners, np.float32)
@@ -410,10 +413,18 @@ def _module_to_image(
 
 
 def region_points(
-    corners: Sequence[tuple[float, float]], size: int, region: TextRegion
+    corners: Sequence[tuple[float, float]],
+    size: int,
+    region: TextRegion,
+    *,
+    to_image: npt.NDArray[np.float64] | None = None,
 ) -> tuple[tuple[float, float], ...]:
-    """Return a region's corners in the image, ``(x, y)``."""
-    h = _module_to_image(corners, size)
+    """Return a region's corners in the image, ``(x, y)``.
+
+    ``to_image`` is :func:`module_to_image` of ``corners`` and ``size`` when the
+    caller has it already.
+    """
+    h = module_to_image(corners, size) if to_image is None else to_image
     x, y, w, hh = region.in_modules()
     rect = np.array(
         [[[x, y]], [[x + w, y]], [[x + w, y + hh]], [[x, y + hh]]], np.float64
@@ -428,6 +439,8 @@ def rectify(
     size: int,
     region: TextRegion,
     module_mm: float,
+    *,
+    to_image: npt.NDArray[np.float64] | None = None,
 ) -> GrayImage:
     """Warp a region to an upright image at :data:`PX_PER_MM`.
 
@@ -442,8 +455,10 @@ def rectify(
     region : TextRegion
     module_mm : float
         Printed module size.
+    to_image : (3, 3) float64 ndarray, optional
+        :func:`module_to_image` of ``corners`` and ``size``, when already built.
     """
-    h = _module_to_image(corners, size)
+    h = module_to_image(corners, size) if to_image is None else to_image
     x, y, w, hh = region.in_modules()
     scale = PX_PER_MM * module_mm  # output pixels per module
     out_w, out_h = max(1, round(w * scale)), max(1, round(hh * scale))
@@ -715,6 +730,7 @@ def read_fields(
     data: Mapping[str, object],
     module_mm: float,
     timeout: float = _ocr.DEFAULT_TIMEOUT,
+    to_image: npt.NDArray[np.float64] | None = None,
 ) -> list[FieldReading]:
     """Read every declared region of a page and compare it with the signed data.
 
@@ -734,6 +750,8 @@ def read_fields(
         The printed module size the seal declares.
     timeout : float
         Seconds the OCR engine may take for the page.
+    to_image : (3, 3) float64 ndarray, optional
+        :func:`module_to_image` of ``corners`` and ``size``, when already built.
 
     Returns
     -------
@@ -743,6 +761,8 @@ def read_fields(
     """
     gray = imaging.to_gray(image)
     rows, cols = gray.shape[:2]
+    if to_image is None:
+        to_image = module_to_image(corners, size)
     crops: list[GrayImage] = []
     slots: list[tuple[int, TextRegion, str, tuple[tuple[float, float], ...]]] = []
     out: dict[int, FieldReading] = {}
@@ -752,7 +772,7 @@ def read_fields(
         tuple[int, TextRegion, str, tuple[tuple[float, float], ...], FloatImage]
     ] = []
     for i, region in enumerate(regions):
-        pts = region_points(corners, size, region)
+        pts = region_points(corners, size, region, to_image=to_image)
         try:
             value = resolve_pointer(data, region.field)
         except KeyError:
@@ -769,7 +789,9 @@ def read_fields(
                 region.field, str(value or ""), "", UNREADABLE, 0.0, 0, pts, inside
             )
             continue
-        flat = flatten(rectify(gray, corners, size, region, module_mm))
+        flat = flatten(
+            rectify(gray, corners, size, region, module_mm, to_image=to_image)
+        )
         pending.append((i, region, value, pts, flat))
     # How dark this page's text is: the median field contrast (most fields are
     # what was printed), with a floor for pages where nothing was printed.
@@ -879,6 +901,7 @@ def check(
     size: int,
     fields: CertificateFields,
     timeout: float = _ocr.DEFAULT_TIMEOUT,
+    to_image: npt.NDArray[np.float64] | None = None,
 ) -> tuple[CheckResult, list[FieldReading]]:
     """Compare the printed fields a verified seal declares with its signed values.
 
@@ -892,6 +915,8 @@ def check(
         The verified seal's fields (with ``text_regions``).
     timeout : float
         Seconds the OCR engine may take for the page.
+    to_image : (3, 3) float64 ndarray, optional
+        :func:`module_to_image` of ``corners`` and ``size``, when already built.
 
     Returns
     -------
@@ -911,7 +936,7 @@ def check(
     if why is not None:
         return (
             CheckResult(
-                "printed_text",
+                _names.PRINTED_TEXT,
                 CheckStatus.INCONCLUSIVE,
                 f"cannot read the {total} printed fields the seal declares: {why}",
                 ("ocr-unavailable",),
@@ -927,6 +952,7 @@ def check(
         data=certificate_data(fields),
         module_mm=module_mm,
         timeout=timeout,
+        to_image=to_image,
     )
     matched = sum(r.outcome == MATCH for r in readings)
     bad = [r for r in readings if r.outcome == MISMATCH]
@@ -939,7 +965,7 @@ def check(
         )
         return (
             CheckResult(
-                "printed_text",
+                _names.PRINTED_TEXT,
                 CheckStatus.FAIL,
                 f"printed text differs from the signed content: {detail}",
                 ("printed-text-mismatch",),
@@ -950,7 +976,7 @@ def check(
     if unread and not any(r.in_view for r in readings):
         return (
             CheckResult(
-                "printed_text",
+                _names.PRINTED_TEXT,
                 CheckStatus.INCONCLUSIVE,
                 f"the {total} printed fields the seal declares are not in the image "
                 "(scan the whole page to check them)",
@@ -965,7 +991,7 @@ def check(
         codes = ("printed-text-key-unreadable",) if key else ()
         return (
             CheckResult(
-                "printed_text",
+                _names.PRINTED_TEXT,
                 CheckStatus.INCONCLUSIVE,
                 f"{matched} of {total} printed fields match the signed content; "
                 f"not readable with confidence: {names} (compare them by hand)",
@@ -976,7 +1002,7 @@ def check(
         )
     return (
         CheckResult(
-            "printed_text",
+            _names.PRINTED_TEXT,
             CheckStatus.PASS,
             f"all {total} printed fields match the signed content",
             (),

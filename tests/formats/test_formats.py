@@ -31,7 +31,7 @@ from docsec.formats._trustlists import load_trust_source, parse_ants_tsl
 from docsec.formats._twoddoc import hex_days
 from docsec.keys import sign_raw
 from docsec.policy import VerifyPolicy
-from docsec.result import CheckStatus, Verdict, VerificationResult
+from docsec.result import CheckResult, CheckStatus, Verdict, VerificationResult
 from docsec.trust import TrustStore
 from docsec.verify import verify_bytes
 
@@ -546,26 +546,28 @@ def test_twoddoc_look_alike_certificate_does_not_hide_a_forgery(
     # The office's trusted certificate does not verify the seal: NOT AUTHENTIC.
     # Before, the look-alike verified it first, and the seal was only "untrusted
     # issuer" (INCONCLUSIVE).
-    from docsec.formats._checks import check_seal
+    # The seal checks of every format (the PDF path passes its signatures'
+    # certificates as extra_certs).
+    from docsec._seal_checks import read_seal
+
+    def check_seal(
+        data: bytes, trust: TrustStore, extra_certs: list[x509.Certificate]
+    ) -> tuple[list[CheckResult], object]:
+        policy = VerifyPolicy.seal(trust)
+        return read_seal(data, policy=policy, at=T0, extra_certs=extra_certs)
 
     data = twoddoc(forger.key)
     trust = TrustStore.from_certificates([office.cert])
-    alone, _ = check_seal(TWODDOC, data, trust=trust, at=T0)
+    alone, _ = check_seal(data, trust, [])
     assert [c.reasons for c in alone if c.name == "signature"] == [("forged-seal",)]
-    checks, content = check_seal(
-        TWODDOC, data, trust=trust, at=T0, extra_certs=[forger.cert]
-    )
+    checks, frame = check_seal(data, trust, [forger.cert])
     signature = next(c for c in checks if c.name == "signature")
     assert signature.status is CheckStatus.FAIL
     assert signature.reasons == ("forged-seal",)
-    assert content is None
+    assert frame is None
     # The forger's certificate alone (the office not trusted here) stays unknown.
     checks, _ = check_seal(
-        TWODDOC,
-        data,
-        trust=TrustStore.from_certificates([_other_anchor()]),
-        at=T0,
-        extra_certs=[forger.cert],
+        data, TrustStore.from_certificates([_other_anchor()]), [forger.cert]
     )
     assert CheckStatus.FAIL not in {c.status for c in checks}
 

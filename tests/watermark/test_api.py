@@ -11,7 +11,6 @@ from hypothesis.extra import numpy as hnp
 from docsec import watermark as wm
 from docsec.errors import InputError, KeyMaterialError
 from docsec.keys import SecretKey
-from docsec.result import CheckStatus
 
 KEY = bytes(range(32))
 
@@ -186,21 +185,15 @@ def test_make_layer_tiles_and_is_found(tools) -> None:
     assert wm.extract(combined, key=KEY, dpi=300).payload == bytes(8)
 
 
-def test_check_against(marked: tuple[np.ndarray, bytes]) -> None:
+def test_matches(marked: tuple[np.ndarray, bytes]) -> None:
     image, payload = marked
     found = wm.extract(image, key=KEY, dpi=300)
-    ok = wm.check_against(found, payload)
-    assert ok.status is CheckStatus.PASS
-    assert ok.name == "watermark"
-    assert ok.score == found.score
-    other = wm.check_against(found, bytes(8))
-    assert other.status is CheckStatus.FAIL
-    assert other.reasons == ("watermark-mismatch",)
+    assert wm.matches(found, payload) is True
+    assert wm.matches(found, bytes(8)) is False
     absent = wm.extract(np.full((900, 900), 255, np.uint8), key=KEY, dpi=300)
-    res = wm.check_against(absent, payload)
-    assert res.status is CheckStatus.ABSENT
-    assert res.reasons == ("watermark-absent",)
-    assert res.passed is None
+    assert wm.matches(absent, payload) is None
+    with pytest.raises(InputError):
+        wm.matches(found, b"short")
 
 
 def test_detection_json(marked: tuple[np.ndarray, bytes]) -> None:

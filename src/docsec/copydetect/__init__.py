@@ -89,6 +89,7 @@ __all__ = [
     "Measurement",
     "Pantograph",
     "Pattern",
+    "Reason",
     "calibrate",
     "default_thresholds",
     "load_profile",
@@ -102,6 +103,27 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason of the copy check: a stable code and its explanation.
+
+    ``str(reason)`` is the ``"code: explanation"`` form of
+    :attr:`Measurement.reasons` (and of the JSON).
+    """
+
+    code: str
+    text: str
+
+    @classmethod
+    def parse(cls, reason: str) -> Reason:
+        """Read a ``"code: explanation"`` string (a bare code has no text)."""
+        code, colon, text = reason.partition(":")
+        return cls(code.strip(), text.strip() if colon else code.strip())
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
 
 
 class Decision(enum.Enum):
@@ -187,6 +209,11 @@ class Measurement:
     thresholds: tuple[float, float] | None
     measurements: Mapping[str, float]
     key_id: str | None = None
+
+    @property
+    def findings(self) -> tuple[Reason, ...]:
+        """:attr:`reasons` as structured :class:`Reason` values, in order."""
+        return tuple(Reason.parse(r) for r in self.reasons)
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict (the CLI's ``--json`` document)."""
@@ -822,6 +849,7 @@ def measure_in_region(
     dpi: float | None = None,
     module_dots: int = 1,
     profile: CopyProfile | None = None,
+    to_image: npt.NDArray[np.float64] | None = None,
 ) -> Measurement:
     """Measure the block where a verified seal says it is.
 
@@ -850,6 +878,9 @@ def measure_in_region(
         As in :func:`make_pattern`.
     profile : CopyProfile, optional
         As in :func:`measure`.
+    to_image : (3, 3) float64 ndarray, optional
+        The homography from symbol modules to image pixels, when the caller has
+        built it from ``corners`` already (the verifier builds it once per page).
 
     Returns
     -------
@@ -875,13 +906,15 @@ def measure_in_region(
             "symbol_size must be the symbol's modules per side (>= 8) and region "
             "a positive (x, y, width, height) in tenths of a module"
         )
-    s = float(symbol_size)
-    sym = np.array([[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]])
-    # OpenCV returns None for degenerate points although its stubs say ndarray.
-    found: object = cv2.findHomography(sym, pts, 0)[0]
-    if not isinstance(found, np.ndarray):
-        raise InputError("seal corners are degenerate")
-    to_img = np.asarray(found, dtype=np.float64)
+    if to_image is None:
+        s = float(symbol_size)
+        sym = np.array([[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]])
+        # OpenCV returns None for degenerate points although its stubs say ndarray.
+        found: object = cv2.findHomography(sym, pts, 0)[0]
+        if not isinstance(found, np.ndarray):
+            raise InputError("seal corners are degenerate")
+        to_image = np.asarray(found, dtype=np.float64)
+    to_img = to_image
     rx, ry, rw, rh = (v / 10.0 for v in reg)
     rect = np.array([[rx, ry], [rx + rw, ry], [rx + rw, ry + rh], [rx, ry + rh]])
     img_rect = cv2.perspectiveTransform(rect.reshape(-1, 1, 2), to_img).reshape(-1, 2)

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 import docsec
+from docsec import checks as _names
 from docsec.errors import DocsecError, InputError
 from docsec.labels import paper_fields
 from docsec.policy import VerifyPolicy
@@ -272,7 +273,7 @@ class _Service:
 
 
 def _registry_json(result: VerificationResult) -> dict[str, object] | None:
-    check = result.check("registry")
+    check = result.check(_names.REGISTRY)
     return None if check is None else check.to_dict()
 
 
@@ -380,7 +381,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
         picture = await anyio.to_thread.run_sync(
             _annotated_png, data, result, svc.policy, limiter=svc.cpu
         )
-        reg = result.check("registry")
+        reg = result.check(_names.REGISTRY)
         # The paper's labels in the page's language (technical fields left out).
         fields = (
             tuple(paper_fields(result.content.fields, lang=_lang(request)))

@@ -8,8 +8,8 @@ recovers rotation, scale and crop, and the pilots give the 90-degree orientation
 the tile origin and the presence score. See ``docs/watermark.md``.
 
 This is a building block: :func:`extract` returns a measurement (payload, score,
-threshold), never a verdict about the document. :func:`check_against` turns it into
-the ``"watermark"`` check that compares the page with the seal's document id.
+threshold), never a verdict about the document. :func:`matches` compares it with
+the seal's document id; the verifier makes the ``"watermark"`` check of that.
 
 Examples
 --------
@@ -41,7 +41,6 @@ import numpy.typing as npt
 from docsec._types import GrayImage, Image
 from docsec.errors import InputError, KeyMaterialError
 from docsec.imaging import check_image, to_gray, to_uint8
-from docsec.result import CheckResult, CheckStatus
 from docsec.watermark import _ecc, _spread, _sync
 
 if TYPE_CHECKING:
@@ -52,11 +51,11 @@ __all__ = [
     "SCORE_THRESHOLD",
     "TILE_INCH",
     "Detection",
-    "check_against",
     "document_payload",
     "embed",
     "extract",
     "make_layer",
+    "matches",
 ]
 
 logger = logging.getLogger(__name__)
@@ -600,8 +599,11 @@ def _decode(mat: bytes, layout: _spread.Layout, cells: F64) -> tuple[bytes, int]
     return payload, errors
 
 
-def check_against(detection: Detection, expected: bytes) -> CheckResult:
+def matches(detection: Detection, expected: bytes) -> bool | None:
     """Compare a watermark detection with the document id the seal implies.
+
+    A measurement, not a check: the verifier (:mod:`docsec.verify`) makes the
+    ``"watermark"`` check of it.
 
     Parameters
     ----------
@@ -612,35 +614,12 @@ def check_against(detection: Detection, expected: bytes) -> CheckResult:
 
     Returns
     -------
-    CheckResult
-        ``"watermark"``: PASS when the ids match, FAIL (reason
-        ``"watermark-mismatch"``: page and seal do not belong together) when a
-        watermark with another id is present, ABSENT (``"watermark-absent"``) when
-        none was found.
+    bool or None
+        None when no watermark was found; True when the page's carries
+        ``expected`` (compared in constant time); False when it carries another
+        id (page and seal do not belong together).
     """
     expected = _check_payload(expected)
     if not detection.present or detection.payload is None:
-        return CheckResult(
-            name="watermark",
-            status=CheckStatus.ABSENT,
-            detail="no watermark found on the page",
-            reasons=("watermark-absent",),
-            score=detection.score,
-            threshold=detection.threshold,
-        )
-    if hmac.compare_digest(detection.payload, expected):
-        return CheckResult(
-            name="watermark",
-            status=CheckStatus.PASS,
-            detail="the page watermark carries the seal's document id",
-            score=detection.score,
-            threshold=detection.threshold,
-        )
-    return CheckResult(
-        name="watermark",
-        status=CheckStatus.FAIL,
-        detail="the page watermark carries another document id than the seal",
-        reasons=("watermark-mismatch",),
-        score=detection.score,
-        threshold=detection.threshold,
-    )
+        return None
+    return hmac.compare_digest(detection.payload, expected)
