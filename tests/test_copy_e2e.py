@@ -290,3 +290,52 @@ def test_colour_scans_through_verification(world) -> None:  # type: ignore[no-un
     )
     r = verify_image(copy.image, policy=policy, at=AT)
     assert r.verdict is not Verdict.AUTHENTIC, r.reasons
+
+
+def test_a_colour_scan_gives_the_copy_check_its_colour(
+    world, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A colour 1200-ppi scan is measured in colour (section 11's evidence), from an
+    array and from a file decoded to grey; a grey or a 300-dpi scan never is."""
+    from docsec import copydetect
+    from docsec.verify import verify_file
+
+    w, cdp, _, region = world
+    policy = VerifyPolicy.seal(trust.TrustStore.load(w.trust_dir), cdp_keys=[cdp])
+    seen: list[int] = []
+    real = copydetect.measure_in_region
+
+    def spy(image: np.ndarray, **kwargs: object) -> copydetect.Measurement:
+        seen.append(image.ndim)
+        return real(image, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(copydetect, "measure_in_region", spy)
+    copy = simulate.photocopy(
+        region, page_dpi=600, rng=4, mode="color", scanner_dpi=1200, color=True
+    )
+    assert copy.image.ndim == 3
+    r = verify_image(copy.image, policy=policy, at=AT)
+    assert seen == [2, 3]  # grey first (is it past the gates?), then in colour
+    assert r.verdict is Verdict.AUTHENTIC  # a copy of a genuine seal: seal decides
+    assert r.paper is not None
+    path = tmp_path / "colour-copy.png"
+    imaging.write_image(path, copy.image, dpi=copy.dpi)
+    seen.clear()
+    from_file = verify_file(path, policy=policy, at=AT)
+    assert seen == [2, 3]
+    assert from_file.paper is not None
+    assert (from_file.paper.state, from_file.paper.reasons) == (
+        r.paper.state,
+        r.paper.reasons,
+    )
+    assert from_file.paper.score == pytest.approx(r.paper.score, abs=1e-5)
+    # The same scan in grey, and a colour scan at 300 dpi: never read in colour.
+    grey = tmp_path / "grey-copy.png"
+    imaging.write_image(grey, imaging.to_gray(copy.image), dpi=copy.dpi)
+    seen.clear()
+    verify_file(grey, policy=policy, at=AT)
+    assert seen == [2]
+    low = simulate.print_scan(region, page_dpi=600, rng=5, scanner_dpi=300, color=True)
+    seen.clear()
+    verify_image(low.image, policy=policy, at=AT)
+    assert 3 not in seen

@@ -11,7 +11,7 @@ copy measurement, OCR readings), and the results are built here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,7 @@ class PageFrame:
     content: SignedContent
     fields: _seal.CertificateFields | None
     to_image: npt.NDArray[np.float64] | None
+    colour: Callable[[], Image | None] | None = None
 
     def homography(self) -> npt.NDArray[np.float64]:
         """Return :attr:`to_image`; raise InputError when the corners are degenerate."""
@@ -117,6 +118,7 @@ def page_frame(
     *,
     dpi: float | None,
     physical: bool,
+    colour: Callable[[], Image | None] | None = None,
 ) -> PageFrame:
     """Build the frame of a page whose seal verified (the homography, once)."""
     import cv2
@@ -148,6 +150,7 @@ def page_frame(
         content=content,
         fields=fields,
         to_image=to_image,
+        colour=colour,
     )
 
 
@@ -388,6 +391,11 @@ def check_printed_text(frame: PageFrame, policy: VerifyPolicy) -> Finding | None
 # --------------------------------------------------------------------------- copy
 
 
+#: Copy-check findings that colour cannot change (nothing measured): the colour
+#: page is not loaded for them.
+_BEFORE_COLOUR = frozenset({"low-resolution", "not-found"})
+
+
 def check_copydetect(frame: PageFrame, policy: VerifyPolicy) -> Finding | None:
     """Measure the copy-detection pattern where the verified seal declares it.
 
@@ -413,9 +421,10 @@ def check_copydetect(frame: PageFrame, policy: VerifyPolicy) -> Finding | None:
             )
         return None
     symbol = frame.symbol
-    try:
-        m = copydetect.measure_in_region(
-            frame.image,
+
+    def measure(image: Image) -> copydetect.Measurement:
+        return copydetect.measure_in_region(
+            image,
             corners=symbol.corners,
             symbol_size=symbol.size,
             region=fields.cdp_region,
@@ -426,6 +435,16 @@ def check_copydetect(frame: PageFrame, policy: VerifyPolicy) -> Finding | None:
             profile=policy.copy_profile,
             to_image=frame.homography(),
         )
+
+    try:
+        m = measure(frame.image)
+        gated = {r.code for r in m.findings} & _BEFORE_COLOUR
+        if frame.colour is not None and not gated:
+            # Past the resolution gate and found: a colour scan adds the colour
+            # evidence (copydetect section 11), on the same pixel grid.
+            colour = frame.colour()
+            if colour is not None:
+                m = measure(colour)
     except InputError as exc:
         # E.g. the symbol's geometry is unknown: nothing to measure, no verdict.
         return Finding(

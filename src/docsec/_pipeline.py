@@ -68,6 +68,9 @@ class Run:
     #: The page image the locations refer to, and the resolution docsec rendered
     #: it at (None: the input's own pixels).
     page: tuple[Image, float | None] | None = None
+    #: The page in colour, for copy detection's colour evidence: loaded on demand
+    #: (a colour scan's pixels are three times its grey ones); None for grey input.
+    colour: Callable[[], Image | None] | None = None
 
     def add(
         self,

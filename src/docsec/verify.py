@@ -14,6 +14,7 @@ The check names are :mod:`docsec.checks`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -251,19 +252,31 @@ def _verify_image(
     policy: VerifyPolicy,
     at: datetime | date | None,
     input_name: str | None,
+    colour: Callable[[], Image | None] | None = None,
 ) -> tuple[VerificationResult, Page | None]:
-    """:func:`verify_image`, with the (grey) page its locations refer to."""
+    """:func:`verify_image`, with the (grey) page its locations refer to.
+
+    ``colour`` loads the input in colour (None when it is grey), for a file decoded
+    straight to grey; an array in colour is its own.
+    """
     imaging.check_image(image)
     if image.shape[0] * image.shape[1] > policy.max_pixels:
         raise InputError(
             f"image has {image.shape[1]}x{image.shape[0]} pixels, above the "
             f"policy's limit of {policy.max_pixels}"
         )
-    # Every check reads luminance only; the one gray copy, up front, keeps each
-    # later crop and work image at a third of a colour page's size (files are
-    # decoded straight to gray: then this is the image itself).
-    image = imaging.to_gray(image)
     run = _Run()
+    if policy.cdp_keys:
+        # Copy detection's colour evidence (a colour copier's composite black and
+        # screens) reads the colour page, loaded only when the copy check measures.
+        if colour is not None:
+            run.colour = colour
+        elif image.ndim == 3:
+            run.colour = functools.partial(_tinted, image)
+    # Every other check reads luminance only; the one gray copy, up front, keeps
+    # each later crop and work image at a third of a colour page's size (files
+    # are decoded straight to gray: then this is the image itself).
+    image = imaging.to_gray(image)
     when = verification_time(at)
     content = _seal_from_image(run, image, policy=policy, at=when)
     return VerificationResult(
@@ -332,7 +345,13 @@ def _seal_from_image(
         # declared by a docsec VDS profile; other formats declare none.
         symbol = next(s for s, _fmt in found if s.data == seals[0])
         page = _page_checks.page_frame(
-            image, symbol, seal, content, dpi=dpi, physical=physical
+            image,
+            symbol,
+            seal,
+            content,
+            dpi=dpi,
+            physical=physical,
+            colour=run.colour if physical else None,
         )
         _pipeline.run(run, page, policy, _page_checks.PAGE_STEPS)
     return content
@@ -840,9 +859,10 @@ def verify_file_with_frame(
     if kind == "image":
         digest = _sha256(data)
         loaded = _decode(data, policy, p.name)
-        del data  # the file's bytes are not needed while the pixels are checked
+        colour = _colour_loader(data, policy, p.name, held=loaded.image.nbytes)
+        del data  # unless copy detection may read it in colour (above)
         result, page = _verify_image(
-            loaded.image, policy=policy, at=at, input_name=str(p)
+            loaded.image, policy=policy, at=at, input_name=str(p), colour=colour
         )
         return dataclasses.replace(result, input_sha256=digest), Frame(kind, page)
     return _verify_data(data, kind, policy=policy, at=at, input_name=str(p))
@@ -918,7 +938,11 @@ def _verify_data(
         return result, Frame("seal")
     loaded = _decode(data, policy, short)
     result, page = _verify_image(
-        loaded.image, policy=policy, at=at, input_name=input_name
+        loaded.image,
+        policy=policy,
+        at=at,
+        input_name=input_name,
+        colour=_colour_loader(data, policy, short, held=loaded.image.nbytes),
     )
     return dataclasses.replace(result, input_sha256=_sha256(data)), Frame("image", page)
 
@@ -929,6 +953,49 @@ def _sha256(data: bytes | bytearray | memoryview) -> str:
 
 #: Largest raw seal file: a DataMatrix holds at most 1556 bytes.
 _MAX_SEAL_BYTES = 64 * 1024
+
+
+def _colour_loader(
+    data: bytes, policy: VerifyPolicy, name: str, *, held: int
+) -> Callable[[], Image | None] | None:
+    """Return what decodes ``data`` in colour for the copy check, or None.
+
+    Only when copy-detection keys are held: the copy check alone reads colour, and
+    only past its resolution gate (a 1200-ppi scan), so a page is decoded in
+    colour at most once more, and never for a 300- or 600-dpi scan. The decode
+    gets the policy's memory budget less the ``held`` bytes of the grey page.
+    """
+    if not policy.cdp_keys:
+        return None
+
+    def load() -> Image | None:
+        try:
+            loaded = imaging.decode_image(
+                data,
+                max_pixels=policy.max_pixels,
+                max_memory=max(0, policy.max_memory - held),
+                gray=False,
+                name=name,
+            )
+        except InputError:
+            return None  # e.g. over the memory limit in colour: grey evidence only
+        return _tinted(loaded.image)
+
+    return load
+
+
+def _tinted(image: Image) -> Image | None:
+    """Return ``image`` if it is in colour, None if it is grey (or stored as RGB)."""
+    import numpy as np
+
+    if image.ndim != 3:
+        return None
+    sample = np.asarray(image[::7, ::7], np.int16)
+    spread = max(
+        int(np.abs(sample[..., 0] - sample[..., 1]).max(initial=0)),
+        int(np.abs(sample[..., 1] - sample[..., 2]).max(initial=0)),
+    )
+    return image if spread > 2 else None
 
 
 def _decode(data: bytes, policy: VerifyPolicy, name: str) -> imaging.LoadedImage:
