@@ -209,10 +209,20 @@ def read_many(
 
 
 def _cores() -> int:
+    """Engines one call may run at once: the cores this process may use.
+
+    A batch worker is given one compute thread (``OMP_NUM_THREADS=1``, see
+    ``docsec verify --jobs``): its share is one core, and the other workers use
+    the rest, so its engines run one after the other.
+    """
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if limit.isdigit() and int(limit) >= 1:
+        cores = min(cores, int(limit))
+    return max(1, cores)
 
 
 def _argv(exe: str, folder: Path, request: OcrRequest) -> list[str]:

@@ -602,3 +602,16 @@ def _children() -> set[int]:
         if int(fields[1]) == me and fields[0] != "Z":
             kids.add(int(stat.parent.name))
     return kids
+
+
+def test_a_worker_with_one_compute_thread_runs_one_engine_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert _ocr._cores() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert _ocr._cores() >= 1
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    import os
+
+    assert _ocr._cores() == len(os.sched_getaffinity(0))
