@@ -215,6 +215,43 @@ def test_import_docsec_stays_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_mark_providers_live_in_pdf_and_stay_importable_from_issuing() -> None:
+    # The providers moved beside the marks (issue #17); docsec.issuing still
+    # answers for them, and importing it alone loads neither pdf/ nor numpy.
+    code = (
+        "import sys, docsec.issuing as i; "
+        "light = [m for m in ('docsec.pdf', 'numpy', 'pikepdf') if m in sys.modules]; "
+        "from docsec.issuing import copy_detection_mark, pantograph_mark, "
+        "watermark_mark, DEFAULT_TINT; "
+        "import docsec.pdf.marks as m; "
+        "print(light, copy_detection_mark is m.copy_detection_mark, "
+        "pantograph_mark is m.pantograph_mark, watermark_mark is m.watermark_mark, "
+        "DEFAULT_TINT == m.DEFAULT_TINT == 0.08)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[] True True True True"
+
+
+def test_issue_calls_pdf_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue() hands the page to pdf.build.build_pdf in one call, and that call
+    # gives back exactly the PDF issue() returns.
+    from docsec.pdf import build
+
+    calls: list[bytes] = []
+    real = build.build_pdf
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        out = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(out)
+        return out
+
+    monkeypatch.setattr(build, "build_pdf", counting)
+    out = issue(sample(), key=world.key, cert=world.cert)
+    assert calls == [out]
+
+
 def test_pdfsig_second_opinion(world: World, issued: bytes, tmp_path: Path) -> None:
     """poppler's pdfsig (NSS) validates an issued PDF against the demo root."""
     if shutil.which("pdfsig") is None or shutil.which("certutil") is None:

@@ -81,6 +81,30 @@ class PdfSigningKey:
         return self._signer
 
 
+# A few loaded signing keys, so that issuing many PDFs with the same key object does
+# not rebuild pyHanko's signer for each (pyHanko's SimpleSigner would even re-parse
+# the key on every signature). The key object is held, so its id() stays unique.
+_SIGNERS: dict[tuple[int, bytes], tuple[object, PdfSigningKey]] = {}
+_SIGNERS_MAX = 8
+
+
+def _cached_signing_key(
+    key: ec.EllipticCurvePrivateKey, cert: x509.Certificate
+) -> PdfSigningKey:
+    """Return the :class:`PdfSigningKey` of ``key`` and ``cert``, loaded once."""
+    from cryptography.hazmat.primitives import hashes
+
+    slot = (id(key), cert.fingerprint(hashes.SHA256()))
+    found = _SIGNERS.get(slot)
+    if found is not None and found[0] is key:
+        return found[1]
+    signing_key = PdfSigningKey(key, cert)
+    if len(_SIGNERS) >= _SIGNERS_MAX:
+        _SIGNERS.pop(next(iter(_SIGNERS)))
+    _SIGNERS[slot] = (key, signing_key)
+    return signing_key
+
+
 def _make_signer(sk: PdfSigningKey) -> Any:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
