@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
@@ -37,8 +37,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-DAY = date(2026, 11, 27)
-AT = date(2026, 12, 1)
+# Every date derives from the demo world's one instant: issued the day after its
+# keys, verified four days later (fixed, so the suite passes on any day).
+WORLD = datetime(2026, 11, 26, tzinfo=UTC)
+DAY = WORLD.date() + timedelta(days=1)
+AT = DAY + timedelta(days=4)
 DPI = 600
 
 
@@ -53,9 +56,7 @@ class Issued:
 
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Issued:
-    w = demo.write_demo_world(
-        tmp_path_factory.mktemp("text") / "w", now=datetime(2026, 11, 26, tzinfo=UTC)
-    )
+    w = demo.write_demo_world(tmp_path_factory.mktemp("text") / "w", now=WORLD)
     data = complete_dates(
         load_certificate_data(
             (ROOT / "samples/data/family-relation.json").read_bytes()
