@@ -413,36 +413,48 @@ def _content_area(frame: PageFrame, fields: _seal.CertificateFields) -> Image | 
     # The mask is drawn strip by strip (a full-size mask and its boolean copies
     # took 400 MB more on a 1200-dpi page; strips differ from it only by single
     # pixels along the boundary); the median comes from a histogram of the inside
-    # pixels, which gives np.median's value.
+    # pixels (OpenCV's masked histogram, exact per strip), which gives np.median's
+    # value.
     poly = np.rint(pts - (x0, y0)).astype(np.int32)
     channels = 1 if crop.ndim == 2 else crop.shape[2]
     hist = np.zeros((channels, 256), np.int64)
     for r0, r1, inside in _mask_strips(poly, crop.shape[:2]):
-        part = crop[r0:r1].reshape(r1 - r0, crop.shape[1], channels)
         for ch in range(channels):
-            hist[ch] += np.bincount(part[..., ch][inside], minlength=256)
+            counts = cv2.calcHist([crop[r0:r1]], [ch], inside, [256], [0, 256])
+            hist[ch] += np.rint(counts.ravel()).astype(np.int64)
     if int(hist[0].sum()) < side * side:
         return None
     fill = np.rint([_histogram_median(h) for h in hist]).astype(np.uint8)
     for r0, r1, inside in _mask_strips(poly, crop.shape[:2]):
-        crop[r0:r1][~inside] = fill if channels > 1 else fill[0]
+        outside = inside == 0
+        np.copyto(
+            crop[r0:r1],
+            fill if channels > 1 else fill[0],
+            where=outside[..., None] if channels > 1 else outside,
+        )
     out: Image = crop
     return out
 
 
 def _mask_strips(
     poly: npt.NDArray[np.int32], shape: tuple[int, int]
-) -> Iterator[tuple[int, int, npt.NDArray[np.bool_]]]:
-    """Yield ``(r0, r1, inside)`` for strips of rows of a filled polygon's mask."""
+) -> Iterator[tuple[int, int, npt.NDArray[np.uint8]]]:
+    """Yield ``(r0, r1, inside)`` for strips of rows of a filled polygon's mask.
+
+    ``inside`` is 255 inside the polygon, 0 outside (an OpenCV mask).
+    """
     import cv2
     import numpy as np
 
     rows, cols = shape
-    for r0 in range(0, rows, _MASK_ROWS):
-        r1 = min(rows, r0 + _MASK_ROWS)
+    # At most 2**23 pixels a strip: OpenCV counts a histogram in float32, exact
+    # up to 2**24.
+    step = max(1, min(_MASK_ROWS, (1 << 23) // max(1, cols)))
+    for r0 in range(0, rows, step):
+        r1 = min(rows, r0 + step)
         mask = np.zeros((r1 - r0, cols), np.uint8)
         cv2.fillPoly(mask, [poly - np.array([0, r0], np.int32)], 255)
-        yield r0, r1, mask > 0
+        yield r0, r1, mask
 
 
 def _histogram_median(hist: npt.NDArray[np.int64]) -> float:
