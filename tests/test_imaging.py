@@ -303,3 +303,37 @@ def test_large_gray_png_is_decoded_in_place(monkeypatch: pytest.MonkeyPatch) -> 
     assert np.array_equal(over.image, img)
     with pytest.raises(InputError, match="memory"):
         imaging.decode_image(data, max_memory=len(data) + img.size - 1)
+
+
+def _interlaced_png(img: np.ndarray) -> bytes:
+    """An 8-bit gray Adam7-interlaced PNG of ``img`` (neither encoder writes one)."""
+    import struct
+
+    rows, cols = img.shape
+    raw = b""
+    for y0, x0, dy, dx in (
+        (0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4),
+        (2, 0, 4, 2), (0, 1, 2, 2), (1, 0, 2, 1),
+    ):  # fmt: skip
+        for row in img[y0::dy, x0::dx]:
+            raw += b"\x00" + row.tobytes()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", cols, rows, 8, 0, 0, 0, 1)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_interlaced_gray_png_is_decoded_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(imaging, "_IN_PLACE_PIXELS", 1)
+    img = np.random.default_rng(6).integers(0, 256, (101, 67), dtype=np.uint8)
+    assert np.array_equal(imaging.decode_image(_interlaced_png(img)).image, img)

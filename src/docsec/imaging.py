@@ -405,7 +405,9 @@ def _pillow_in_place(pil: PILImage.Image, name: str) -> Image | None:
 
     The array is mapped as the Pillow image's pixel store before loading, so the
     decoder writes the rows there. Returns None when Pillow allocated its own
-    store after all (the caller then decodes another way).
+    store after all (the caller then decodes another way). A file Pillow cannot
+    decode is an InputError here: a failed load leaves ``pil`` half decoded, so
+    no other decoder may read it.
     """
     width, height = pil.size
     out = np.empty((height, width), np.uint8)
