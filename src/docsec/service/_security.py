@@ -6,6 +6,7 @@ import functools
 import hmac
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -208,10 +209,11 @@ def csrf_ok(cookie: str | None, field: object) -> bool:
 
 
 class AccessLog:
-    """One JSON line per request: method, route, status, bytes, duration.
+    """One JSON line per request: worker process, method, route, status, bytes, duration.
 
     No client address, no query string, no document number: the route template
-    (``/api/v1/documents/{number}``) is logged, not the path.
+    (``/api/v1/documents/{number}``) is logged, not the path. ``worker`` is the
+    process id of the worker that answered (several share a port).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -248,7 +250,7 @@ class AccessLog:
         # strings on every request (a few routes and methods: cached).
         access_logger.info(
             '%s%d, "bytes": %d, "ms": %r}',
-            _log_head(scope.get("method"), template),
+            _log_head(os.getpid(), scope.get("method"), template),
             status,
             size,
             ms,
@@ -256,7 +258,8 @@ class AccessLog:
 
 
 @functools.lru_cache(maxsize=256)
-def _log_head(method: object, template: str) -> str:
+def _log_head(pid: int, method: object, template: str) -> str:
     return (
-        f'{{"method": {json.dumps(method)}, "route": {json.dumps(template)}, "status": '
+        f'{{"worker": {pid}, "method": {json.dumps(method)}, '
+        f'"route": {json.dumps(template)}, "status": '
     )
