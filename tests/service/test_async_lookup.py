@@ -284,3 +284,17 @@ def test_the_worker_factory_freezes_its_heap(world: World) -> None:
     )
     assert out.stdout.split() == ["True", "True"]
     assert gc.get_freeze_count() == 0  # create_app froze nothing here
+
+
+def test_the_short_way_answers_as_the_app_on_postgresql(world: World) -> None:
+    from tests.service.test_api import _both_ways
+
+    requests: list[tuple[str, dict[str, str] | None]] = [
+        (f"/api/v1/documents/{number}", None if code is None else {"code": code})
+        for number, code in _cases(world)
+    ]
+    with make_client(world, lookup_per_minute=1000) as c:
+        assert c.app.state.lookup_pool.is_open  # type: ignore[attr-defined]
+        short, long = _both_ways(c, requests)
+    assert short == long
+    assert [s for s, _, _ in short] == [200, 404, 200, 400] * 4 + [404, 400]  # type: ignore[misc]
