@@ -193,9 +193,13 @@ def run_worker(
 
     if parent is not None:
         _die_with_parent(parent)
+    from docsec.service._http import HttpProtocol
+
     config = uvicorn.Config(
         "docsec.service._app:app_from_environment",
         factory=True,
+        http=HttpProtocol,  # httptools, each answer in one write
+        ws="none",  # the service has no WebSocket route
         access_log=False,  # docsec's own access log carries no client data
         proxy_headers=True,
         forwarded_allow_ips=options.forwarded_allow_ips,
