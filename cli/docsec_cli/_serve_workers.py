@@ -193,7 +193,7 @@ def run_worker(
 
     if parent is not None:
         _die_with_parent(parent)
-    from docsec.service._http import HttpProtocol
+    from docsec.service import HttpProtocol
 
     config = uvicorn.Config(
         "docsec.service._app:app_from_environment",
