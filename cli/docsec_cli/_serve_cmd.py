@@ -139,8 +139,8 @@ def _log_config(access_log: bool) -> dict[str, object]:
     "--access-log/--no-access-log",
     default=True,
     show_default=True,
-    help="One JSON line per request on stderr (method, route, status, bytes, ms; "
-    "no client address, no query, no document number).",
+    help="One JSON line per request on stderr (worker, method, route, status, bytes, "
+    "ms; no client address, no query, no document number).",
 )
 @click.option(
     "--forwarded-allow-ips",
