@@ -11,8 +11,9 @@ worker's clients waited). The supervisor keeps no copy of a worker's socket: whe
 a worker dies its queue goes with it and new connections reach the others only;
 a worker starts listening only once its application is loaded.
 
-Where ``SO_REUSEPORT`` is missing the workers share one socket, as uvicorn's do,
-and the log says so.
+Where ``SO_REUSEPORT`` does not spread connections (it is missing, or, as on the
+BSDs and macOS, gives them all to one socket) the workers share one socket, as
+uvicorn's do, and the log says so.
 
 The supervisor
 
@@ -23,7 +24,8 @@ The supervisor
   requests in flight and closes the database pools), waits for them
   (:data:`STOP_TIMEOUT`, then SIGKILL) and exits 0;
 * is watched by its workers: on Linux a worker receives SIGTERM when the
-  supervisor dies (``PR_SET_PDEATHSIG``), so none is left behind.
+  supervisor dies (``PR_SET_PDEATHSIG``), elsewhere it notices within a second,
+  so none is left behind.
 
 With ``--workers 1`` the ``docsec serve`` process itself is the worker.
 """
@@ -110,8 +112,12 @@ def _family(host: str) -> socket.AddressFamily:
 
 
 def reuseport_available() -> bool:
-    """Return True if this system lets several sockets listen on one port."""
-    if not hasattr(socket, "SO_REUSEPORT"):
+    """Return True if the kernel spreads a port's connections over several sockets.
+
+    Linux does (``SO_REUSEPORT``, since 3.9). The BSDs and macOS accept the option
+    but give the connections to one of the sockets, so there the workers share one.
+    """
+    if not sys.platform.startswith("linux") or not hasattr(socket, "SO_REUSEPORT"):
         return False
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -227,6 +233,12 @@ def run_worker(
             with contextlib.suppress(OSError):
                 os.write(ready_fd, b"1")
                 os.close(ready_fd)
+        # Where the kernel cannot signal the supervisor's death, look for it.
+        while parent is not None and not task.done():
+            if os.getppid() != parent:
+                server.should_exit = True
+                break
+            await asyncio.wait({task}, timeout=1.0)
         await task
 
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
