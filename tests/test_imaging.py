@@ -266,3 +266,74 @@ def test_messages_carry_no_object_reprs() -> None:
     with pytest.raises(InputError) as info:
         imaging.decode_image(b"definitely not an image", name="y.png")
     assert "object at" not in str(info.value)
+
+
+def test_reduce_takes_block_means_and_leaves_the_remainder_out() -> None:
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 256, (37, 50), dtype=np.uint8)
+    out = imaging.reduce(img, 4)
+    assert out.shape == (9, 12)
+    means = img[:36, :48].reshape(9, 4, 12, 4).mean(axis=(1, 3))
+    assert np.abs(out.astype(np.float64) - means).max() <= 0.5
+    assert imaging.reduce(img, 1) is img
+    colour = np.dstack([img, img, img])
+    assert imaging.reduce(colour, 2).shape == (18, 25, 3)
+    with pytest.raises(InputError):
+        imaging.reduce(img, 0)
+    with pytest.raises(InputError):
+        imaging.reduce(img, 64)
+
+
+def test_large_gray_png_is_decoded_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pillow writes the rows straight into the output array (no second frame
+    # as OpenCV's PNG decoder holds); the pixels are the same.
+    monkeypatch.setattr(imaging, "_IN_PLACE_PIXELS", 1)
+    rng = np.random.default_rng(4)
+    img = rng.integers(0, 256, (123, 77), dtype=np.uint8)
+    data = imaging.encode_image(img, dpi=1200)
+    loaded = imaging.decode_image(data, gray=True)
+    assert np.array_equal(loaded.image, img)
+    assert loaded.image.flags.writeable
+    assert loaded.colour is False
+    assert loaded.dpi is not None
+    assert loaded.dpi[0] == pytest.approx(1200, abs=1)
+    with pytest.raises(InputError):
+        imaging.decode_image(data[: len(data) // 2], gray=True)
+    over = imaging.decode_image(data, gray=False, max_memory=len(data) + img.size + 1)
+    assert np.array_equal(over.image, img)
+    with pytest.raises(InputError, match="memory"):
+        imaging.decode_image(data, max_memory=len(data) + img.size - 1)
+
+
+def _interlaced_png(img: np.ndarray) -> bytes:
+    """An 8-bit gray Adam7-interlaced PNG of ``img`` (neither encoder writes one)."""
+    import struct
+
+    rows, cols = img.shape
+    raw = b""
+    for y0, x0, dy, dx in (
+        (0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4),
+        (2, 0, 4, 2), (0, 1, 2, 2), (1, 0, 2, 1),
+    ):  # fmt: skip
+        for row in img[y0::dy, x0::dx]:
+            raw += b"\x00" + row.tobytes()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", cols, rows, 8, 0, 0, 0, 1)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_interlaced_gray_png_is_decoded_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(imaging, "_IN_PLACE_PIXELS", 1)
+    img = np.random.default_rng(6).integers(0, 256, (101, 67), dtype=np.uint8)
+    assert np.array_equal(imaging.decode_image(_interlaced_png(img)).image, img)

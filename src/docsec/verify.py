@@ -859,7 +859,7 @@ def verify_file_with_frame(
     if kind == "image":
         digest = _sha256(data)
         loaded = _decode(data, policy, p.name)
-        colour = _colour_loader(data, policy, p.name, held=loaded.image.nbytes)
+        colour = _colour_loader(data, policy, p.name, loaded)
         del data  # unless copy detection may read it in colour (above)
         result, page = _verify_image(
             loaded.image, policy=policy, at=at, input_name=str(p), colour=colour
@@ -942,7 +942,7 @@ def _verify_data(
         policy=policy,
         at=at,
         input_name=input_name,
-        colour=_colour_loader(data, policy, short, held=loaded.image.nbytes),
+        colour=_colour_loader(data, policy, short, loaded),
     )
     return dataclasses.replace(result, input_sha256=_sha256(data)), Frame("image", page)
 
@@ -956,17 +956,20 @@ _MAX_SEAL_BYTES = 64 * 1024
 
 
 def _colour_loader(
-    data: bytes, policy: VerifyPolicy, name: str, *, held: int
+    data: bytes, policy: VerifyPolicy, name: str, loaded: imaging.LoadedImage
 ) -> Callable[[], Image | None] | None:
     """Return what decodes ``data`` in colour for the copy check, or None.
 
-    Only when copy-detection keys are held: the copy check alone reads colour, and
-    only past its resolution gate (a 1200-ppi scan), so a page is decoded in
-    colour at most once more, and never for a 300- or 600-dpi scan. The decode
-    gets the policy's memory budget less the ``held`` bytes of the grey page.
+    Only when copy-detection keys are held and the file stores colour (``loaded``
+    is its grey decode): the copy check alone reads colour, and only past its
+    resolution gate (a 1200-ppi scan), so a page is decoded in colour at most once
+    more, and never for a 300- or 600-dpi scan. The decode gets the policy's
+    memory budget less the bytes of the grey page. A grey file gets None, and its
+    bytes are not kept (77 MB for a 1200-ppi PNG).
     """
-    if not policy.cdp_keys:
+    if not policy.cdp_keys or not loaded.colour:
         return None
+    held = loaded.image.nbytes
 
     def load() -> Image | None:
         try:

@@ -15,7 +15,8 @@ tests (synthetic prints); a variant stays only where it added reads:
   (``use_libdmtx=True``): it costs up to 1.5 s on every image without a symbol.
 
 Hangs are bounded three ways: the image given to any reader is at most
-:data:`MAX_WORK_PIXELS` (larger images are downscaled first), the upscale
+:data:`MAX_WORK_PIXELS` (larger images are downscaled first; up to 5 % more is
+read as it is), the upscale
 variant runs only on small images, and the cascade stops starting new stages
 once the caller's deadline has passed (libdmtx receives the remaining time as
 its own timeout).
@@ -34,6 +35,7 @@ import numpy as np
 
 from docsec._types import GrayImage
 from docsec.barcode import _dmtx, _zxing
+from docsec.imaging import reduce
 
 __all__ = ["MAX_WORK_PIXELS", "RawSymbol", "run_cascade"]
 
@@ -44,6 +46,10 @@ logger = logging.getLogger(__name__)
 #: well under a second on one core (measured), and seal modules printed at
 #: >= 0.33 mm stay >= 4 px.
 MAX_WORK_PIXELS = 12_000_000
+#: Images up to this size are read as they are (a 12-megapixel phone photo,
+#: 4032 x 3024 = 12.19 Mpx, was downscaled by 0.993 at a cost of ~60 ms for
+#: nothing); larger ones are downscaled to :data:`MAX_WORK_PIXELS`.
+_NATIVE_PIXELS = 12_600_000
 #: Upscale x2 only images up to this size (the variant targets 1-2 px modules).
 _MAX_UPSCALE_PIXELS = 2_000_000
 #: Images handed to libdmtx are at most this large: its search time grows with
@@ -74,6 +80,27 @@ def _resize(gray: GrayImage, scale: float) -> GrayImage:
     return out
 
 
+def _downscale(gray: GrayImage, scale: float) -> GrayImage:
+    """Area-downscale by ``scale`` < 1: halvings first, then the rest.
+
+    OpenCV's area reduction by a whole factor is several times faster than by a
+    fraction (a 1200-ppi page to 12 Mpx: 0.29 s in one step, ~0.07 s as one
+    halving and the rest), and the means of means are the same area averages.
+    Output size and pixel-centre mapping are those of one ``_resize`` step.
+    """
+    h, w = gray.shape
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    factor = 1
+    while scale * factor * 2 <= 1.0 and min(h, w) // (factor * 2) >= 1:
+        factor *= 2
+    if factor > 1:
+        gray = reduce(gray, factor)
+    out: GrayImage = np.asarray(
+        cv2.resize(gray, size, interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )
+    return out
+
+
 def _adaptive(gray: GrayImage) -> GrayImage:
     # Block about 1/8 of the short side: larger than a module at any scale the
     # reader accepts, smaller than typical shading gradients of phone photos.
@@ -98,8 +125,8 @@ class _Variant:
 
 
 _VARIANTS: Sequence[_Variant] = (
-    _Variant("zxing:global", 1.0, None, "global", MAX_WORK_PIXELS),
-    _Variant("zxing:adaptive", 1.0, _adaptive, "local", MAX_WORK_PIXELS),
+    _Variant("zxing:global", 1.0, None, "global", _NATIVE_PIXELS),
+    _Variant("zxing:adaptive", 1.0, _adaptive, "local", _NATIVE_PIXELS),
     _Variant("zxing:upscale2", 2.0, None, "local", _MAX_UPSCALE_PIXELS),
 )
 
@@ -221,9 +248,9 @@ def run_cascade(
     deadline = start + timeout
     work = gray
     work_scale = 1.0
-    if gray.size > MAX_WORK_PIXELS:
+    if gray.size > _NATIVE_PIXELS:
         work_scale = math.sqrt(MAX_WORK_PIXELS / gray.size)
-        work = _resize(gray, work_scale)
+        work = _downscale(gray, work_scale)
         logger.debug(
             "image %dx%d downscaled by %.3f before reading",
             gray.shape[1],
