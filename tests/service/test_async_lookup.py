@@ -360,3 +360,46 @@ def test_concurrent_lookups_on_an_unreachable_database_all_fail(
 
     got = asyncio.run(run())
     assert all(isinstance(g, RegistryUnavailable) for g in got), got
+
+
+def test_lookups_behind_a_stuck_query_fail_after_the_timeout(world: World) -> None:
+    """A query that does not come back (a migration's table lock) must not hold
+    every later look-up forever: as a wait for a free connection did before the
+    look-ups were batched, each fails as unavailable after ``timeout``."""
+    import psycopg
+
+    from docsec.registry._db import libpq_url
+
+    fast = AsyncLookup(world.db, pool_size=1, timeout=0.5)
+    number = world.docs[0].number
+
+    async def run() -> list[object]:
+        await fast.open()
+        try:
+            await fast.lookup(number, None)  # the connection is up
+            lock = await psycopg.AsyncConnection.connect(libpq_url(world.db))
+            try:
+                await lock.execute(
+                    "LOCK TABLE docsec_documents IN ACCESS EXCLUSIVE MODE"
+                )
+                # The first is asked (and blocks on the lock); the others wait
+                # for the one runner. A guard of 20 s: a hang fails the test.
+                got = await asyncio.wait_for(
+                    asyncio.gather(
+                        *(fast.lookup(number, None) for _ in range(3)),
+                        return_exceptions=True,
+                    ),
+                    timeout=20,
+                )
+            finally:
+                await lock.rollback()
+                await lock.close()
+            # The lock gone, the stuck runner ends and look-ups are answered again.
+            got.append(await asyncio.wait_for(fast.lookup(number, None), timeout=20))
+            return got
+        finally:
+            await fast.close()
+
+    got = asyncio.run(run())
+    assert all(isinstance(g, RegistryUnavailable) for g in got[:3]), got
+    assert got[3] is not None and got[3].number == number

@@ -18,6 +18,7 @@ SQLAlchemy path.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from typing import Any
@@ -49,8 +50,8 @@ class AsyncLookup:
     pool_size : int
         Connections kept open by this process.
     timeout : float
-        Seconds a look-up waits for a free connection before the registry counts
-        as unavailable.
+        Seconds a look-up waits (for a connection, and for its batch's answer)
+        before the registry counts as unavailable.
 
     Notes
     -----
@@ -120,16 +121,31 @@ class AsyncLookup:
         Raises
         ------
         RegistryUnavailable
-            The pool is not open, no connection came in time, or the database failed.
+            The pool is not open, no answer came within ``timeout``, or the database
+            failed.
         """
         if self._pool is None or self._pool.closed:
             raise RegistryUnavailable("the registry's connection pool is not open")
-        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append((number, waiter))
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Any] = loop.create_future()
+        entry = (number, waiter)
+        self._waiting.append(entry)
         if len(self._runners) < self.pool_size:
             self._start_runner(self._pool)
-        row = await waiter
+        # A look-up waits at most ``timeout``, for a runner and for its batch's
+        # query: a query that does not come back (a lock, a lost server) must not
+        # hold every later look-up queued behind the busy runners forever.
+        deadline = loop.call_later(self.timeout, self._expire, entry)
+        try:
+            row = await waiter
+        finally:
+            deadline.cancel()
         return None if row is None else status_from_row(row, code)
+
+    def _expire(self, entry: tuple[str, asyncio.Future[Any]]) -> None:
+        with contextlib.suppress(ValueError):
+            self._waiting.remove(entry)
+        self._fail([entry], "the registry did not answer in time")
 
     def _start_runner(self, pool: AsyncConnectionPool[Any]) -> None:
         task = asyncio.get_running_loop().create_task(self._run(pool))
