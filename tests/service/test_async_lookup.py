@@ -382,15 +382,21 @@ def test_lookups_behind_a_stuck_query_fail_after_the_timeout(world: World) -> No
                 await lock.execute(
                     "LOCK TABLE docsec_documents IN ACCESS EXCLUSIVE MODE"
                 )
-                # The first is asked (and blocks on the lock); the others wait
-                # for the one runner. A guard of 20 s: a hang fails the test.
+                # The first is asked (and blocks on the lock) ...
+                first = asyncio.ensure_future(fast.lookup(number, None))
+                while fast._waiting:  # until its batch is taken
+                    await asyncio.sleep(0.01)
+                # ... the others wait for the one runner. A guard of 20 s: a hang
+                # fails the test.
                 got = await asyncio.wait_for(
                     asyncio.gather(
-                        *(fast.lookup(number, None) for _ in range(3)),
+                        first,
+                        *(fast.lookup(number, None) for _ in range(2)),
                         return_exceptions=True,
                     ),
                     timeout=20,
                 )
+                assert fast._waiting == []  # the expired look-ups left the queue
             finally:
                 await lock.rollback()
                 await lock.close()
