@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from tests.service.conftest import NOW, World, build_world
 from tests.service.test_api import make_client
 
-from docsec.registry import DocumentState, Registry, RegistryUnavailable
+from docsec.registry import DocumentState, DocumentStatus, Registry, RegistryUnavailable
 from docsec.registry._async import AsyncLookup
 from docsec.service import ENV_VAR, ServiceSettings
 
@@ -408,4 +408,48 @@ def test_lookups_behind_a_stuck_query_fail_after_the_timeout(world: World) -> No
 
     got = asyncio.run(run())
     assert all(isinstance(g, RegistryUnavailable) for g in got[:3]), got
-    assert got[3] is not None and got[3].number == number
+    last = got[3]
+    assert isinstance(last, DocumentStatus)
+    assert last.number == number
+
+
+def test_connections_that_died_idle_fail_no_batch(world: World) -> None:
+    """After a database restart every pooled connection is dead. Before batching a
+    dead connection failed the one look-up on it; a batch must not fail all of its
+    look-ups for it: it is asked again on another connection."""
+    import psycopg
+
+    from docsec.registry._db import libpq_url
+
+    reg = Registry(world.db)
+    try:
+        cases = [(d.number, d.code) for d in world.docs] * 5
+        expected = [reg.lookup(n, c) for n, c in cases]
+    finally:
+        reg.close()
+    fast = AsyncLookup(world.db, pool_size=3, timeout=10)
+
+    async def run() -> list[object]:
+        await fast.open()
+        try:
+            # Every connection of the pool up, then cut by the server.
+            await asyncio.gather(*(fast.lookup(n, c) for n, c in cases))
+            while fast.stats()["idle"] < 3:
+                await asyncio.sleep(0.05)
+            async with await psycopg.AsyncConnection.connect(
+                libpq_url(world.db), autocommit=True
+            ) as admin:
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE pid <> pg_backend_pid() AND datname = current_database()"
+                    " AND backend_type = 'client backend'"
+                )
+            return list(
+                await asyncio.gather(
+                    *(fast.lookup(n, c) for n, c in cases), return_exceptions=True
+                )
+            )
+        finally:
+            await fast.close()
+
+    assert asyncio.run(run()) == expected

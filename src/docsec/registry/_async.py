@@ -103,7 +103,8 @@ class AsyncLookup:
             kwargs={"autocommit": True},
             timeout=self.timeout,
             # As the SQLAlchemy pool's pool_recycle: no pre-ping round trip; a dead
-            # connection fails one request (503), and the pool replaces it.
+            # connection is replaced by the pool and its batch asked again on
+            # another (:meth:`_run`).
             max_lifetime=300.0,
             name="docsec.lookup",
             open=False,
@@ -182,7 +183,8 @@ class AsyncLookup:
         getconn/putconn, not ``async with pool.connection()``: that also enters the
         connection's own context (a COMMIT that autocommit makes a no-op, through
         psycopg's connection lock and wait loop), which cost a third of a look-up's
-        CPU. putconn still replaces a broken connection.
+        CPU. putconn still replaces a broken connection; a batch that found its
+        connection dead is asked again on another, at most ``pool_size`` times.
         """
         try:
             conn = await pool.getconn()
@@ -192,20 +194,38 @@ class AsyncLookup:
         try:
             while self._waiting:
                 batch = self._take()
-                try:
-                    rows = await self._query(conn, {number for number, _ in batch})
-                except psycopg.Error as exc:
-                    self._fail(batch, f"registry database error: {exc}")
-                    break  # putconn replaces the connection if it is broken
-                except BaseException:
-                    self._fail(batch, "the look-up was cancelled")
-                    raise
+                numbers = {number for number, _ in batch}
+                # A connection that died idle (a database restart, a firewall's
+                # cut) is replaced and the batch asked again: as when each look-up
+                # had a connection of its own, a dead one must not fail them all.
+                retries = self.pool_size
+                rows: list[Any] = []
+                while True:
+                    try:
+                        rows = await self._query(conn, numbers)
+                        break
+                    except psycopg.Error as exc:
+                        if not conn.broken or retries == 0:
+                            self._fail(batch, f"registry database error: {exc}")
+                            return  # putconn replaces the connection if broken
+                        retries -= 1
+                        await pool.putconn(conn)
+                        conn = None
+                        try:
+                            conn = await pool.getconn()
+                        except (psycopg.Error, PoolTimeout) as exc2:
+                            self._fail(batch, f"registry database error: {exc2}")
+                            return
+                    except BaseException:
+                        self._fail(batch, "the look-up was cancelled")
+                        raise
                 found = {row[0]: row for row in rows}
                 for number, waiter in batch:
                     if not waiter.done():
                         waiter.set_result(found.get(number))
         finally:
-            await pool.putconn(conn)
+            if conn is not None:
+                await pool.putconn(conn)
 
     async def _query(self, conn: Any, numbers: set[str]) -> list[Any]:
         cur = self._cursors.get(conn)
