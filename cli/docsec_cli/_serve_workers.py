@@ -329,6 +329,9 @@ class Supervisor:
                 pass_fds=(sock.fileno(), ready_w),
                 stdin=subprocess.DEVNULL,
             )
+        except BaseException:
+            os.close(ready_r)
+            raise
         finally:
             os.close(ready_w)
             if sock is not self._shared:
@@ -354,7 +357,7 @@ class Supervisor:
         failed: str | None = None
         try:
             for slot in range(self.workers):
-                self._spawn(slot)
+                self._start(slot)  # a failure here is the first: tried again
             failed = self._loop(wake_r)
         finally:
             self._stop_all()
@@ -406,26 +409,49 @@ class Supervisor:
                         )
                         self._restart_at[slot] = time.monotonic()
                         continue
-                    n = self._failures.get(slot, 0) + 1
-                    self._failures[slot] = n
-                    if n >= MAX_START_FAILURES:
-                        return tr(
-                            "a worker failed to start {times} times in a row "
-                            "(last: {how}); stopping"
-                        ).format(times=n, how=_describe(rc))
-                    delay = _BACKOFF[min(n, len(_BACKOFF)) - 1]
-                    self.say(
-                        tr(
-                            "worker {pid} failed to start ({how}); trying again in "
-                            "{delay} s"
-                        ).format(pid=w.proc.pid, how=_describe(rc), delay=delay)
-                    )
-                    self._restart_at[slot] = time.monotonic() + delay
+                    failed = self._start_failed(slot, _describe(rc), w.proc.pid)
+                    if failed is not None:
+                        return failed
                 now = time.monotonic()
                 for slot, at in list(self._restart_at.items()):
                     if at <= now:
                         del self._restart_at[slot]
-                        self._spawn(slot)
+                        failed = self._start(slot)
+                        if failed is not None:
+                            return failed
+        return None
+
+    def _start(self, slot: int) -> str | None:
+        """Start slot's worker; a process that cannot be started is a start failure."""
+        try:
+            self._spawn(slot)
+        except OSError as exc:  # no memory or processes left, the port taken, ...
+            return self._start_failed(slot, exc.strerror or str(exc), None)
+        return None
+
+    def _start_failed(self, slot: int, how: str, pid: int | None) -> str | None:
+        """Count a start failure: back off, or return why the service stops."""
+        n = self._failures.get(slot, 0) + 1
+        self._failures[slot] = n
+        if n >= MAX_START_FAILURES:
+            return tr(
+                "a worker failed to start {times} times in a row "
+                "(last: {how}); stopping"
+            ).format(times=n, how=how)
+        delay = _BACKOFF[min(n, len(_BACKOFF)) - 1]
+        if pid is None:
+            self.say(
+                tr("cannot start a worker ({how}); trying again in {delay} s").format(
+                    how=how, delay=delay
+                )
+            )
+        else:
+            self.say(
+                tr(
+                    "worker {pid} failed to start ({how}); trying again in {delay} s"
+                ).format(pid=pid, how=how, delay=delay)
+            )
+        self._restart_at[slot] = time.monotonic() + delay
         return None
 
     def _stop_all(self) -> None:

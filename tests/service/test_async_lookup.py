@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from tests.service.conftest import NOW, World, build_world
 from tests.service.test_api import make_client
 
-from docsec.registry import DocumentState, Registry, RegistryUnavailable
+from docsec.registry import DocumentState, DocumentStatus, Registry, RegistryUnavailable
 from docsec.registry._async import AsyncLookup
 from docsec.service import ENV_VAR, ServiceSettings
 
@@ -360,3 +360,96 @@ def test_concurrent_lookups_on_an_unreachable_database_all_fail(
 
     got = asyncio.run(run())
     assert all(isinstance(g, RegistryUnavailable) for g in got), got
+
+
+def test_lookups_behind_a_stuck_query_fail_after_the_timeout(world: World) -> None:
+    """A query that does not come back (a migration's table lock) must not hold
+    every later look-up forever: as a wait for a free connection did before the
+    look-ups were batched, each fails as unavailable after ``timeout``."""
+    import psycopg
+
+    from docsec.registry._db import libpq_url
+
+    fast = AsyncLookup(world.db, pool_size=1, timeout=0.5)
+    number = world.docs[0].number
+
+    async def run() -> list[object]:
+        await fast.open()
+        try:
+            await fast.lookup(number, None)  # the connection is up
+            lock = await psycopg.AsyncConnection.connect(libpq_url(world.db))
+            try:
+                await lock.execute(
+                    "LOCK TABLE docsec_documents IN ACCESS EXCLUSIVE MODE"
+                )
+                # The first is asked (and blocks on the lock) ...
+                first = asyncio.ensure_future(fast.lookup(number, None))
+                while fast._waiting:  # until its batch is taken
+                    await asyncio.sleep(0.01)
+                # ... the others wait for the one runner. A guard of 20 s: a hang
+                # fails the test.
+                got = await asyncio.wait_for(
+                    asyncio.gather(
+                        first,
+                        *(fast.lookup(number, None) for _ in range(2)),
+                        return_exceptions=True,
+                    ),
+                    timeout=20,
+                )
+                assert fast._waiting == []  # the expired look-ups left the queue
+            finally:
+                await lock.rollback()
+                await lock.close()
+            # The lock gone, the stuck runner ends and look-ups are answered again.
+            got.append(await asyncio.wait_for(fast.lookup(number, None), timeout=20))
+            return got
+        finally:
+            await fast.close()
+
+    got = asyncio.run(run())
+    assert all(isinstance(g, RegistryUnavailable) for g in got[:3]), got
+    last = got[3]
+    assert isinstance(last, DocumentStatus)
+    assert last.number == number
+
+
+def test_connections_that_died_idle_fail_no_batch(world: World) -> None:
+    """After a database restart every pooled connection is dead. Before batching a
+    dead connection failed the one look-up on it; a batch must not fail all of its
+    look-ups for it: it is asked again on another connection."""
+    import psycopg
+
+    from docsec.registry._db import libpq_url
+
+    reg = Registry(world.db)
+    try:
+        cases = [(d.number, d.code) for d in world.docs] * 5
+        expected = [reg.lookup(n, c) for n, c in cases]
+    finally:
+        reg.close()
+    fast = AsyncLookup(world.db, pool_size=3, timeout=10)
+
+    async def run() -> list[object]:
+        await fast.open()
+        try:
+            # Every connection of the pool up, then cut by the server.
+            await asyncio.gather(*(fast.lookup(n, c) for n, c in cases))
+            while fast.stats()["idle"] < 3:
+                await asyncio.sleep(0.05)
+            async with await psycopg.AsyncConnection.connect(
+                libpq_url(world.db), autocommit=True
+            ) as admin:
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE pid <> pg_backend_pid() AND datname = current_database()"
+                    " AND backend_type = 'client backend'"
+                )
+            return list(
+                await asyncio.gather(
+                    *(fast.lookup(n, c) for n, c in cases), return_exceptions=True
+                )
+            )
+        finally:
+            await fast.close()
+
+    assert asyncio.run(run()) == expected

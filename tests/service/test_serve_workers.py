@@ -18,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from tests.service._live import Served, serving, start_serve, stop_serve, wait_ready
@@ -319,3 +320,36 @@ def test_workers_without_so_reuseport_share_one_socket(
     threading.Thread(target=client, daemon=True).start()
     assert sup.run() is None
     assert len(set(answers)) == 2  # each worker accepted one connection
+
+
+def test_a_worker_that_cannot_even_be_spawned_is_a_start_failure(
+    tmp_path: Path,
+) -> None:
+    # Starting a process can fail itself (no memory or processes left, a port taken
+    # between two workers, the program gone): the supervisor must back off and stop
+    # with its message as for a worker that fails to start, never crash with a
+    # traceback (its finally would take the other workers down with it).
+    program = tmp_path / "worker.sh"
+    program.write_text('#!/bin/sh\nrm -f "$0"\nexit 7\n')  # gone after one start
+    program.chmod(0o755)
+    said: list[str] = []
+    port_holder = socket.socket()
+    port_holder.bind(("127.0.0.1", 0))
+    port = port_holder.getsockname()[1]
+    port_holder.close()
+    sup = Supervisor(
+        "127.0.0.1",
+        port,
+        1,
+        WorkerOptions(log_config={"version": 1}, forwarded_allow_ips="127.0.0.1"),
+        say=said.append,
+        worker_command=(str(program),),
+    )
+    sup.bind()
+    fds = len(os.listdir("/proc/self/fd"))
+    failed = sup.run()
+    assert len(os.listdir("/proc/self/fd")) == fds  # no readiness pipe left open
+    assert failed is not None
+    assert f"failed to start {MAX_START_FAILURES} times in a row" in failed
+    assert "No such file or directory" in failed
+    assert any("cannot start a worker" in line for line in said), said

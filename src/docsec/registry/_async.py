@@ -18,6 +18,7 @@ SQLAlchemy path.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from typing import Any
@@ -49,8 +50,8 @@ class AsyncLookup:
     pool_size : int
         Connections kept open by this process.
     timeout : float
-        Seconds a look-up waits for a free connection before the registry counts
-        as unavailable.
+        Seconds a look-up waits (for a connection, and for its batch's answer)
+        before the registry counts as unavailable.
 
     Notes
     -----
@@ -102,7 +103,8 @@ class AsyncLookup:
             kwargs={"autocommit": True},
             timeout=self.timeout,
             # As the SQLAlchemy pool's pool_recycle: no pre-ping round trip; a dead
-            # connection fails one request (503), and the pool replaces it.
+            # connection is replaced by the pool and its batch asked again on
+            # another (:meth:`_run`).
             max_lifetime=300.0,
             name="docsec.lookup",
             open=False,
@@ -120,16 +122,31 @@ class AsyncLookup:
         Raises
         ------
         RegistryUnavailable
-            The pool is not open, no connection came in time, or the database failed.
+            The pool is not open, no answer came within ``timeout``, or the database
+            failed.
         """
         if self._pool is None or self._pool.closed:
             raise RegistryUnavailable("the registry's connection pool is not open")
-        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append((number, waiter))
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Any] = loop.create_future()
+        entry = (number, waiter)
+        self._waiting.append(entry)
         if len(self._runners) < self.pool_size:
             self._start_runner(self._pool)
-        row = await waiter
+        # A look-up waits at most ``timeout``, for a runner and for its batch's
+        # query: a query that does not come back (a lock, a lost server) must not
+        # hold every later look-up queued behind the busy runners forever.
+        deadline = loop.call_later(self.timeout, self._expire, entry)
+        try:
+            row = await waiter
+        finally:
+            deadline.cancel()
         return None if row is None else status_from_row(row, code)
+
+    def _expire(self, entry: tuple[str, asyncio.Future[Any]]) -> None:
+        with contextlib.suppress(ValueError):
+            self._waiting.remove(entry)
+        self._fail([entry], "the registry did not answer in time")
 
     def _start_runner(self, pool: AsyncConnectionPool[Any]) -> None:
         task = asyncio.get_running_loop().create_task(self._run(pool))
@@ -166,7 +183,8 @@ class AsyncLookup:
         getconn/putconn, not ``async with pool.connection()``: that also enters the
         connection's own context (a COMMIT that autocommit makes a no-op, through
         psycopg's connection lock and wait loop), which cost a third of a look-up's
-        CPU. putconn still replaces a broken connection.
+        CPU. putconn still replaces a broken connection; a batch that found its
+        connection dead is asked again on another, at most ``pool_size`` times.
         """
         try:
             conn = await pool.getconn()
@@ -176,20 +194,38 @@ class AsyncLookup:
         try:
             while self._waiting:
                 batch = self._take()
-                try:
-                    rows = await self._query(conn, {number for number, _ in batch})
-                except psycopg.Error as exc:
-                    self._fail(batch, f"registry database error: {exc}")
-                    break  # putconn replaces the connection if it is broken
-                except BaseException:
-                    self._fail(batch, "the look-up was cancelled")
-                    raise
+                numbers = {number for number, _ in batch}
+                # A connection that died idle (a database restart, a firewall's
+                # cut) is replaced and the batch asked again: as when each look-up
+                # had a connection of its own, a dead one must not fail them all.
+                retries = self.pool_size
+                rows: list[Any] = []
+                while True:
+                    try:
+                        rows = await self._query(conn, numbers)
+                        break
+                    except psycopg.Error as exc:
+                        if not conn.broken or retries == 0:
+                            self._fail(batch, f"registry database error: {exc}")
+                            return  # putconn replaces the connection if broken
+                        retries -= 1
+                        await pool.putconn(conn)
+                        conn = None
+                        try:
+                            conn = await pool.getconn()
+                        except (psycopg.Error, PoolTimeout) as exc2:
+                            self._fail(batch, f"registry database error: {exc2}")
+                            return
+                    except BaseException:
+                        self._fail(batch, "the look-up was cancelled")
+                        raise
                 found = {row[0]: row for row in rows}
                 for number, waiter in batch:
                     if not waiter.done():
                         waiter.set_result(found.get(number))
         finally:
-            await pool.putconn(conn)
+            if conn is not None:
+                await pool.putconn(conn)
 
     async def _query(self, conn: Any, numbers: set[str]) -> list[Any]:
         cur = self._cursors.get(conn)
