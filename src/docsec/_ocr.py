@@ -13,22 +13,39 @@ run side by side, one process per core.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import logging
+import math
 import os
+import select
 import shutil
+import struct
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from docsec._types import GrayImage
 from docsec.errors import ConfigurationError
 
-__all__ = ["LANGUAGES", "OcrRequest", "OcrWord", "available", "read_lines", "read_many"]
+__all__ = [
+    "LANGUAGES",
+    "OcrRequest",
+    "OcrWord",
+    "available",
+    "prewarm",
+    "read_lines",
+    "read_many",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +65,21 @@ class OcrWord:
 
 
 def available() -> str | None:
-    """Return why OCR cannot run here, or None when ``tesseract`` has our languages."""
+    """Return why OCR cannot run here, or None when Tesseract has our languages.
+
+    With the warm engine, the answer is an engine's own: it loaded libtesseract
+    and both languages (waiting for it, once per process: the OCR that follows
+    needs it anyway). When it cannot, the ``tesseract`` command is asked.
+    """
+    if _engine_wanted() is None:
+        try:
+            _POOL.check(time.monotonic() + DEFAULT_TIMEOUT)
+        except _UnavailableError as exc:
+            logger.warning("OCR engine unavailable (%s): using tesseract", exc)
+        except (OSError, TimeoutError) as exc:
+            logger.warning("OCR engine did not start (%s)", exc)
+        else:
+            return None
     exe = shutil.which("tesseract")
     if exe is None:
         return "the tesseract binary is not installed (apt-get install tesseract-ocr)"
@@ -138,11 +169,13 @@ def read_many(
 ) -> list[list[list[OcrWord]]]:
     """Run several engine requests side by side; return each one's pages.
 
-    Each request is one ``tesseract`` process as :func:`read_lines` runs it; up
-    to one process per available core runs at a time, each single-threaded
-    (``OMP_THREAD_LIMIT=1``), so a page's Korean and English passes cost the
-    slower of the two instead of their sum. ``timeout`` bounds the whole call:
-    when it passes, every process still running is killed.
+    Each request is read by one warm engine process (:class:`_Engine`), or by one
+    ``tesseract`` process as :func:`read_lines` describes when libtesseract cannot
+    be loaded (or ``DOCSEC_OCR_ENGINE=subprocess``); up to one engine per
+    available core runs at a time, each single-threaded (``OMP_THREAD_LIMIT=1``),
+    so a page's Korean and English passes cost the slower of the two instead of
+    their sum. ``timeout`` bounds the whole call: when it passes, every engine
+    still reading is killed (the next call starts fresh ones).
 
     Raises
     ------
@@ -153,19 +186,37 @@ def read_many(
     OSError
         An engine failed.
     """
+    results: list[list[list[OcrWord]]] = [[] for _ in requests]
+    todo = [k for k, r in enumerate(requests) if r.images]
+    if not todo:
+        if _engine_wanted() is None and shutil.which("tesseract") is None:
+            raise ConfigurationError("the tesseract binary is not installed")
+        return results
+    deadline = time.monotonic() + timeout
+    if _engine_wanted() is None:
+        try:
+            return _POOL.read(requests, todo, deadline, timeout)
+        except _UnavailableError as exc:
+            logger.warning(
+                "OCR engine unavailable (%s): running tesseract instead", exc
+            )
+    return _read_with_cli(requests, todo, deadline, timeout)
+
+
+def _read_with_cli(
+    requests: Sequence[OcrRequest], todo: list[int], deadline: float, timeout: float
+) -> list[list[list[OcrWord]]]:
+    """:func:`read_many` with one ``tesseract`` process per request (the fallback)."""
     exe = shutil.which("tesseract")
     if exe is None:
         raise ConfigurationError("the tesseract binary is not installed")
     results: list[list[list[OcrWord]]] = [[] for _ in requests]
-    todo = [k for k, r in enumerate(requests) if r.images]
-    if not todo:
-        return results
+    todo = list(todo)
     # One thread per engine: the verify budget is one core per input, and
     # OpenMP threads only add overhead for a few short lines (Tesseract's own
     # advice); independent requests run as parallel processes instead.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     width = max(1, min(len(todo), _cores()))
-    deadline = time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="docsec-ocr-") as tmp:
         argvs = {k: _argv(exe, Path(tmp) / f"{k:02d}", requests[k]) for k in todo}
         running: dict[int, subprocess.Popen[bytes]] = {}
@@ -196,16 +247,29 @@ def read_many(
                         f"tesseract failed ({proc.returncode}): "
                         + err.decode("utf-8", "replace")[-200:]
                     )
-                pages: list[list[OcrWord]] = [[] for _ in requests[k].images]
-                for page, word in _parse_tsv(out.decode("utf-8", "replace")):
-                    if 1 <= page <= len(pages):
-                        pages[page - 1].append(word)
-                results[k] = pages
+                results[k] = _pages(
+                    len(requests[k].images),
+                    [_parse_tsv(out.decode("utf-8", "replace"))],
+                )
         finally:
             for proc in running.values():
                 proc.kill()
                 proc.communicate()
     return results
+
+
+def _pages(count: int, tsvs: list[list[tuple[int, OcrWord]]]) -> list[list[OcrWord]]:
+    """Sort parsed TSV words into ``count`` pages by their page number (from 1).
+
+    The CLI prints one TSV for the whole list file (page numbers 1..count); the
+    engine one per image (its page number is the image's, too).
+    """
+    pages: list[list[OcrWord]] = [[] for _ in range(count)]
+    for words in tsvs:
+        for page, word in words:
+            if 1 <= page <= count:
+                pages[page - 1].append(word)
+    return pages
 
 
 def _cores() -> int:
@@ -271,3 +335,374 @@ def _parse_tsv(text: str) -> list[tuple[int, OcrWord]]:
             continue
         words.append((page, OcrWord(word, conf, (left, top, width, height))))
     return words
+
+
+# ------------------------------------------------------------------ warm engines
+
+#: The engine's script, run as ``python -I -S`` (standard library only).
+_ENGINE_SCRIPT = Path(__file__).with_name("_ocr_engine.py")
+#: The library the engine opens: Debian's soname, else what the linker finds.
+_LIBRARIES = ("libtesseract.so.5", "tesseract")
+#: Languages every engine loads at start (printed.py's two passes).
+_PRELOAD = ("kor", "eng")
+#: Largest reply frame read from an engine (bytes): far above a page's TSV.
+_MAX_REPLY = 16 * 1024 * 1024
+#: The one environment variable that forces the ``tesseract`` command path.
+_ENGINE_ENV = "DOCSEC_OCR_ENGINE"
+
+
+class _UnavailableError(Exception):
+    """The engine cannot run here (no libtesseract, no language data)."""
+
+
+def _engine_wanted() -> str | None:
+    """Return why the warm engine is not used, or None when it is."""
+    if os.environ.get(_ENGINE_ENV, "").strip().lower() == "subprocess":
+        return f"{_ENGINE_ENV}=subprocess"
+    return _POOL.broken
+
+
+class _Engine:
+    """One engine process (:mod:`docsec._ocr_engine`) and its pipes.
+
+    Every wait is bounded by a deadline (``time.monotonic()`` seconds): a late
+    or dead engine is killed and the call raises; the caller then drops it.
+    """
+
+    def __init__(self) -> None:
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        self.proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [
+                sys.executable,
+                "-I",
+                "-S",
+                str(_ENGINE_SCRIPT),
+                ":".join(_LIBRARIES),
+                *_PRELOAD,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            bufsize=0,
+        )
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        if stdin is None or stdout is None:  # pragma: no cover - PIPE was given
+            raise OSError("the OCR engine has no pipes")
+        self._in = stdin.fileno()
+        self._out = stdout.fileno()
+        os.set_blocking(self._in, False)
+        self.ready = False
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def hello(self, deadline: float) -> None:
+        """Wait until the engine has loaded its languages.
+
+        Raises
+        ------
+        _UnavailableError
+            The engine says it cannot run here.
+        TimeoutError, OSError
+            It took too long or died.
+        """
+        if self.ready:
+            return
+        reply = self._reply(deadline)
+        if not reply.get("ok"):
+            self.kill()
+            if reply.get("kind") == "unavailable":
+                raise _UnavailableError(str(reply.get("error", "")))
+            raise OSError(f"OCR engine failed to start: {reply.get('error')}")
+        self.ready = True
+
+    def read(self, request: OcrRequest, deadline: float) -> list[list[OcrWord]]:
+        """Read one request's images; return each one's words."""
+        self.hello(deadline)
+        ms = int((deadline - time.monotonic()) * 1000)
+        if ms <= 0:
+            raise TimeoutError("the OCR deadline passed")
+        images = [
+            np.ascontiguousarray(image, dtype=np.uint8) for image in request.images
+        ]
+        header = json.dumps(
+            {
+                "lang": request.languages,
+                "psm": 7 if request.single_line else 6,
+                "ms": ms,
+                "sizes": [list(image.shape[:2]) for image in images],
+            }
+        ).encode()
+        body = [struct.pack(">I", len(header)), header, *(i.tobytes() for i in images)]
+        size = sum(len(b) for b in body)
+        self._write(struct.pack(">I", size) + b"".join(body), deadline)
+        reply = self._reply(deadline)
+        if not reply.get("ok"):
+            error = str(reply.get("error", ""))
+            if reply.get("kind") == "timeout":
+                raise TimeoutError(f"the OCR engine passed its deadline: {error}")
+            raise OSError(f"the OCR engine failed: {error[-200:]}")
+        tsvs = reply.get("tsv")
+        if not isinstance(tsvs, list) or len(tsvs) != len(images):
+            raise OSError("the OCR engine answered the wrong number of images")
+        return _pages(len(images), [_parse_tsv(str(t)) for t in tsvs])
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
+        while view:
+            self._wait(self._in, select.POLLOUT, deadline)
+            try:
+                n = os.write(self._in, view)
+            except BlockingIOError:
+                continue
+            except OSError as exc:  # EPIPE: the engine is gone
+                raise OSError(f"the OCR engine died ({exc})") from exc
+            view = view[n:]
+
+    def _reply(self, deadline: float) -> dict[str, object]:
+        (size,) = struct.unpack(">I", self._read_exact(4, deadline))
+        if size > _MAX_REPLY:
+            raise OSError(f"the OCR engine sent a {size}-byte reply")
+        try:
+            reply = json.loads(self._read_exact(size, deadline).decode("utf-8"))
+        except ValueError as exc:
+            raise OSError("the OCR engine sent a malformed reply") from exc
+        if not isinstance(reply, dict):
+            raise OSError("the OCR engine sent a malformed reply")
+        return reply
+
+    def _read_exact(self, n: int, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        while n:
+            self._wait(self._out, select.POLLIN, deadline)
+            chunk = os.read(self._out, min(n, 1 << 20))
+            if not chunk:
+                code = self.proc.poll()
+                raise OSError(f"the OCR engine died (exit status {code})")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    @staticmethod
+    def _wait(fd: int, event: int, deadline: float) -> None:
+        poller = select.poll()
+        poller.register(fd, event)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the OCR engine took too long")
+            if poller.poll(max(1, math.ceil(left * 1000))):
+                return  # ready, or hung up / error: the read or write says which
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """Kill the engine and reap it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self._reap(5.0)
+
+    def close(self) -> None:
+        """End the engine (end of its input), killing it if it lingers."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()  # type: ignore[union-attr]
+        try:
+            self.proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._reap(5.0)
+
+    def _reap(self, timeout: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=timeout)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+
+    def forget(self) -> None:
+        """Close this process's ends of the pipes without touching the engine.
+
+        For a forked child: the engine is its parent's.
+        """
+        for fd in (self._in, self._out):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.proc.returncode = 0  # not ours to wait for
+
+
+class _Pool:
+    """The process's warm engines: at most :func:`_cores` kept between calls.
+
+    A call takes idle engines (starting new ones when there are too few), reads
+    its requests side by side, one thread per engine, and gives back the ones
+    that answered; an engine that failed or was late is killed and dropped, so
+    the next call starts a fresh one. Thread-safe: concurrent calls (the
+    service's threads) take different engines, and may briefly run more than
+    :func:`_cores` of them in all.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.idle: list[_Engine] = []
+        self.busy: set[_Engine] = set()
+        #: Why the engine cannot run here (then the ``tesseract`` command is used).
+        self.broken: str | None = None
+        #: An engine started here and loaded the languages once.
+        self.verified = False
+        self.pid = os.getpid()
+        self.orphans: list[_Engine] = []
+
+    def prewarm(self) -> None:
+        """Start engines until :func:`_cores` are idle or busy (no waiting)."""
+        with self.lock:
+            self._own()
+            while len(self.idle) + len(self.busy) < _cores():
+                self.idle.append(_Engine())
+
+    def take(self, count: int) -> list[_Engine]:
+        with self.lock:
+            self._own()
+            self.idle = [e for e in self.idle if e.alive() or self._drop(e)]
+            engines = self.idle[:count]
+            del self.idle[:count]
+            while len(engines) < count:
+                engines.append(_Engine())
+            self.busy.update(engines)
+            return engines
+
+    def give(self, engines: list[_Engine], good: set[_Engine]) -> None:
+        with self.lock:
+            self.busy.difference_update(engines)
+            for engine in engines:
+                if engine not in good:
+                    engine.kill()
+                elif engine.alive() and len(self.idle) < _cores():
+                    self.idle.append(engine)
+                else:
+                    engine.close()
+
+    @staticmethod
+    def _drop(engine: _Engine) -> bool:
+        engine.kill()
+        return False
+
+    def _own(self) -> None:
+        """Forget the engines of the process this one was forked from."""
+        if self.pid != os.getpid():
+            self.after_fork()
+
+    def after_fork(self) -> None:
+        for engine in [*self.idle, *self.busy]:
+            engine.forget()
+            self.orphans.append(engine)
+        self.idle, self.busy = [], set()
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        """Kill every idle engine and reap it (at exit: nothing to save, no wait)."""
+        with self.lock:
+            if self.pid != os.getpid():
+                return
+            idle, self.idle = self.idle, []
+        for engine in idle:
+            engine.kill()
+
+    def check(self, deadline: float) -> None:
+        """Make sure an engine has started here once (see :func:`available`)."""
+        if self.verified:
+            return
+        (engine,) = self.take(1)
+        good: set[_Engine] = set()
+        try:
+            engine.hello(deadline)
+            good.add(engine)
+        except _UnavailableError as exc:
+            self.broken = f"the OCR engine cannot run: {exc}"
+            raise
+        finally:
+            self.give([engine], good)
+        self.verified = True
+
+    def pids(self) -> list[int]:
+        """Return the engine processes this pool holds (for tests)."""
+        with self.lock:
+            return [e.pid for e in [*self.idle, *self.busy] if e.alive()]
+
+    def read(
+        self,
+        requests: Sequence[OcrRequest],
+        todo: list[int],
+        deadline: float,
+        timeout: float,
+    ) -> list[list[list[OcrWord]]]:
+        """:func:`read_many` on warm engines."""
+        results: list[list[list[OcrWord]]] = [[] for _ in requests]
+        queue = list(todo)
+        engines = self.take(max(1, min(len(queue), _cores())))
+        errors: list[BaseException] = []
+        good: set[_Engine] = set()
+        lock = threading.Lock()
+
+        def serve(engine: _Engine) -> None:
+            try:
+                while True:
+                    with lock:
+                        if not queue or errors:
+                            break
+                        k = queue.pop(0)
+                    results[k] = engine.read(requests[k], deadline)
+            except (OSError, TimeoutError, _UnavailableError, ValueError) as exc:
+                engine.kill()
+                with lock:
+                    errors.append(exc)
+                return
+            good.add(engine)
+
+        threads = [
+            threading.Thread(target=serve, args=(e,), daemon=True) for e in engines[1:]
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            serve(engines[0])
+        finally:
+            for thread in threads:
+                thread.join()  # every wait inside is bounded by the deadline
+            self.give(engines, good)
+        if errors:
+            unavailable = [e for e in errors if isinstance(e, _UnavailableError)]
+            if unavailable:
+                self.broken = f"the OCR engine cannot run: {unavailable[0]}"
+                raise unavailable[0]
+            first = next((e for e in errors if isinstance(e, TimeoutError)), errors[0])
+            if isinstance(first, TimeoutError):
+                raise TimeoutError(f"OCR took longer than {timeout:g} s") from first
+            raise OSError(str(first)) from first
+        return results
+
+
+_POOL = _Pool()
+atexit.register(_POOL.close)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_POOL.after_fork)
+
+
+def prewarm() -> None:
+    """Start the warm OCR engines in the background, without waiting.
+
+    The first OCR of a process otherwise pays the engine's start and model load;
+    called as soon as a page will be read, they overlap the decode and the seal
+    search. Does nothing when the engine cannot run here (see :func:`available`)
+    or is turned off.
+    """
+    if _engine_wanted() is not None:
+        return
+    try:
+        _POOL.prewarm()
+    except OSError:  # pragma: no cover - cannot start a process: read_many says so
+        logger.debug("cannot prewarm the OCR engine", exc_info=True)
