@@ -1,20 +1,32 @@
 """Tesseract adapter: read lines of printed text, with word confidences.
 
-The one module that runs the OCR engine. It calls the ``tesseract`` binary (Debian
-packages ``tesseract-ocr`` and ``tesseract-ocr-kor``) in a subprocess, once per
-page, with a hard timeout, rather than loading libtesseract into the verifier's
-process through a binding: the engine parses pixels that an adversary chose, a
-crash or a hang there must not take the verifier down, and a subprocess can be
-killed on time while a C call cannot. It also needs no compiler at install time.
-One call reads every field (a list of images, one per field), so the language
-models load once per page; independent calls (the Korean and the English pass)
-run side by side, one process per core.
+The one module that runs the OCR engine. The engine runs in warm child processes
+(:mod:`docsec._ocr_engine`: ``python -I -S``, standard library only) that bind
+Debian's ``libtesseract.so.5`` with ctypes, load the Korean and English models
+once, and serve every request of this process over their pipes (length-prefixed
+frames; every read and write waits at most until the call's deadline). The
+library is never loaded into the verifier's process: the engine parses pixels an
+adversary chose, a crash or a hang there must not take the verifier down, and a
+process can be killed on time while a C call cannot. It also needs no compiler at
+install time. A late engine is killed, a dead one reaped; the call raises and the
+next one starts a fresh engine. The process keeps at most one engine per core it
+may use (:func:`_cores`), closed at exit; :func:`prewarm` starts them early so the
+model load overlaps other work.
+
+Without the library (or with ``DOCSEC_OCR_ENGINE=subprocess``) each request runs
+the ``tesseract`` command instead (packages ``tesseract-ocr`` and
+``tesseract-ocr-kor``), in a subprocess with the same deadline, one list file of
+images per request. Both paths give the same words, boxes and confidences. One
+request reads every field of a page that shares a language and a segmentation
+mode; independent requests (the Korean and the English pass) run side by side,
+one engine per core.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import json
 import logging
 import math
@@ -127,9 +139,9 @@ def read_lines(
 ) -> list[list[OcrWord]]:
     """Run Tesseract over each image (a block of text lines) and return its words.
 
-    All images go through one engine process (a list file, one page per image),
-    so the language models load once; each image is still read on its own, as
-    if it were the only one (stacking them into one page made the engine's line
+    All images go through one engine (a warm engine process, or one ``tesseract``
+    process over a list file, one page per image), so the language models load
+    once at most; each image is still read on its own, as if it were the only one (stacking them into one page made the engine's line
     and language decisions depend on the neighbours).
 
     Parameters
@@ -343,7 +355,8 @@ def _parse_tsv(text: str) -> list[tuple[int, OcrWord]]:
 _ENGINE_SCRIPT = Path(__file__).with_name("_ocr_engine.py")
 #: The library the engine opens: Debian's soname, else what the linker finds.
 _LIBRARIES = ("libtesseract.so.5", "tesseract")
-#: Languages every engine loads at start (printed.py's two passes).
+#: Languages the engines load at start (printed.py's two passes), shared out
+#: between them (:func:`_share`).
 _PRELOAD = ("kor", "eng")
 #: Largest reply frame read from an engine (bytes): far above a page's TSV.
 _MAX_REPLY = 16 * 1024 * 1024
@@ -369,7 +382,7 @@ class _Engine:
     or dead engine is killed and the call raises; the caller then drops it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, languages: Sequence[str]) -> None:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         self.proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [
@@ -378,7 +391,7 @@ class _Engine:
                 "-S",
                 str(_ENGINE_SCRIPT),
                 ":".join(_LIBRARIES),
-                *_PRELOAD,
+                *languages,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -393,6 +406,8 @@ class _Engine:
         self._out = stdout.fileno()
         os.set_blocking(self._in, False)
         self.ready = False
+        #: Language lists whose models this engine has loaded (or is loading).
+        self.loaded = set(languages)
 
     @property
     def pid(self) -> int:
@@ -417,6 +432,9 @@ class _Engine:
                 raise _UnavailableError(str(reply.get("error", "")))
             raise OSError(f"OCR engine failed to start: {reply.get('error')}")
         self.ready = True
+        loaded = reply.get("hello")
+        if isinstance(loaded, list):
+            self.loaded = {str(lang) for lang in loaded}
 
     def read(self, request: OcrRequest, deadline: float) -> list[list[OcrWord]]:
         """Read one request's images; return each one's words."""
@@ -424,9 +442,11 @@ class _Engine:
         ms = int((deadline - time.monotonic()) * 1000)
         if ms <= 0:
             raise TimeoutError("the OCR deadline passed")
-        images = [
-            np.ascontiguousarray(image, dtype=np.uint8) for image in request.images
-        ]
+        if any(
+            i.ndim != 2 or i.dtype != np.uint8 or not i.size for i in request.images
+        ):
+            raise ValueError("OCR images are non-empty 2-D uint8 arrays")
+        images = [np.ascontiguousarray(image) for image in request.images]
         header = json.dumps(
             {
                 "lang": request.languages,
@@ -557,33 +577,53 @@ class _Pool:
         self.orphans: list[_Engine] = []
 
     def prewarm(self) -> None:
-        """Start engines until :func:`_cores` are idle or busy (no waiting)."""
+        """Start engines for the usual languages, if none run yet (no waiting).
+
+        ``min(_cores(), 2)`` engines: on one core one engine loads both models; on
+        more, one loads ``kor`` and one ``eng``, each in parallel with the other.
+        """
         with self.lock:
             self._own()
-            while len(self.idle) + len(self.busy) < _cores():
-                self.idle.append(_Engine())
+            width = min(_cores(), len(_PRELOAD))
+            have = len(self.idle) + len(self.busy)
+            for languages in _share(list(_PRELOAD), width)[have:]:
+                self.idle.append(_Engine(languages))
 
-    def take(self, count: int) -> list[_Engine]:
+    def take(self, languages: Sequence[str], count: int) -> list[_Engine]:
+        """Take ``count`` engines for requests in ``languages`` (a list per request).
+
+        Idle engines first, those with the most of ``languages`` loaded first; the
+        missing ones are started, ``languages`` shared out between them.
+        """
         with self.lock:
             self._own()
             self.idle = [e for e in self.idle if e.alive() or self._drop(e)]
+            wanted = set(languages)
+            self.idle.sort(key=lambda e: -len(e.loaded & wanted))
             engines = self.idle[:count]
             del self.idle[:count]
-            while len(engines) < count:
-                engines.append(_Engine())
+            covered = set().union(*(e.loaded for e in engines))
+            missing = [lang for lang in dict.fromkeys(languages) if lang not in covered]
+            for share in _share(missing or list(wanted), count)[len(engines) :]:
+                engines.append(_Engine(share))
             self.busy.update(engines)
             return engines
 
     def give(self, engines: list[_Engine], good: set[_Engine]) -> None:
+        """Take back ``engines``: keep the ``good`` ones, up to :func:`_cores` idle."""
+        spare: list[_Engine] = []
         with self.lock:
             self.busy.difference_update(engines)
             for engine in engines:
-                if engine not in good:
-                    engine.kill()
-                elif engine.alive() and len(self.idle) < _cores():
+                if engine in good and engine.alive() and len(self.idle) < _cores():
                     self.idle.append(engine)
                 else:
-                    engine.close()
+                    spare.append(engine)
+        for engine in spare:
+            if engine in good:
+                engine.close()
+            else:
+                engine.kill()
 
     @staticmethod
     def _drop(engine: _Engine) -> bool:
@@ -616,7 +656,7 @@ class _Pool:
         """Make sure an engine has started here once (see :func:`available`)."""
         if self.verified:
             return
-        (engine,) = self.take(1)
+        (engine,) = self.take([], 1)
         good: set[_Engine] = set()
         try:
             engine.hello(deadline)
@@ -640,28 +680,63 @@ class _Pool:
         deadline: float,
         timeout: float,
     ) -> list[list[list[OcrWord]]]:
-        """:func:`read_many` on warm engines."""
-        results: list[list[list[OcrWord]]] = [[] for _ in requests]
-        queue = list(todo)
-        engines = self.take(max(1, min(len(queue), _cores())))
+        """:func:`read_many` on warm engines.
+
+        The requests are cut into units of at most an even share of all the
+        images (each image is read on its own, so the cut changes no reading),
+        and each engine takes the next unit in a language it has loaded, else
+        one no engine of the call has loaded, else any (it then loads that model
+        too): the Korean pass of a page, most of its fields, does not wait on one
+        engine while the other is idle.
+        """
+        width = max(1, min(_cores(), sum(len(requests[k].images) for k in todo)))
+        share = math.ceil(sum(len(requests[k].images) for k in todo) / width)
+        queue = [unit for k in todo for unit in _cut(k, len(requests[k].images), share)]
+        parts: dict[tuple[int, int, int], list[list[OcrWord]]] = {}
+        engines = self.take(
+            [requests[k].languages for k, _lo, _hi in queue], min(len(queue), width)
+        )
         errors: list[BaseException] = []
         good: set[_Engine] = set()
         lock = threading.Lock()
+
+        def mine(engine: _Engine) -> tuple[int, int, int] | None:
+            """Pop the next unit for ``engine`` (None: none left)."""
+            covered = set().union(*(e.loaded for e in engines))
+            ranks = [
+                0 if lang in engine.loaded else 1 if lang not in covered else 2
+                for lang in (requests[k].languages for k, _lo, _hi in queue)
+            ]
+            if not ranks:
+                return None
+            return queue.pop(ranks.index(min(ranks)))
 
         def serve(engine: _Engine) -> None:
             try:
                 while True:
                     with lock:
-                        if not queue or errors:
+                        unit = None if errors else mine(engine)
+                        if unit is None:
                             break
-                        k = queue.pop(0)
-                    results[k] = engine.read(requests[k], deadline)
-            except (OSError, TimeoutError, _UnavailableError, ValueError) as exc:
+                    k, lo, hi = unit
+                    request = requests[k]
+                    if (lo, hi) != (0, len(request.images)):
+                        request = OcrRequest(
+                            request.images[lo:hi],
+                            request.languages,
+                            request.single_line,
+                        )
+                    pages = engine.read(request, deadline)
+                    with lock:
+                        parts[unit] = pages
+                        engine.loaded.add(request.languages)
+            except BaseException as exc:  # noqa: BLE001 - any failure fails the call
                 engine.kill()
                 with lock:
                     errors.append(exc)
                 return
-            good.add(engine)
+            with lock:
+                good.add(engine)
 
         threads = [
             threading.Thread(target=serve, args=(e,), daemon=True) for e in engines[1:]
@@ -675,6 +750,9 @@ class _Pool:
                 thread.join()  # every wait inside is bounded by the deadline
             self.give(engines, good)
         if errors:
+            for exc in errors:
+                if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit
+                    raise exc
             unavailable = [e for e in errors if isinstance(e, _UnavailableError)]
             if unavailable:
                 self.broken = f"the OCR engine cannot run: {unavailable[0]}"
@@ -682,7 +760,15 @@ class _Pool:
             first = next((e for e in errors if isinstance(e, TimeoutError)), errors[0])
             if isinstance(first, TimeoutError):
                 raise TimeoutError(f"OCR took longer than {timeout:g} s") from first
-            raise OSError(str(first)) from first
+            if isinstance(first, OSError):
+                raise first
+            raise OSError(f"OCR failed: {first!r}") from first
+        results: list[list[list[OcrWord]]] = [[] for _ in requests]
+        for k in todo:
+            units = sorted(u for u in parts if u[0] == k)
+            results[k] = [page for u in units for page in parts[u]]
+            if len(results[k]) != len(requests[k].images):  # pragma: no cover
+                raise OSError("the OCR engines left images unread")
         return results
 
 
@@ -690,6 +776,30 @@ _POOL = _Pool()
 atexit.register(_POOL.close)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_POOL.after_fork)
+
+
+def _cut(k: int, count: int, size: int) -> list[tuple[int, int, int]]:
+    """Cut request ``k``'s ``count`` images into near-equal units of at most ``size``.
+
+    >>> _cut(0, 11, 7), _cut(1, 3, 7)
+    ([(0, 0, 6), (0, 6, 11)], [(1, 0, 3)])
+    """
+    pieces = max(1, math.ceil(count / max(1, size)))
+    bounds = [round(i * count / pieces) for i in range(pieces + 1)]
+    return [(k, lo, hi) for lo, hi in itertools.pairwise(bounds)]
+
+
+def _share(languages: list[str], count: int) -> list[tuple[str, ...]]:
+    """Share ``languages`` out between ``count`` engines, one each, in turn.
+
+    One engine gets them all; more engines than languages repeat them.
+
+    >>> _share(["kor", "eng"], 1), _share(["kor", "eng"], 3)
+    ([('kor', 'eng')], [('kor',), ('eng',), ('kor',)])
+    """
+    if count <= 1 or not languages:
+        return [tuple(languages)] * max(count, 0)
+    return [(languages[i % len(languages)],) for i in range(count)]
 
 
 def prewarm() -> None:

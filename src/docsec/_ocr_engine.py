@@ -3,9 +3,10 @@
 Run by :mod:`docsec._ocr` as ``python -I -S _ocr_engine.py LIBS LANG...``, never
 imported by the verifier (it only uses the standard library, so the child
 starts in a few milliseconds and loads neither numpy nor docsec). It binds
-Debian's ``libtesseract.so.5`` C API, loads each language given on its command
-line once (``LIBS``: the library names to try, ``:``-separated) (one ``TessBaseAPI`` per language list, created on first use for any
-other), then answers requests until its standard input closes.
+Debian's ``libtesseract.so.5`` C API (``LIBS``: the library names to try,
+``:``-separated), loads each language given on its command line once (one
+``TessBaseAPI`` per language list; another list is loaded on first use), then
+answers requests until its standard input closes.
 
 Protocol (the parent's pipes; every frame is a 4-byte big-endian length, then
 that many bytes):
@@ -49,8 +50,11 @@ _P = ctypes.c_void_p
 
 
 def _load(names: list[str]) -> ctypes.CDLL:
-    """Open the first of ``names`` that loads: a file name (``libtesseract.so.5``)
-    or a bare name the linker is asked for (``tesseract``)."""
+    """Open the first of ``names`` that loads.
+
+    A name is a file name (``libtesseract.so.5``) or a bare name the linker is
+    asked for (``tesseract``).
+    """
     for name in names:
         path = name if ".so" in name or "/" in name else ctypes.util.find_library(name)
         if path is None:
@@ -134,7 +138,7 @@ class Engine:
         deadline = time.monotonic() + ms / 1000.0
         out = []
         for page, (h, w, data) in enumerate(images):
-            left = int((deadline - time.monotonic()) * 1000)
+            left = min(int((deadline - time.monotonic()) * 1000), 2**31 - 1)
             if left <= 0:
                 raise TimeoutError("deadline passed")
             monitor = lib.TessMonitorCreate()
