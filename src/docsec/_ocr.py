@@ -653,19 +653,29 @@ class _Pool:
             engine.kill()
 
     def check(self, deadline: float) -> None:
-        """Make sure an engine has started here once (see :func:`available`)."""
+        """Make sure engines here load every language of :data:`_PRELOAD`, once.
+
+        Waits for the prewarmed engines (started if need be), which the OCR that
+        follows uses anyway. Raises as :meth:`_Engine.hello` does.
+        """
         if self.verified:
             return
-        (engine,) = self.take([], 1)
+        engines = self.take(list(_PRELOAD), min(_cores(), len(_PRELOAD)))
         good: set[_Engine] = set()
         try:
-            engine.hello(deadline)
-            good.add(engine)
+            for engine in engines:
+                engine.hello(deadline)
+                good.add(engine)
         except _UnavailableError as exc:
+            good.clear()
             self.broken = f"the OCR engine cannot run: {exc}"
             raise
         finally:
-            self.give([engine], good)
+            self.give(engines, good)
+            if self.broken:
+                self.close()
+        if not set(_PRELOAD) <= set().union(*(e.loaded for e in engines)):
+            raise OSError("the OCR engines did not load every language")
         self.verified = True
 
     def pids(self) -> list[int]:
@@ -756,6 +766,7 @@ class _Pool:
             unavailable = [e for e in errors if isinstance(e, _UnavailableError)]
             if unavailable:
                 self.broken = f"the OCR engine cannot run: {unavailable[0]}"
+                self.close()
                 raise unavailable[0]
             first = next((e for e in errors if isinstance(e, TimeoutError)), errors[0])
             if isinstance(first, TimeoutError):

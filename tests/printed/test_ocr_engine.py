@@ -254,3 +254,16 @@ def test_one_engine_loads_both_models(
     _ocr.prewarm()
     (engine,) = pool.idle
     assert engine.loaded == {"kor", "eng"}
+
+
+def test_an_engine_without_a_language_is_not_used(
+    pool: _ocr._Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language the library cannot load: the engine says so and is not used."""
+    monkeypatch.setattr(_ocr, "_PRELOAD", ("kor", "docsec-no-such-language"))
+    before = _children()
+    assert _ocr.available() is None  # the tesseract command has kor and eng
+    assert "docsec-no-such-language" in (pool.broken or "")
+    assert _texts(_ocr.read_many(REQUESTS, timeout=30.0))[0][0] == ["GN2611270042"]
+    assert pool.pids() == []
+    assert _children() - before == set()
