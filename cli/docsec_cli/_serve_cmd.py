@@ -7,10 +7,18 @@ from pathlib import Path
 
 import click
 
-from docsec_cli._errors import CLIUsageError, to_cli_error
+from docsec_cli._errors import CLIError, CLIUsageError, to_cli_error
 from docsec_cli._help import DocsecCommand
 from docsec_cli._i18n import tr
 from docsec_cli._registry_cmd import DEFAULT_DB
+from docsec_cli._serve_workers import (
+    PortInUseError,
+    Supervisor,
+    WorkerOptions,
+    bind_socket,
+    reuseport_available,
+    run_worker,
+)
 
 
 def _log_config(access_log: bool) -> dict[str, object]:
@@ -64,7 +72,8 @@ def _log_config(access_log: bool) -> dict[str, object]:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes (one per core; they share nothing but the database).",
+    help="Worker processes (one per core; they share nothing but the database; "
+    "each listens on its own SO_REUSEPORT socket, restarted if it dies).",
 )
 @click.option(
     "--public-url",
@@ -130,8 +139,8 @@ def _log_config(access_log: bool) -> dict[str, object]:
     "--access-log/--no-access-log",
     default=True,
     show_default=True,
-    help="One JSON line per request on stderr (method, route, status, bytes, ms; "
-    "no client address, no query, no document number).",
+    help="One JSON line per request on stderr (worker, method, route, status, bytes, "
+    "ms; no client address, no query, no document number).",
 )
 @click.option(
     "--forwarded-allow-ips",
@@ -162,8 +171,6 @@ def serve_cmd(
 
     See the README, "Registry and verification service".
     """
-    import uvicorn
-
     from docsec.errors import DocsecError
     from docsec.service import ENV_VAR, ServiceSettings, create_app
 
@@ -189,21 +196,56 @@ def serve_cmd(
     except DocsecError as exc:
         raise to_cli_error(exc) from exc
     os.environ[ENV_VAR] = settings.to_json()
+    options = WorkerOptions(
+        log_config=_log_config(access_log), forwarded_allow_ips=forwarded_allow_ips
+    )
+    reuseport = workers > 1 and reuseport_available()
+    supervisor = Supervisor(
+        host=host,
+        port=port,
+        workers=workers,
+        options=options,
+        say=lambda message: click.echo(message, err=True),
+        reuseport=reuseport,
+    )
+    sock = None
+    try:
+        if workers == 1:
+            sock = bind_socket(host, port, reuseport=False)
+        else:
+            supervisor.bind()
+    except PortInUseError as exc:
+        raise CLIError(
+            tr("cannot listen on {host}:{port}: the port is in use").format(
+                host=host, port=port
+            )
+        ) from exc
+    except OSError as exc:
+        raise CLIError(
+            tr("cannot listen on {host}:{port}: {error}").format(
+                host=host, port=port, error=exc.strerror or exc
+            )
+        ) from exc
     click.echo(
         tr("serving on {url} ({workers} worker(s)); registry {db}").format(
             url=f"http://{host}:{port}", workers=workers, db=db_url.split("@")[-1]
         ),
         err=True,
     )
-    uvicorn.run(
-        "docsec.service._app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,  # docsec's own access log carries no client data
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-        server_header=False,
-        log_config=_log_config(access_log),
-    )
+    if sock is not None:
+        # One worker: this process.
+        if run_worker(sock, options) != 0:
+            raise CLIError(tr("the service failed to start"))
+        return
+    if not reuseport:
+        click.echo(
+            tr(
+                "SO_REUSEPORT is not available: the workers share one listening "
+                "socket, and the kernel may give them unequal shares of the "
+                "connections"
+            ),
+            err=True,
+        )
+    failed = supervisor.run()
+    if failed is not None:
+        raise CLIError(failed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -306,3 +307,100 @@ def test_page_shows_the_papers_labels_in_its_language(
         assert doc.number in text
         assert "HOLDER_NAME" not in text
         assert "CONTENT_DIGEST" not in text
+
+
+def _both_ways(
+    c: TestClient, requests: list[tuple[str, dict[str, str] | None]]
+) -> tuple[list[object], list[object]]:
+    """Answer each request the short way and the long way (a declared empty body)."""
+    short, long = [], []
+    for path, params in requests:
+        for way, extra in ((short, {}), (long, {"content-length": "0"})):
+            r = c.get(path, params=params, headers=extra)
+            way.append((r.status_code, r.headers.raw, r.content))
+    return short, long
+
+
+def test_the_lookups_short_way_answers_as_the_app(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from starlette.applications import Starlette
+
+    doc = world.docs[2]
+    base = f"/api/v1/documents/{doc.number}"
+    requests = [
+        (base, {"code": doc.code}),
+        (base, {"code": f"{doc.code[:5].lower()}-{doc.code[5:]}"}),
+        (base, {"code": "ZZZZZZZZZZ"}),
+        (base, {}),
+        (base, {"code": ""}),
+        (base, {"code": "a b"}),
+        (f"{base}?code=ZZZZZZZZZZ&code={doc.code}", None),  # the last one counts
+        (f"{base}?x=1&code={doc.code}", None),
+        (f"{base}?code={doc.code[:5]}%2D{doc.code[5:]}", None),
+        ("/api/v1/documents/bad!", {"code": doc.code}),
+        ("/api/v1/documents/%E2%82%AC", {"code": doc.code}),
+        ("/api/v1/documents/" + "A" * 40, {"code": doc.code}),
+    ]
+    long_way = 0
+    app_call = Starlette.__call__
+
+    async def counting(self: Starlette, scope: Any, receive: Any, send: Any) -> None:
+        nonlocal long_way
+        if scope["type"] == "http":
+            long_way += 1
+        await app_call(self, scope, receive, send)
+
+    monkeypatch.setattr(Starlette, "__call__", counting)
+    with (
+        make_client(world, lookup_per_minute=1000) as c,
+        caplog.at_level(logging.INFO, logger="docsec.service.access"),
+    ):
+        short, long = _both_ways(c, requests)
+    assert long_way == len(requests)  # only the requests with a body went the long way
+    assert short == long
+    statuses = [s for s, _, _ in short]  # type: ignore[misc]
+    assert statuses == [200, 200, 404, 400, 400, 400, 200, 200, 200, 400, 400, 400]
+    for _, headers, _ in short:  # type: ignore[misc]
+        names = [k for k, _ in headers]
+        assert b"content-security-policy" in names
+        assert b"x-content-type-options" in names
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "docsec.service.access"
+    ]
+    assert len(lines) == 2 * len(requests)
+    strip = [ln.rsplit(', "ms"', 1)[0] for ln in lines]
+    assert strip[0::2] == strip[1::2]  # the same line either way, but the time
+    assert all('"route": "/api/v1/documents/{number}"' in ln for ln in lines)
+
+
+def test_the_lookups_short_way_keeps_the_rate_limit_and_errors(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = world.docs[2]
+    path = f"/api/v1/documents/{doc.number}"
+    with make_client(world, lookup_per_minute=2) as c:
+        codes = [c.get(path, params={"code": doc.code}) for _ in range(3)]
+        assert [r.status_code for r in codes] == [200, 200, 429]
+        assert codes[2].headers["retry-after"] == "30"
+        assert codes[2].headers["content-type"] == "application/problem+json"
+        # The long way shares the budget.
+        r = c.get(path, params={"code": doc.code}, headers={"content-length": "0"})
+        assert r.status_code == 429
+    # An unexpected error: a 500 problem with the security headers, never a trace.
+    with make_client(world, lookup_per_minute=1000) as c:
+        svc = c.app.svc  # type: ignore[attr-defined]
+
+        async def broken(*_args: object) -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(svc, "lookup", broken)
+        r = c.get(path, params={"code": doc.code})
+        assert r.status_code == 500
+        assert r.json()["type"].endswith("/internal")
+        assert "boom" not in r.text
+        assert r.headers["x-frame-options"] == "DENY"
+    # A body declared above the limit: refused by the app's body limit.
+    with make_client(world, max_upload_bytes=10) as c:
+        r = c.get(path, params={"code": doc.code}, headers={"content-length": "11"})
+        assert r.status_code == 413

@@ -284,3 +284,79 @@ def test_the_worker_factory_freezes_its_heap(world: World) -> None:
     )
     assert out.stdout.split() == ["True", "True"]
     assert gc.get_freeze_count() == 0  # create_app froze nothing here
+
+
+def test_the_short_way_answers_as_the_app_on_postgresql(world: World) -> None:
+    from tests.service.test_api import _both_ways
+
+    requests: list[tuple[str, dict[str, str] | None]] = [
+        (f"/api/v1/documents/{number}", None if code is None else {"code": code})
+        for number, code in _cases(world)
+    ]
+    with make_client(world, lookup_per_minute=1000) as c:
+        assert c.app.state.lookup_pool.is_open  # type: ignore[attr-defined]
+        short, long = _both_ways(c, requests)
+    assert short == long
+    assert [s for s, _, _ in short] == [200, 404, 200, 400] * 4 + [404, 400]  # type: ignore[misc]
+
+
+def test_concurrent_lookups_are_asked_together_and_answered_alike(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = _cases(world) * 3  # duplicates in one batch too
+    reg = Registry(world.db)
+    try:
+        expected = [reg.lookup(n, c) for n, c in cases]
+    finally:
+        reg.close()
+    fast = AsyncLookup(world.db, pool_size=2)
+    batches: list[int] = []
+    query = AsyncLookup._query
+
+    async def counting(self: AsyncLookup, conn: object, numbers: set[str]) -> object:
+        batches.append(len(numbers))
+        return await query(self, conn, numbers)
+
+    monkeypatch.setattr(AsyncLookup, "_query", counting)
+
+    async def run() -> list[object]:
+        await fast.open()
+        try:
+            await fast.lookup(world.docs[0].number, None)  # a connection is up
+            batches.clear()
+            return list(await asyncio.gather(*(fast.lookup(n, c) for n, c in cases)))
+        finally:
+            await fast.close()
+
+    got = asyncio.run(run())
+    assert got == expected
+    # 54 look-ups of 5 numbers: a few queries, never one each.
+    assert len(batches) <= 4, batches
+    assert max(batches) == 5
+
+
+def test_concurrent_lookups_on_an_unreachable_database_all_fail(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("no-server-batch")
+    fast = AsyncLookup(
+        f"postgresql+psycopg://nobody@/docsec?host={folder}", pool_size=2, timeout=0.5
+    )
+
+    async def run() -> list[object]:
+        await fast.open()
+        try:
+            return list(
+                await asyncio.gather(
+                    *(
+                        fast.lookup(f"KRGN20260000000{i}", "0123456789")
+                        for i in range(7)
+                    ),
+                    return_exceptions=True,
+                )
+            )
+        finally:
+            await fast.close()
+
+    got = asyncio.run(run())
+    assert all(isinstance(g, RegistryUnavailable) for g in got), got

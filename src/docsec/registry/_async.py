@@ -1,18 +1,25 @@
 """The document look-up on PostgreSQL without threads: psycopg 3's async pool.
 
 The service's hot path (``GET /api/v1/documents/{number}?code=``) runs here when the
-registry is PostgreSQL: one prepared statement on a connection from
+registry is PostgreSQL: prepared statements on connections from
 :class:`psycopg_pool.AsyncConnectionPool`, awaited in the event loop (no worker
-thread, no SQLAlchemy on the way). The statement is the one :meth:`Registry.lookup
-<docsec.registry._db.Registry.lookup>` runs, compiled once, and the row becomes a
-status through the same function (:func:`~docsec.registry._status.status_from_row`:
-the code's digest compared in constant time), so both paths answer alike.
-SQLite keeps the threaded SQLAlchemy path.
+thread, no SQLAlchemy on the way). Look-ups that arrive while others are being
+answered are asked together: at most ``pool_size`` runners each hold a connection
+and take every look-up waiting at that moment in one query (``number = ANY(...)``),
+so under load a worker makes one round trip for many look-ups instead of one each,
+and a look-up never queues for a connection in the pool. Alone, a look-up runs
+:meth:`Registry.lookup <docsec.registry._db.Registry.lookup>`'s own statement. Each
+row becomes a status through the same function
+(:func:`~docsec.registry._status.status_from_row`: the code's digest compared in
+constant time, per look-up), so both paths answer alike. SQLite keeps the threaded
+SQLAlchemy path.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from typing import Any
 
 import psycopg
@@ -27,6 +34,9 @@ from docsec.registry._status import (
 __all__ = ["AsyncLookup"]
 
 logger = logging.getLogger(__name__)
+
+#: Most look-ups asked in one query.
+_MAX_BATCH = 64
 
 
 class AsyncLookup:
@@ -51,16 +61,25 @@ class AsyncLookup:
     def __init__(self, url: str, *, pool_size: int = 5, timeout: float = 5.0) -> None:
         from docsec.registry._db import (
             libpq_url,
+            postgres_lookup_many_sql,
             postgres_lookup_sql,
             postgres_ready_sql,
         )
 
         self._conninfo = libpq_url(url)
         self._lookup_sql = postgres_lookup_sql()
+        self._lookup_many_sql = postgres_lookup_many_sql()
         self._ready_sql = postgres_ready_sql()
         self.pool_size = pool_size
         self.timeout = timeout
         self._pool: AsyncConnectionPool[Any] | None = None
+        # One cursor per connection, made once (a connection serves one query at
+        # a time); forgotten with the connection.
+        self._cursors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        # Look-ups waiting for a runner, and the runners (tasks holding one
+        # connection each, at most pool_size).
+        self._waiting: list[tuple[str, asyncio.Future[Any]]] = []
+        self._runners: set[asyncio.Task[None]] = set()
 
     @property
     def is_open(self) -> bool:
@@ -105,17 +124,89 @@ class AsyncLookup:
         """
         if self._pool is None or self._pool.closed:
             raise RegistryUnavailable("the registry's connection pool is not open")
-        try:
-            async with self._pool.connection() as conn:
-                # prepare=True: PREPARE on each connection's first use, then only
-                # EXECUTE (psycopg keeps the prepared statements per connection).
-                cur = await conn.execute(
-                    self._lookup_sql, {"number": number}, prepare=True
-                )
-                row = await cur.fetchone()
-        except (psycopg.Error, PoolTimeout) as exc:
-            raise RegistryUnavailable(f"registry database error: {exc}") from exc
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting.append((number, waiter))
+        if len(self._runners) < self.pool_size:
+            self._start_runner(self._pool)
+        row = await waiter
         return None if row is None else status_from_row(row, code)
+
+    def _start_runner(self, pool: AsyncConnectionPool[Any]) -> None:
+        task = asyncio.get_running_loop().create_task(self._run(pool))
+        self._runners.add(task)
+        task.add_done_callback(self._runner_done)
+
+    def _runner_done(self, task: asyncio.Task[None]) -> None:
+        self._runners.discard(task)
+        # Look-ups that came while this runner was returning its connection.
+        if self._waiting and len(self._runners) < self.pool_size:
+            if self._pool is None or self._pool.closed:
+                self._fail(self._take_all(), "the registry's connection pool is closed")
+            else:
+                self._start_runner(self._pool)
+
+    def _take(self) -> list[tuple[str, asyncio.Future[Any]]]:
+        batch = self._waiting[:_MAX_BATCH]
+        del self._waiting[:_MAX_BATCH]
+        return batch
+
+    def _take_all(self) -> list[tuple[str, asyncio.Future[Any]]]:
+        batch, self._waiting = self._waiting, []
+        return batch
+
+    @staticmethod
+    def _fail(batch: list[tuple[str, asyncio.Future[Any]]], why: str) -> None:
+        for _, waiter in batch:
+            if not waiter.done():
+                waiter.set_exception(RegistryUnavailable(why))
+
+    async def _run(self, pool: AsyncConnectionPool[Any]) -> None:
+        """Answer the waiting look-ups, in batches, on one connection, until none wait.
+
+        getconn/putconn, not ``async with pool.connection()``: that also enters the
+        connection's own context (a COMMIT that autocommit makes a no-op, through
+        psycopg's connection lock and wait loop), which cost a third of a look-up's
+        CPU. putconn still replaces a broken connection.
+        """
+        try:
+            conn = await pool.getconn()
+        except (psycopg.Error, PoolTimeout) as exc:
+            self._fail(self._take_all(), f"registry database error: {exc}")
+            return
+        try:
+            while self._waiting:
+                batch = self._take()
+                try:
+                    rows = await self._query(conn, {number for number, _ in batch})
+                except psycopg.Error as exc:
+                    self._fail(batch, f"registry database error: {exc}")
+                    break  # putconn replaces the connection if it is broken
+                except BaseException:
+                    self._fail(batch, "the look-up was cancelled")
+                    raise
+                found = {row[0]: row for row in rows}
+                for number, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_result(found.get(number))
+        finally:
+            await pool.putconn(conn)
+
+    async def _query(self, conn: Any, numbers: set[str]) -> list[Any]:
+        cur = self._cursors.get(conn)
+        if cur is None or cur.closed:
+            cur = self._cursors[conn] = conn.cursor()
+        # prepare=True: PREPARE on each connection's first use, then only EXECUTE
+        # (psycopg keeps the prepared statements per connection).
+        if len(numbers) == 1:
+            await cur.execute(
+                self._lookup_sql, {"number": next(iter(numbers))}, prepare=True
+            )
+        else:
+            await cur.execute(
+                self._lookup_many_sql, {"numbers": sorted(numbers)}, prepare=True
+            )
+        rows: list[Any] = await cur.fetchall()
+        return rows
 
     async def ready(self) -> bool:
         """Return True if the pool is open and a connection answers the schema query."""

@@ -21,8 +21,11 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Engine,
+    String,
+    any_,
     bindparam,
     create_engine,
     event,
@@ -98,6 +101,10 @@ _STATUS_COLUMNS = (
 # Built once: constructing the statement cost more than running it (measured).
 _READY = select(func.count()).select_from(Counter)
 _LOOKUP = select(*_STATUS_COLUMNS).where(Document.number == bindparam("number"))
+# The same columns for several numbers at once (the service's batched look-ups).
+_LOOKUP_MANY = select(*_STATUS_COLUMNS).where(
+    Document.number == any_(bindparam("numbers", type_=ARRAY(String)))
+)
 
 
 def postgres_lookup_sql() -> str:
@@ -107,6 +114,15 @@ def postgres_lookup_sql() -> str:
     look-up path (:mod:`docsec.registry._async`) runs it without SQLAlchemy.
     """
     return _postgres_text(_LOOKUP)
+
+
+def postgres_lookup_many_sql() -> str:
+    """Return the look-up query for a list of numbers (``%(numbers)s``), PostgreSQL text.
+
+    :data:`_LOOKUP`'s columns, ``WHERE number = ANY(...)``: one row per number found
+    (numbers are unique).
+    """
+    return _postgres_text(_LOOKUP_MANY)
 
 
 def postgres_ready_sql() -> str:

@@ -4,7 +4,9 @@ An ASGI application (Starlette) over the library and the registry. It keeps no
 state between requests beyond per-process rate-limit counters, so any number of
 worker processes or machines can share one registry database.
 
-Importing this package is light; :func:`create_app` loads Starlette.
+Importing this package is light; :func:`create_app` loads Starlette, and
+:class:`HttpProtocol` (the HTTP protocol ``docsec serve`` runs uvicorn with) loads
+uvicorn.
 """
 
 from __future__ import annotations
@@ -15,8 +17,15 @@ from docsec.service._settings import ENV_VAR, ServiceSettings
 
 if TYPE_CHECKING:
     from docsec.service._app import app_from_environment, create_app
+    from docsec.service._http import HttpProtocol
 
-__all__ = ["ENV_VAR", "ServiceSettings", "app_from_environment", "create_app"]
+__all__ = [
+    "ENV_VAR",
+    "HttpProtocol",
+    "ServiceSettings",
+    "app_from_environment",
+    "create_app",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -24,4 +33,8 @@ def __getattr__(name: str) -> Any:
         from docsec.service import _app
 
         return getattr(_app, name)
+    if name == "HttpProtocol":  # uvicorn's protocol for docsec serve's workers
+        from docsec.service._http import HttpProtocol
+
+        return HttpProtocol
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,8 @@ import gc
 import json
 import logging
 import re
+import time
+import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,17 +34,21 @@ from docsec.service._openapi import openapi
 from docsec.service._page import CSS, LANGS, PageState, render_page
 from docsec.service._security import (
     CSRF_COOKIE,
+    SECURITY_HEADERS,
     AccessLog,
     BodyLimit,
     RateLimiter,
     SecurityHeaders,
     csrf_ok,
+    log_access,
     new_csrf_token,
     problem_body,
 )
 from docsec.service._settings import ServiceSettings
 
 if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+
     from docsec.registry._async import AsyncLookup
 
 __all__ = ["app_from_environment", "create_app"]
@@ -86,8 +92,67 @@ def _problem_response(p: Problem) -> Response:
     )
 
 
+#: An answer as ASGI sends it: status, raw headers, body.
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+def _problem_answer(p: Problem) -> Answer:
+    """Return :func:`_problem_response`'s answer, byte for byte."""
+    body = problem_body(p.status, p.title, p.detail, p.kind)
+    headers = [
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in p.headers.items()
+    ]
+    headers.append((b"content-length", str(len(body)).encode()))
+    headers.append((b"content-type", b"application/problem+json"))
+    return p.status, headers, body
+
+
+def _json_answer(content: object) -> Answer:
+    """Return a :class:`JSONResponse`'s answer (status 200), byte for byte."""
+    body = json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+    return (
+        200,
+        [
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", b"application/json"),
+        ],
+        body,
+    )
+
+
+class _AnswerResponse(Response):
+    """A response made of an :data:`Answer`."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.status_code, self.raw_headers, self.body = answer
+        self.background = None
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
+
+
+def _scope_client(scope: Scope) -> str:
+    """Return :func:`_client` of the request of ``scope``."""
+    client = scope.get("client")
+    return str(client[0]) if client is not None else "unknown"
+
+
+def _query_code(query_string: bytes) -> str | None:
+    """Return ``request.query_params.get("code")`` of a query string."""
+    if (
+        query_string.startswith(b"code=")
+        and b"&" not in query_string
+        and b"%" not in query_string
+        and b"+" not in query_string
+    ):
+        return query_string[5:].decode("latin-1")  # nothing to unquote
+    pairs = urllib.parse.parse_qsl(
+        query_string.decode("latin-1"), keep_blank_values=True
+    )
+    return dict(pairs).get("code")  # the last one, as Starlette's QueryParams
 
 
 class _Service:
@@ -151,7 +216,10 @@ class _Service:
     # ------------------------------------------------------------ helpers
 
     def limit(self, limiter: RateLimiter, request: Request) -> None:
-        allowed, wait = limiter.allow(_client(request))
+        self.limit_client(limiter, _client(request))
+
+    def limit_client(self, limiter: RateLimiter, client: str) -> None:
+        allowed, wait = limiter.allow(client)
         if not allowed:
             raise Problem(
                 429,
@@ -271,6 +339,36 @@ class _Service:
             ) from exc
         return status.to_dict() if status is not None else None
 
+    async def document(self, client: str, number: str, code: str | None) -> Answer:
+        """Answer ``GET /api/v1/documents/{number}?code=`` (the hot path).
+
+        One function for the Starlette route and for the short way
+        (:class:`_ServiceApp`), so both answer byte for byte alike.
+        """
+        try:
+            status = await self._document_status(client, number, code)
+        except Problem as p:
+            return _problem_answer(p)
+        return _json_answer(status)
+
+    async def _document_status(
+        self, client: str, number: str, code: str | None
+    ) -> dict[str, object]:
+        self.limit_client(self.lookup_limit, client)
+        if code is None:
+            raise Problem(
+                400,
+                "Bad request",
+                "the verification code is needed (?code=)",
+                "bad-lookup",
+            )
+        status = await self.lookup(number, code)
+        if status is None:
+            raise Problem(
+                404, "Not found", "no document with this number and code", "not-found"
+            )
+        return status
+
 
 def _registry_json(result: VerificationResult) -> dict[str, object] | None:
     check = result.check(_names.REGISTRY)
@@ -358,6 +456,66 @@ def _problems(handler: Handler) -> Handler:
     return wrapped
 
 
+_DOCUMENTS = "/api/v1/documents/"
+_DOCUMENT_ROUTE = "/api/v1/documents/{number}"
+_SKIP = len(_DOCUMENTS)
+
+
+class _ServiceApp(Starlette):
+    """The service's Starlette app, with a short way for the status look-up.
+
+    ``GET /api/v1/documents/{number}`` is the one request the service answers in
+    bulk (banks, counters). It is answered here, before Starlette's middleware
+    stack, router and request objects, by the same :meth:`_Service.document` the
+    route calls, with what the middleware would add: the security headers, the
+    access log line, the 500 problem for an unexpected error. A request with a
+    declared body (``BodyLimit`` may refuse it), a HEAD, or a mounted app
+    (``root_path``) takes the long way.
+    """
+
+    svc: _Service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"].startswith(_DOCUMENTS)
+            and not scope.get("root_path")
+        ):
+            number: str = scope["path"][_SKIP:]
+            if (
+                number
+                and "/" not in number
+                and not any(name == b"content-length" for name, _ in scope["headers"])
+            ):
+                await self._document(scope, number, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    async def _document(self, scope: Scope, number: str, send: Send) -> None:
+        start = time.perf_counter()
+        status = 500
+        size = 0
+        try:
+            try:
+                status, headers, body = await self.svc.document(
+                    _scope_client(scope), number, _query_code(scope["query_string"])
+                )
+            except Exception:  # as the app's handler of unexpected errors
+                logger.exception("unexpected error")
+                status, headers, body = _problem_answer(
+                    Problem(500, "Internal error", "unexpected error", "internal")
+                )
+            headers.extend(SECURITY_HEADERS)
+            await send(
+                {"type": "http.response.start", "status": status, "headers": headers}
+            )
+            await send({"type": "http.response.body", "body": body})
+            size = len(body)
+        finally:
+            log_access("GET", _DOCUMENT_ROUTE, status, size, start)
+
+
 def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlette:
     """Return the service's ASGI application.
 
@@ -426,23 +584,15 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
         body["registry"] = _registry_json(result)
         return JSONResponse(body)
 
-    @_problems
     async def api_document(request: Request) -> Response:
-        svc.limit(svc.lookup_limit, request)
-        code = request.query_params.get("code")
-        if code is None:
-            raise Problem(
-                400,
-                "Bad request",
-                "the verification code is needed (?code=)",
-                "bad-lookup",
+        # Requests the short way leaves to the app (HEAD, a declared body) come here.
+        return _AnswerResponse(
+            await svc.document(
+                _client(request),
+                request.path_params["number"],
+                request.query_params.get("code"),
             )
-        status = await svc.lookup(request.path_params["number"], code)
-        if status is None:
-            raise Problem(
-                404, "Not found", "no document with this number and code", "not-found"
-            )
-        return JSONResponse(status)
+        )
 
     async def _json_body(request: Request) -> dict[str, Any]:
         if not request.headers.get("content-type", "").startswith("application/json"):
@@ -610,7 +760,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
                 await svc.lookup_pool.close()
             svc.registry.close()
 
-    app = Starlette(
+    app = _ServiceApp(
         routes=routes,
         exception_handlers={404: not_found, 405: not_found, Exception: server_error},
         lifespan=lifespan,
@@ -621,6 +771,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = _utcnow) -> Starlett
     app.add_middleware(AccessLog)
     app.state.registry = svc.registry
     app.state.lookup_pool = svc.lookup_pool
+    app.svc = svc
     return app
 
 

@@ -6,6 +6,7 @@ import functools
 import hmac
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -16,11 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "CSRF_COOKIE",
+    "SECURITY_HEADERS",
     "AccessLog",
     "BodyLimit",
     "RateLimiter",
     "SecurityHeaders",
     "csrf_ok",
+    "log_access",
     "new_csrf_token",
     "problem_body",
 ]
@@ -34,7 +37,8 @@ _CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-_HEADERS = [
+#: The security headers every answer carries (:class:`SecurityHeaders` adds them).
+SECURITY_HEADERS = _HEADERS = [
     (b"content-security-policy", _CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -208,10 +212,11 @@ def csrf_ok(cookie: str | None, field: object) -> bool:
 
 
 class AccessLog:
-    """One JSON line per request: method, route, status, bytes, duration.
+    """One JSON line per request: worker process, method, route, status, bytes, duration.
 
     No client address, no query string, no document number: the route template
-    (``/api/v1/documents/{number}``) is logged, not the path.
+    (``/api/v1/documents/{number}``) is logged, not the path. ``worker`` is the
+    process id of the worker that answered (several share a port).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -236,27 +241,49 @@ class AccessLog:
         try:
             await self.app(scope, receive, observing_send)
         finally:
-            if access_logger.isEnabledFor(logging.INFO):
-                self._log(scope, status, size, start)
+            route: Any = scope.get("route")
+            log_access(
+                scope.get("method"),
+                getattr(route, "path", None) or "(unmatched)",
+                status,
+                size,
+                start,
+            )
 
-    @staticmethod
-    def _log(scope: Scope, status: int, size: int, start: float) -> None:
-        route: Any = scope.get("route")
-        template = getattr(route, "path", None) or "(unmatched)"
-        ms = round((time.perf_counter() - start) * 1000, 1)
-        # The same JSON object as json.dumps writes, without encoding the two
-        # strings on every request (a few routes and methods: cached).
-        access_logger.info(
-            '%s%d, "bytes": %d, "ms": %r}',
-            _log_head(scope.get("method"), template),
-            status,
-            size,
-            ms,
-        )
+
+def log_access(
+    method: object, template: str, status: int, size: int, start: float
+) -> None:
+    """Write one access log line (if the access log is on).
+
+    Parameters
+    ----------
+    method : str
+        The request's method.
+    template : str
+        The route's template (never the path: it may hold a document number).
+    status, size : int
+        The answer's status and body length.
+    start : float
+        :func:`time.perf_counter` when the request arrived.
+    """
+    if not access_logger.isEnabledFor(logging.INFO):
+        return
+    ms = round((time.perf_counter() - start) * 1000, 1)
+    # The same JSON object as json.dumps writes, without encoding the two strings
+    # on every request (a few routes and methods: cached).
+    access_logger.info(
+        '%s%d, "bytes": %d, "ms": %r}',
+        _log_head(os.getpid(), method, template),
+        status,
+        size,
+        ms,
+    )
 
 
 @functools.lru_cache(maxsize=256)
-def _log_head(method: object, template: str) -> str:
+def _log_head(pid: int, method: object, template: str) -> str:
     return (
-        f'{{"method": {json.dumps(method)}, "route": {json.dumps(template)}, "status": '
+        f'{{"worker": {pid}, "method": {json.dumps(method)}, '
+        f'"route": {json.dumps(template)}, "status": '
     )
