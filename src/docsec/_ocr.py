@@ -10,8 +10,8 @@ adversary chose, a crash or a hang there must not take the verifier down, and a
 process can be killed on time while a C call cannot. It also needs no compiler at
 install time. A late engine is killed, a dead one reaped; the call raises and the
 next one starts a fresh engine. The process keeps at most one engine per core it
-may use (:func:`_cores`), closed at exit; :func:`prewarm` starts them early so the
-model load overlaps other work.
+may use (:func:`_cores`), four at most, closed at exit; :func:`prewarm` starts
+them early so the model load overlaps other work.
 
 Without the library (or with ``DOCSEC_OCR_ENGINE=subprocess``) each request runs
 the ``tesseract`` command instead (packages ``tesseract-ocr`` and
@@ -360,8 +360,17 @@ _LIBRARIES = ("libtesseract.so.5", "tesseract")
 _PRELOAD = ("kor", "eng")
 #: Largest reply frame read from an engine (bytes): far above a page's TSV.
 _MAX_REPLY = 16 * 1024 * 1024
+#: Most engines a process keeps (and one call uses): a page sends at most four
+#: requests, which the ``tesseract`` command path also runs at most four at a time;
+#: each engine holds ~40-60 MB of models.
+_MAX_ENGINES = 4
 #: The one environment variable that forces the ``tesseract`` command path.
 _ENGINE_ENV = "DOCSEC_OCR_ENGINE"
+
+
+def _engines() -> int:
+    """Engines a process keeps and a call uses: one per core, at most four."""
+    return min(_cores(), _MAX_ENGINES)
 
 
 class _UnavailableError(Exception):
@@ -555,14 +564,14 @@ class _Engine:
 
 
 class _Pool:
-    """The process's warm engines: at most :func:`_cores` kept between calls.
+    """The process's warm engines: at most :func:`_engines` kept between calls.
 
     A call takes idle engines (starting new ones when there are too few), reads
     its requests side by side, one thread per engine, and gives back the ones
     that answered; an engine that failed or was late is killed and dropped, so
     the next call starts a fresh one. Thread-safe: concurrent calls (the
     service's threads) take different engines, and may briefly run more than
-    :func:`_cores` of them in all.
+    :func:`_engines` of them in all.
     """
 
     def __init__(self) -> None:
@@ -615,7 +624,7 @@ class _Pool:
         with self.lock:
             self.busy.difference_update(engines)
             for engine in engines:
-                if engine in good and engine.alive() and len(self.idle) < _cores():
+                if engine in good and engine.alive() and len(self.idle) < _engines():
                     self.idle.append(engine)
                 else:
                     spare.append(engine)
@@ -699,7 +708,7 @@ class _Pool:
         too): the Korean pass of a page, most of its fields, does not wait on one
         engine while the other is idle.
         """
-        width = max(1, min(_cores(), sum(len(requests[k].images) for k in todo)))
+        width = max(1, min(_engines(), sum(len(requests[k].images) for k in todo)))
         share = math.ceil(sum(len(requests[k].images) for k in todo) / width)
         queue = [unit for k in todo for unit in _cut(k, len(requests[k].images), share)]
         parts: dict[tuple[int, int, int], list[list[OcrWord]]] = {}

@@ -267,3 +267,13 @@ def test_an_engine_without_a_language_is_not_used(
     assert _texts(_ocr.read_many(REQUESTS, timeout=30.0))[0][0] == ["GN2611270042"]
     assert pool.pids() == []
     assert _children() - before == set()
+
+
+def test_many_cores_keep_at_most_four_engines(
+    pool: _ocr._Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_ocr, "_cores", lambda: 16)
+    request = _ocr.OcrRequest([_line("PARK 1984")] * 10, "eng")
+    got = _ocr.read_many([request], timeout=60.0)
+    assert [[w.text for w in page] for page in got[0]] == [["PARK", "1984"]] * 10
+    assert len(pool.pids()) == 4
