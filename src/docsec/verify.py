@@ -858,6 +858,9 @@ def verify_file_with_frame(
     data = inputs.read_regular_file(p, max_bytes=policy.max_bytes)
     kind = inputs.sniff(data, p.suffix)  # the one look at what the input is
     if kind == "image":
+        # The OCR engines load their models while the page is decoded and the
+        # seal searched (docs/printed-text.md).
+        _ocr.prewarm()
         digest = _sha256(data)
         loaded = _decode(data, policy, p.name)
         colour = _colour_loader(data, policy, p.name, held=loaded.image.nbytes)

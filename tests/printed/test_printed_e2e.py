@@ -360,3 +360,31 @@ def test_an_engine_crash_never_makes_the_page_readable(
     monkeypatch.setattr(_ocr._Engine, "read", read)
     r = verify_image(_scan(issued.page, 11), policy=issued.policy, at=AT)
     assert r.check("printed_text").status is not CheckStatus.FAIL  # type: ignore[union-attr]
+
+
+def test_the_engines_start_early_only_for_page_images(
+    issued: Issued, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``verify`` prewarms the OCR for a scan, never for help, a seal or a signed PDF."""
+    from docsec.verify import verify_file
+
+    calls: list[int] = []
+    monkeypatch.setattr(_ocr, "prewarm", lambda: calls.append(1))
+    runner = CliRunner()
+    for args in (["--help"], ["verify", "--help"]):
+        assert runner.invoke(cli, args).exit_code == 0
+    assert calls == []
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(issued.pdf)
+    assert verify_file(pdf, policy=issued.policy, at=AT).verdict is Verdict.AUTHENTIC
+    assert calls == []
+    scan = tmp_path / "scan.png"
+    imaging.write_image(scan, _scan(issued.page, 11), dpi=(300.0, 300.0))
+    r = verify_file(scan, policy=issued.policy, at=AT)
+    assert calls, "a page image did not start the OCR engines"
+    assert r.content is not None
+    seal = tmp_path / "seal.bin"
+    seal.write_bytes(r.content.seal_bytes)
+    calls.clear()
+    assert verify_file(seal, policy=issued.policy, at=AT).content is not None
+    assert calls == []
