@@ -29,14 +29,14 @@ setup: system-deps $(STAMP)
 # and ghostscript (the copy-detection tests render issued PDFs with every common
 # renderer), tesseract-ocr and tesseract-ocr-kor (the OCR engine and its Korean
 # data: the printed-text check reads the fields a seal declares).
-SYSTEM_PACKAGES := libdmtx0b poppler-utils mupdf-tools ghostscript libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver tesseract-ocr tesseract-ocr-kor
+SYSTEM_PACKAGES := libdmtx0b poppler-utils mupdf-tools ghostscript libnss3-tools fonts-nanum faketime postgresql chromium chromium-driver tesseract-ocr tesseract-ocr-kor libtesseract5
 system-deps:
 	@if ldconfig -p 2>/dev/null | grep -q 'libdmtx\.so' && command -v pdfsig >/dev/null \
 		&& command -v certutil >/dev/null && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
 		&& command -v faketime >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		&& command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 		&& command -v mutool >/dev/null && command -v gs >/dev/null \
-		&& command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx kor; then \
+		&& command -v tesseract >/dev/null && ldconfig -p 2>/dev/null | grep -q 'libtesseract\.so\.5' && tesseract --list-langs 2>/dev/null | grep -qx kor; then \
 		exit 0; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "installing system packages: $(SYSTEM_PACKAGES)" >&2; \

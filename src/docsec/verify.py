@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docsec import _page_checks, _pipeline, _seal_checks, imaging, inputs
+from docsec import _ocr, _page_checks, _pipeline, _seal_checks, imaging, inputs
 from docsec import barcode as _barcode
 from docsec import checks as _names
 from docsec import formats as _formats
@@ -260,6 +260,7 @@ def _verify_image(
     straight to grey; an array in colour is its own.
     """
     imaging.check_image(image)
+    _ocr.prewarm()  # a page image: its printed fields may be read (idempotent)
     if image.shape[0] * image.shape[1] > policy.max_pixels:
         raise InputError(
             f"image has {image.shape[1]}x{image.shape[0]} pixels, above the "
@@ -857,6 +858,9 @@ def verify_file_with_frame(
     data = inputs.read_regular_file(p, max_bytes=policy.max_bytes)
     kind = inputs.sniff(data, p.suffix)  # the one look at what the input is
     if kind == "image":
+        # The OCR engines load their models while the page is decoded and the
+        # seal searched (docs/printed-text.md).
+        _ocr.prewarm()
         digest = _sha256(data)
         loaded = _decode(data, policy, p.name)
         colour = _colour_loader(data, policy, p.name, loaded)
@@ -936,6 +940,9 @@ def _verify_data(
             raise InputError(f"{short} is too large to be seal bytes")
         result = verify_seal_bytes(data, policy=policy, at=at, input_name=input_name)
         return result, Frame("seal")
+    # An image: the printed-text check may read it. The OCR engines load their
+    # models while the image is decoded and the seal searched (docs/printed-text.md).
+    _ocr.prewarm()
     loaded = _decode(data, policy, short)
     result, page = _verify_image(
         loaded.image,

@@ -281,3 +281,110 @@ def test_rates_over_seeds(issued: Issued) -> None:
             matched += outcome == "match"
     assert matched == 0
     assert caught >= 0.9 * total
+
+
+def test_the_warm_engine_reads_as_the_tesseract_command(
+    issued: Issued, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine process and the ``tesseract`` command agree, word for word.
+
+    On the requests the check sends for real scans (Korean and English, block and
+    single-line modes): same words, same boxes, confidences within rounding.
+    """
+    sent: list[list[_ocr.OcrRequest]] = []
+    read_many = _ocr.read_many
+
+    def record(
+        requests: list[_ocr.OcrRequest], *, timeout: float
+    ) -> list[list[list[_ocr.OcrWord]]]:
+        sent.append(list(requests))
+        return read_many(requests, timeout=timeout)
+
+    monkeypatch.setattr(_ocr, "read_many", record)
+    for seed, printer in ((21, "laser"), (22, "inkjet")):
+        verify_image(_scan(issued.page, seed, printer), policy=issued.policy, at=AT)
+    monkeypatch.setattr(_ocr, "read_many", read_many)
+    # The same fields read in the other segmentation mode too (the check reads a
+    # second view line by line).
+    requests = [
+        _ocr.OcrRequest(r.images, r.languages, one)
+        for call in sent
+        for r in call
+        for one in (False, True)
+    ]
+    kinds = {(r.languages, r.single_line) for r in requests}
+    assert kinds == {(lang, one) for lang in ("kor", "eng") for one in (False, True)}
+    monkeypatch.delenv("DOCSEC_OCR_ENGINE", raising=False)
+    engine = _ocr.read_many(requests, timeout=60.0)
+    assert _ocr._POOL.pids(), "the warm engine was not used"
+    monkeypatch.setenv("DOCSEC_OCR_ENGINE", "subprocess")
+    command = _ocr.read_many(requests, timeout=60.0)
+    assert sum(len(w) for pages in command for w in pages) > 50
+    assert len(engine) == len(command)
+    for got, want in zip(engine, command, strict=True):
+        assert len(got) == len(want)
+        for page, ref in zip(got, want, strict=True):
+            assert [(w.text, w.box) for w in page] == [(w.text, w.box) for w in ref]
+            for w, r in zip(page, ref, strict=True):
+                assert w.conf == pytest.approx(r.conf, abs=0.01)
+
+
+def test_an_engine_crash_never_makes_the_page_readable(
+    issued: Issued, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine dies while it reads (SIGKILL, as a crash): the check errs, fail-closed."""
+    import os
+    import signal
+
+    monkeypatch.delenv("DOCSEC_OCR_ENGINE", raising=False)
+    read = _ocr._Engine.read
+    killed: set[int] = set()
+
+    def crash(
+        engine: _ocr._Engine, request: _ocr.OcrRequest, deadline: float
+    ) -> list[list[_ocr.OcrWord]]:
+        engine.hello(deadline)
+        os.kill(engine.pid, signal.SIGKILL)
+        killed.add(engine.pid)
+        return read(engine, request, deadline)
+
+    monkeypatch.setattr(_ocr._Engine, "read", crash)
+    r = verify_image(_scan(issued.page, 11), policy=issued.policy, at=AT)
+    c = r.check("printed_text")
+    assert c is not None
+    assert c.status is CheckStatus.FAIL
+    assert c.reasons == ("check-error",)
+    assert r.verdict is not Verdict.AUTHENTIC
+    assert killed
+    assert not killed & set(_ocr._POOL.pids())  # the dead engines were dropped
+    monkeypatch.setattr(_ocr._Engine, "read", read)
+    r = verify_image(_scan(issued.page, 11), policy=issued.policy, at=AT)
+    assert r.check("printed_text").status is not CheckStatus.FAIL  # type: ignore[union-attr]
+
+
+def test_the_engines_start_early_only_for_page_images(
+    issued: Issued, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``verify`` prewarms the OCR for a scan, never for help, a seal or a signed PDF."""
+    from docsec.verify import verify_file
+
+    calls: list[int] = []
+    monkeypatch.setattr(_ocr, "prewarm", lambda: calls.append(1))
+    runner = CliRunner()
+    for args in (["--help"], ["verify", "--help"]):
+        assert runner.invoke(cli, args).exit_code == 0
+    assert calls == []
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(issued.pdf)
+    assert verify_file(pdf, policy=issued.policy, at=AT).verdict is Verdict.AUTHENTIC
+    assert calls == []
+    scan = tmp_path / "scan.png"
+    imaging.write_image(scan, _scan(issued.page, 11), dpi=(300.0, 300.0))
+    r = verify_file(scan, policy=issued.policy, at=AT)
+    assert calls, "a page image did not start the OCR engines"
+    assert r.content is not None
+    seal = tmp_path / "seal.bin"
+    seal.write_bytes(r.content.seal_bytes)
+    calls.clear()
+    assert verify_file(seal, policy=issued.policy, at=AT).content is not None
+    assert calls == []

@@ -282,6 +282,9 @@ def _many(fake: Callable[..., list[list[OcrWord]]]) -> Callable[..., object]:
 def test_without_tesseract_the_check_is_inconclusive(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Neither the library (for the warm engine) nor the command.
+    monkeypatch.setattr(_ocr, "_POOL", _ocr._Pool())
+    monkeypatch.setattr(_ocr, "_LIBRARIES", ("libdocsec-no-such-tesseract.so.9",))
     monkeypatch.setattr(_ocr.shutil, "which", lambda _name: None)
     assert "not installed" in (_ocr.available() or "")
     data = {
