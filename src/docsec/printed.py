@@ -11,7 +11,8 @@ it with Tesseract (Korean + Latin), normalises both texts and compares them:
     confident evidence of an edit: the field is blank where the seal says text
     was printed, or the engine read other text with high confidence and the
     difference is larger than genuine print-scan noise produces (measured by
-    ``benchmarks/bench_printed_text.py``, docs/printed-text.md);
+    ``benchmarks/bench_printed_text.py``, docs/printed-text.md), and the capture
+    reads the page's other text of that script (:func:`corroborate`);
 ``unreadable``
     anything else. The verifier prefers this whenever it is unsure: a genuine
     paper must never be accused.
@@ -23,11 +24,12 @@ inconclusive).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -860,7 +862,65 @@ def read_fields(
             logger.debug("field %d: the second reading confirms the first", i)
             outcome, conf = MISMATCH, max(conf, second[k][3])
         out[i] = FieldReading(region.field, value, read, outcome, conf, dist, pts)
-    return [out[i] for i in range(len(regions))]
+    return corroborate(
+        [out[i] for i in range(len(regions))], ocr={slot[0] for slot in slots}
+    )
+
+
+def corroborate(
+    readings: Sequence[FieldReading], *, ocr: Collection[int]
+) -> list[FieldReading]:
+    """Keep an OCR mismatch only where the capture reads its script elsewhere.
+
+    An OCR difference is evidence of an edit only if the same capture reads the
+    page's other text of that script faithfully. A worn or blurred print loses
+    strokes everywhere: a genuine 300-dpi laser page read ``홍판서`` as ``호 파
+    /-`` and ``춘섬`` as ``추 선`` at confidence 89, both confirmed by the second
+    view, while most of its other Hangul fields were unreadable too. A forger's
+    edit is one clean field among fields that read.
+
+    So a mismatch read by OCR (the indices in ``ocr``; a blank field is measured
+    on the pixels and always stands) becomes ``unreadable`` when, among the other
+    in-view fields of its script (signed text with Hangul, or without), more
+    are unreadable than read (match or mismatch). A page whose every field
+    differs (a genuine seal pasted on another certificate) keeps its
+    mismatches; a forger who smudges the other fields to shield an edit gains
+    nothing he would not gain by smudging the edited field itself (an unreadable
+    key field keeps the verdict from AUTHENTIC, see :data:`KEY_FIELDS`).
+
+    Examples
+    --------
+    >>> def r(field, value, outcome):
+    ...     return FieldReading(field, value, "x", outcome, 90.0, 1, ())
+    >>> page = [r("/a", "홍판서", MISMATCH), r("/b", "춘섬", UNREADABLE),
+    ...         r("/c", "김영희", UNREADABLE), r("/d", "홍길동", MATCH)]
+    >>> [x.outcome for x in corroborate(page, ocr={0, 1, 2, 3})]
+    ['unreadable', 'unreadable', 'unreadable', 'match']
+    >>> page[1] = r("/b", "춘섬", MATCH)
+    >>> [x.outcome for x in corroborate(page, ocr={0, 1, 2, 3})]
+    ['mismatch', 'match', 'unreadable', 'match']
+    """
+    script = [bool(_HANGUL.search(r.expected)) for r in readings]
+    out = list(readings)
+    for k, reading in enumerate(readings):
+        if reading.outcome != MISMATCH or k not in ocr:
+            continue
+        peers = [
+            other.outcome
+            for j, other in enumerate(readings)
+            if j != k and other.in_view and other.expected and script[j] == script[k]
+        ]
+        unread = peers.count(UNREADABLE)
+        if unread and unread > len(peers) - unread:
+            logger.debug(
+                "field %s: %d of %d other fields of its script are unreadable; "
+                "the mismatch is not evidence",
+                reading.field,
+                unread,
+                len(peers),
+            )
+            out[k] = dataclasses.replace(reading, outcome=UNREADABLE)
+    return out
 
 
 # ------------------------------------------------------------------ the verify check

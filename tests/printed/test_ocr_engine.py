@@ -105,7 +105,7 @@ def test_a_late_engine_is_killed_and_the_next_call_starts_afresh(
 ) -> None:
     _ocr.read_many(REQUESTS, timeout=30.0)
     old = set(pool.pids())
-    long = [_ocr.OcrRequest([_line("GN2611270042")] * 60, "eng")] * 2
+    long = [_ocr.OcrRequest([_line("GN2611270042")] * 120, "eng")] * 2
     started = time.monotonic()
     with pytest.raises(TimeoutError, match="longer than"):
         _ocr.read_many(long, timeout=0.3)
@@ -125,21 +125,29 @@ def test_an_engine_killed_between_calls_is_replaced(pool: _ocr._Pool) -> None:
     assert _ocr.read_many(REQUESTS, timeout=30.0) == expected
 
 
-def test_an_engine_that_dies_mid_call_fails_the_call_only(pool: _ocr._Pool) -> None:
+def test_an_engine_that_dies_mid_call_fails_the_call_only(
+    pool: _ocr._Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _ocr.read_many(REQUESTS, timeout=30.0)
-    long = [_ocr.OcrRequest([_line("GN2611270042")] * 60, "eng")]
+    long = [_ocr.OcrRequest([_line("GN2611270042")] * 8, "eng")]
+    reply = _ocr._Engine._reply
+    killed: list[int] = []
 
-    def kill() -> None:
-        for pid in pool.pids():
-            os.kill(pid, signal.SIGKILL)
+    def die_then_reply(engine: _ocr._Engine, deadline: float) -> dict[str, object]:
+        # The request is written, its reply not yet read: the engines die now
+        # (not after a delay that a fast machine finishes the call within).
+        if not killed:
+            killed.extend(pool.pids())
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+        return reply(engine, deadline)
 
-    timer = threading.Timer(0.3, kill)
-    timer.start()
-    try:
-        with pytest.raises(OSError, match="died"):
-            _ocr.read_many(long, timeout=30.0)
-    finally:
-        timer.cancel()
+    monkeypatch.setattr(_ocr._Engine, "_reply", die_then_reply)
+    with pytest.raises(OSError, match="died"):
+        _ocr.read_many(long, timeout=30.0)
+    monkeypatch.setattr(_ocr._Engine, "_reply", reply)
+    assert killed
+    assert not set(killed) & set(pool.pids())
     assert _texts(_ocr.read_many(REQUESTS, timeout=30.0))[0][0] == ["GN2611270042"]
 
 

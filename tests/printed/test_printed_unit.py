@@ -618,3 +618,84 @@ def test_a_worker_with_one_compute_thread_runs_one_engine_at_a_time(
     import os
 
     assert _ocr._cores() == len(os.sched_getaffinity(0))
+
+
+def _reading(field: str, value: str, outcome: str) -> printed.FieldReading:
+    return printed.FieldReading(field, value, "x", outcome, 90.0, 1, ())
+
+
+# What a genuine 300-dpi laser page (fresh demo keys, simulator seed 1000) read:
+# its Hangul strokes worn everywhere, two names "confidently" different.
+_WORN = [
+    ("/document_number", "GN2611270042", "match"),
+    ("/holder_name", "홍길동 (HONG Gildong)", "match"),
+    ("/birth_date", "1984-03-15", "match"),
+    ("/content/registered_domicile", "서울특별시 강남구 학동로 426", "unreadable"),
+    ("/content/family/0/name", "홍판서", "unreadable"),
+    ("/content/family/1/name", "춘섬", "mismatch"),  # read '추 선' at 89
+    ("/content/family/2/name", "김영희", "unreadable"),
+    ("/content/family/2/birth_date", "1986-11-30", "match"),
+]
+
+
+def test_a_mismatch_on_a_page_that_reads_its_script_badly_is_not_evidence() -> None:
+    page = [_reading(*row) for row in _WORN]
+    out = printed.corroborate(page, ocr=set(range(len(page))))
+    assert [r.outcome for r in out][5] == "unreadable"
+    assert [r.outcome for r in out][:3] == ["match"] * 3
+    # The other script is judged by its own peers: a Latin/digit mismatch among
+    # matching dates and numbers stands.
+    page[0] = _reading("/document_number", "GN2611270042", "mismatch")
+    out = printed.corroborate(page, ocr=set(range(len(page))))
+    assert out[0].outcome == "mismatch"
+
+
+def test_corroboration_keeps_real_edits() -> None:
+    clean = [(f, v, "match") for f, v, _ in _WORN]
+    # One edited name among fields that read: the edit stands.
+    page = [_reading(*row) for row in clean]
+    page[5] = _reading("/content/family/1/name", "춘섬", "mismatch")
+    assert printed.corroborate(page, ocr=set(range(8)))[5].outcome == "mismatch"
+    # A genuine seal pasted on another certificate: every field differs.
+    page = [_reading(f, v, "mismatch") for f, v, _ in clean]
+    assert {r.outcome for r in printed.corroborate(page, ocr=set(range(8)))} == {
+        "mismatch"
+    }
+    # A blank field is measured on the pixels, not read: it always stands.
+    page = [_reading(*row) for row in _WORN]
+    page[1] = _reading("/holder_name", "홍길동 (HONG Gildong)", "mismatch")
+    out = printed.corroborate(page, ocr=set(range(8)) - {1})
+    assert out[1].outcome == "mismatch"
+    # Ties go to the citizen: as many unreadable peers as read ones.
+    page = [
+        _reading("/a", "홍판서", "mismatch"),
+        _reading("/b", "춘섬", "unreadable"),
+        _reading("/c", "김영희", "match"),
+    ]
+    assert printed.corroborate(page, ocr={0, 1, 2})[0].outcome == "mismatch"
+    page.append(_reading("/d", "홍길동", "unreadable"))
+    assert printed.corroborate(page, ocr={0, 1, 2, 3})[0].outcome == "unreadable"
+    # Out-of-view fields are no peers.
+    page[3] = printed.FieldReading("/d", "홍길동", "", "unreadable", 0.0, 0, (), False)
+    assert printed.corroborate(page, ocr={0, 1, 2})[0].outcome == "mismatch"
+
+
+def test_the_check_does_not_fail_a_worn_genuine_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """read_fields -> check: the worn page is INCONCLUSIVE, not printed-text-mismatch."""
+    page = [_reading(*row) for row in _WORN]
+    monkeypatch.setattr(_ocr, "available", lambda: None)
+    monkeypatch.setattr(printed, "certificate_data", lambda _fields: {})
+    monkeypatch.setattr(
+        printed, "read_fields", lambda *a, **k: printed.corroborate(page, ocr=range(8))
+    )
+    fields = SimpleNamespace(text_regions=[object()] * 8, module_size_um=500)
+    check, _readings = printed.check(
+        np.zeros((10, 10), np.uint8),
+        corners=((0.0, 0.0),) * 4,
+        size=10,
+        fields=fields,  # type: ignore[arg-type]
+    )
+    assert check.status is CheckStatus.INCONCLUSIVE
+    assert check.reasons == ("printed-text-unreadable",)
