@@ -22,7 +22,7 @@ table of targets, each with its measurement and ``met`` or ``MISSED``:
   and ``docsec issue --batch --workers 1`` against ``--workers 2`` over N records.
 
 ``--stages`` adds the share of each stage (read, seal search, seal verification,
-watermark) per scan. Scaling targets need an otherwise idle machine: the load average
+watermark, the printed-text check with its OCR engines) per scan, each timed alone. Scaling targets need an otherwise idle machine: the load average
 is printed first, and a loaded machine says nothing about scaling.
 """
 
@@ -44,7 +44,8 @@ from typing import Literal
 
 import zxingcpp
 
-from docsec import barcode, demo, imaging, issue, keys, simulate, trust
+from docsec import barcode, demo, imaging, issue, keys, printed, simulate, trust
+from docsec import seal as _seal
 from docsec import watermark as wm
 from docsec.pdf import render_page
 from docsec.policy import VerifyPolicy
@@ -230,6 +231,21 @@ def main() -> None:
                 ),
                 reps,
             )
+            seals = [
+                s
+                for s in barcode.read(img, timeout=policy.barcode_timeout)
+                if s.data[:1] == b"\xdc"
+            ]
+            t_text = 0.0
+            if seals:
+                sym = seals[0]
+                fields = _seal.decode_certificate(_seal.parse_unverified(sym.data))
+                t_text = median_s(
+                    lambda i=img, y=sym, f=fields: printed.check(
+                        i, corners=y.corners, size=y.size, fields=f
+                    ),
+                    reps,
+                )
             share = ", ".join(
                 f"{name} {100 * s / t:.0f}%"
                 for name, s in (
@@ -237,6 +253,7 @@ def main() -> None:
                     ("find+decode", t_find),
                     ("verify", t_seal),
                     ("watermark", t_wm),
+                    ("printed text (wall, OCR engines warm)", t_text),
                 )
             )
             print(f"  {label}: {share}")

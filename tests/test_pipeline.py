@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,48 @@ def test_run_is_ordered_and_fail_closed(world: Path) -> None:
     assert [loc.name for loc in out.locations] == ["cdp"]
     assert out.paper is not None
     assert out.paper.state == "original"
+
+
+def test_checks_alongside_overlap_and_keep_the_order(world: Path) -> None:
+    """A check run alongside works while the others run; order and failures hold."""
+    policy = VerifyPolicy.seal(TrustStore.load(world / "trust"))
+    foreground_ran = threading.Event()
+    seen: list[bool] = []
+
+    def waits(frame: object, policy: VerifyPolicy) -> Finding:
+        # Started first; the later foreground check sets the event. Run in
+        # order (not alongside), this would wait out its bound and see False.
+        seen.append(foreground_ran.wait(30.0))
+        return _finds(frame, policy)
+
+    def sets(frame: object, policy: VerifyPolicy) -> CheckResult:
+        foreground_ran.set()
+        return _passes(frame, policy)
+
+    out = Run()
+    run(
+        out,
+        object(),
+        policy,
+        [
+            (checks.WATERMARK, _raises),
+            (checks.COPYDETECT, waits),
+            (checks.SIGNATURE, sets),
+            (checks.PRINTED_TEXT, _raises),
+        ],
+        alongside={checks.COPYDETECT, checks.PRINTED_TEXT},
+    )
+    assert seen == [True]
+    assert [(c.name, c.status, c.reasons) for c in out.checks] == [
+        (checks.WATERMARK, CheckStatus.FAIL, ("check-error",)),
+        (checks.COPYDETECT, CheckStatus.PASS, ()),
+        (checks.SIGNATURE, CheckStatus.PASS, ()),
+        (checks.PRINTED_TEXT, CheckStatus.FAIL, ("check-error",)),
+    ]
+    # A check raised in its thread fails as it would in order, with its class.
+    assert out.checks[3].detail == "check raised ValueError"
+    assert out.required == {checks.COPYDETECT}
+    assert out.paper is not None
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from docsec.policy import VerifyPolicy
 
 __all__ = [
+    "ALONGSIDE",
     "PAGE_STEPS",
     "VIEW_DPI",
     "PageFrame",
@@ -620,3 +621,7 @@ PAGE_STEPS: tuple[Step[PageFrame], ...] = (
     (_names.PRINTED_TEXT, check_printed_text),
     (_names.COPYDETECT, check_copydetect),
 )
+#: Page checks run alongside the others (:func:`docsec._pipeline.run`): the
+#: printed-text check mostly waits for its OCR engine processes, which then work
+#: while this process checks the watermark and the copy-detection pattern.
+ALONGSIDE = frozenset({_names.PRINTED_TEXT})

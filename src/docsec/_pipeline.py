@@ -11,7 +11,8 @@ that check failed (``check-error``), never a crash and never a pass.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -110,13 +111,89 @@ def failed(name: str, exc: BaseException) -> CheckResult:
     )
 
 
-def run(into: Run, frame: F, policy: VerifyPolicy, steps: Sequence[Step[F]]) -> None:
-    """Run ``steps`` over ``frame`` in order, recording each outcome in ``into``."""
-    for name, check in steps:
+class _Alongside:
+    """One check running in a thread of its own while the others run."""
+
+    def __init__(
+        self,
+        name: str,
+        check: Callable[[F, VerifyPolicy], Outcome],
+        frame: F,
+        policy: VerifyPolicy,
+    ) -> None:
+        self.name = name
+        self.outcome: Outcome = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(check, frame, policy),
+            name=f"docsec-check-{name}",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _run(
+        self,
+        check: Callable[[F, VerifyPolicy], Outcome],
+        frame: F,
+        policy: VerifyPolicy,
+    ) -> None:
         try:
-            outcome = check(frame, policy)
-        except Exception as exc:
-            logger.debug("check %s raised", name, exc_info=True)
-            into.checks.append(failed(name, exc))
-            continue
+            self.outcome = check(frame, policy)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by result()
+            self.error = exc
+
+    def result(self) -> Outcome:
+        """Wait for the check; return its outcome or raise what it raised."""
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.outcome
+
+
+def run(
+    into: Run,
+    frame: F,
+    policy: VerifyPolicy,
+    steps: Sequence[Step[F]],
+    *,
+    alongside: Collection[str] = (),
+) -> None:
+    """Run ``steps`` over ``frame``, recording each outcome in ``into`` in order.
+
+    The steps named in ``alongside`` start first, each in a thread of its own, and
+    run while all the others run in this one, one after the other: for a check that mostly waits on other
+    processes (the printed-text check's OCR engines), so their work overlaps this
+    process's. The checks only read the frame. Every outcome, and every
+    exception (``check-error``), is recorded in the order of ``steps`` whichever
+    finished first.
+    """
+    started = {
+        k: _Alongside(name, check, frame, policy)
+        for k, (name, check) in enumerate(steps)
+        if name in alongside
+    }
+    outcomes: list[Outcome] = [
+        None if k in started else _call(name, check, frame, policy)
+        for k, (name, check) in enumerate(steps)
+    ]
+    for k, waiting in started.items():
+        outcomes[k] = _call(waiting.name, waiting, frame, policy)
+    for outcome in outcomes:
         into.record(outcome)
+
+
+def _call(
+    name: str,
+    check: Callable[[F, VerifyPolicy], Outcome] | _Alongside,
+    frame: F,
+    policy: VerifyPolicy,
+) -> Outcome:
+    """Return a check's outcome, or the check failed (``check-error``) if it raised."""
+    try:
+        if isinstance(check, _Alongside):
+            return check.result()
+        return check(frame, policy)
+    except Exception as exc:
+        logger.debug("check %s raised", name, exc_info=True)
+        return failed(name, exc)

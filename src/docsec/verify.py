@@ -354,7 +354,13 @@ def _seal_from_image(
             physical=physical,
             colour=run.colour if physical else None,
         )
-        _pipeline.run(run, page, policy, _page_checks.PAGE_STEPS)
+        _pipeline.run(
+            run,
+            page,
+            policy,
+            _page_checks.PAGE_STEPS,
+            alongside=_page_checks.ALONGSIDE,
+        )
     return content
 
 
