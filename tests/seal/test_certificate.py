@@ -119,6 +119,27 @@ def test_round_trip_full_layout() -> None:
     assert rows["PROFILE_ID"].value == "v2 sha256 category 8"
 
 
+def test_a_key_id_with_thirteen_digits_is_no_registration_number() -> None:
+    # About one random key id in 430 holds 13 digits in a row; its issuer must
+    # still issue. Personal data with the same digits is still refused.
+    ids = {"cdp": "a1234567890123bc", "watermark": "9001011234567abc"}
+    data = {
+        **BASE,
+        "layout": {
+            name: {"region": [0, -300, 200, 200], "key_id": key_id}
+            for name, key_id in ids.items()
+        },
+    }
+    f = decode_certificate(parse_unverified(_build(data)))
+    assert (f.cdp_key_id, f.watermark_key_id) == (ids["cdp"], ids["watermark"])
+    with pytest.raises(InputError, match="resident registration"):
+        _build({**data, "content": {"note": ids["watermark"]}})
+    # Only a key id's place, and only a key id's form, skips the scan.
+    odd = {"region": [0, 0, 1, 1], "key_id": "900101-1234567"}
+    with pytest.raises(InputError, match="resident registration"):
+        _build({**BASE, "layout": {"cdp": odd}})
+
+
 def test_layout_with_cdp_only() -> None:
     data = {
         **BASE,

@@ -117,6 +117,11 @@ _VERIFICATION_CODE = re.compile(r"[0-9A-Z]{6,12}")
 _DURATION = re.compile(r"P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,3})W)?(?:(\d{1,5})D)?")
 # A Korean resident registration number: YYMMDD-SNNNNNN, 13 digits, dash optional.
 _RRN = re.compile(r"(?<!\d)\d{6}-?\d{7}(?!\d)")
+# Where docsec's own key ids stand: 16 hex digits derived from a key, never
+# personal data, so never scanned for a registration number (one random key id in
+# ~430 holds 13 digits in a row: 'a1234567890123bc', and its issuer could then
+# issue nothing). They must still be 16 lowercase hex digits.
+_KEY_ID_PATHS = frozenset({"$.layout.cdp.key_id", "$.layout.watermark.key_id"})
 _MAX_SAFE_INT = 2**53 - 1  # RFC 8785 / I-JSON: integers exact in IEEE 754 doubles
 
 _TAG_PROFILE_ID = 0
@@ -151,6 +156,8 @@ def _normalise(value: object, path: str) -> object:
         except UnicodeEncodeError as exc:
             raise InputError(f"{path}: lone surrogate in string") from exc
         text = unicodedata.normalize("NFC", value)
+        if path in _KEY_ID_PATHS and _KEY_ID.fullmatch(text):
+            return text
         if _RRN.search(text):
             raise InputError(
                 f"{path}: looks like a resident registration number; docsec never "
