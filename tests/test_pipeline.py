@@ -134,6 +134,18 @@ def test_checks_alongside_overlap_and_keep_the_order(world: Path) -> None:
     assert out.paper is not None
 
 
+def test_a_one_core_worker_runs_its_checks_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docsec import _ocr, _page_checks
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what a --jobs worker is given
+    assert _page_checks.alongside() == frozenset()
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.setattr(_ocr, "cores", lambda: 2)
+    assert _page_checks.alongside() == {checks.PRINTED_TEXT}
+
+
 @pytest.mark.parametrize(
     ("data", "suffix", "kind"),
     [

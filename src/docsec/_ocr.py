@@ -10,7 +10,7 @@ adversary chose, a crash or a hang there must not take the verifier down, and a
 process can be killed on time while a C call cannot. It also needs no compiler at
 install time. A late engine is killed, a dead one reaped; the call raises and the
 next one starts a fresh engine. The process keeps at most one engine per core it
-may use (:func:`_cores`), four at most, closed at exit; :func:`prewarm` starts
+may use (:func:`cores`), four at most, closed at exit; :func:`prewarm` starts
 them early so the model load overlaps other work.
 
 Without the library (or with ``DOCSEC_OCR_ENGINE=subprocess``) each request runs
@@ -228,7 +228,7 @@ def _read_with_cli(
     # OpenMP threads only add overhead for a few short lines (Tesseract's own
     # advice); independent requests run as parallel processes instead.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    width = max(1, min(len(todo), _cores()))
+    width = max(1, min(len(todo), cores()))
     with tempfile.TemporaryDirectory(prefix="docsec-ocr-") as tmp:
         argvs = {k: _argv(exe, Path(tmp) / f"{k:02d}", requests[k]) for k in todo}
         running: dict[int, subprocess.Popen[bytes]] = {}
@@ -284,7 +284,7 @@ def _pages(count: int, tsvs: list[list[tuple[int, OcrWord]]]) -> list[list[OcrWo
     return pages
 
 
-def _cores() -> int:
+def cores() -> int:
     """Engines one call may run at once: the cores this process may use.
 
     A batch worker is given one compute thread (``OMP_NUM_THREADS=1``, see
@@ -370,7 +370,7 @@ _ENGINE_ENV = "DOCSEC_OCR_ENGINE"
 
 def _engines() -> int:
     """Engines a process keeps and a call uses: one per core, at most four."""
-    return min(_cores(), _MAX_ENGINES)
+    return min(cores(), _MAX_ENGINES)
 
 
 class _UnavailableError(Exception):
@@ -588,12 +588,12 @@ class _Pool:
     def prewarm(self) -> None:
         """Start engines for the usual languages, if none run yet (no waiting).
 
-        ``min(_cores(), 2)`` engines: on one core one engine loads both models; on
+        ``min(cores(), 2)`` engines: on one core one engine loads both models; on
         more, one loads ``kor`` and one ``eng``, each in parallel with the other.
         """
         with self.lock:
             self._own()
-            width = min(_cores(), len(_PRELOAD))
+            width = min(cores(), len(_PRELOAD))
             have = len(self.idle) + len(self.busy)
             for languages in _share(list(_PRELOAD), width)[have:]:
                 self.idle.append(_Engine(languages))
@@ -619,7 +619,7 @@ class _Pool:
             return engines
 
     def give(self, engines: list[_Engine], good: set[_Engine]) -> None:
-        """Take back ``engines``: keep the ``good`` ones, up to :func:`_cores` idle."""
+        """Take back ``engines``: keep the ``good`` ones, up to :func:`cores` idle."""
         spare: list[_Engine] = []
         with self.lock:
             self.busy.difference_update(engines)
@@ -669,7 +669,7 @@ class _Pool:
         """
         if self.verified:
             return
-        engines = self.take(list(_PRELOAD), min(_cores(), len(_PRELOAD)))
+        engines = self.take(list(_PRELOAD), min(cores(), len(_PRELOAD)))
         good: set[_Engine] = set()
         try:
             for engine in engines:

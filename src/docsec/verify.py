@@ -359,7 +359,7 @@ def _seal_from_image(
             page,
             policy,
             _page_checks.PAGE_STEPS,
-            alongside=_page_checks.ALONGSIDE,
+            alongside=_page_checks.alongside(),
         )
     return content
 

@@ -611,13 +611,13 @@ def test_a_worker_with_one_compute_thread_runs_one_engine_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert _ocr._cores() == 1
+    assert _ocr.cores() == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
-    assert _ocr._cores() >= 1
+    assert _ocr.cores() >= 1
     monkeypatch.delenv("OMP_NUM_THREADS")
     import os
 
-    assert _ocr._cores() == len(os.sched_getaffinity(0))
+    assert _ocr.cores() == len(os.sched_getaffinity(0))
 
 
 def _reading(field: str, value: str, outcome: str) -> printed.FieldReading:
