@@ -70,7 +70,7 @@ def test_engines_are_reused_across_calls_and_closed(pool: _ocr._Pool) -> None:
     engines = set(pool.pids())
     assert engines, "the warm engine was not used"
     assert engines <= _children() - before
-    assert len(engines) <= _ocr._cores()
+    assert len(engines) <= _ocr.cores()
     second = _ocr.read_many(REQUESTS, timeout=30.0)
     assert second == first
     assert set(pool.pids()) == engines  # the same processes answered
@@ -92,7 +92,7 @@ def test_prewarm_starts_engines_without_waiting(pool: _ocr._Pool) -> None:
     before = _children()
     _ocr.prewarm()
     started = set(pool.pids())
-    assert len(started) == min(_ocr._cores(), 2)
+    assert len(started) == min(_ocr.cores(), 2)
     assert started <= _children() - before
     _ocr.prewarm()  # idempotent: no more engines
     assert set(pool.pids()) == started
@@ -212,13 +212,13 @@ def test_concurrent_calls_share_the_pool(pool: _ocr._Pool) -> None:
     for thread in threads:
         thread.join()
     assert got == [expected] * 3
-    assert len(pool.pids()) <= _ocr._cores()
+    assert len(pool.pids()) <= _ocr.cores()
 
 
 def test_each_model_loads_once_per_process(pool: _ocr._Pool) -> None:
     """Prewarmed on two cores, one engine loads ``kor`` and one ``eng``, and each
     request goes to the engine that has its model."""
-    if _ocr._cores() < 2:
+    if _ocr.cores() < 2:
         pytest.skip("needs two cores")
     _ocr.prewarm()
     assert sorted(sorted(e.loaded) for e in pool.idle) == [["eng"], ["kor"]]
@@ -243,7 +243,7 @@ def test_a_large_request_is_shared_between_engines(
     pool: _ocr._Pool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its images are cut between the engines; the readings are the command's."""
-    if _ocr._cores() < 2:
+    if _ocr.cores() < 2:
         pytest.skip("needs two cores")
     images = [_line(t) for t in ("GN2611270042", "PARK 1984", "KIM 2024", "A1B2C3")]
     request = _ocr.OcrRequest(images, "eng")
@@ -280,7 +280,7 @@ def test_an_engine_without_a_language_is_not_used(
 def test_many_cores_keep_at_most_four_engines(
     pool: _ocr._Pool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_ocr, "_cores", lambda: 16)
+    monkeypatch.setattr(_ocr, "cores", lambda: 16)
     request = _ocr.OcrRequest([_line("PARK 1984")] * 10, "eng")
     got = _ocr.read_many([request], timeout=60.0)
     assert [[w.text for w in page] for page in got[0]] == [["PARK", "1984"]] * 10
