@@ -504,9 +504,10 @@ def check_printed_text(frame: PageFrame, policy: VerifyPolicy) -> Finding | None
             label += f", read {r.read or '(nothing legible)'!r}"
         points = frame.to_page(r.points)
         locations.append(Location(f"text-{r.outcome}", points, frame.dpi, label))
-    # A key field edited and then smudged reads unreadable: the paper is not
-    # confirmed, so the verdict cannot be AUTHENTIC (docs/printed-text.md).
-    required = "printed-text-key-unreadable" in check.reasons
+    # A key field edited and then smudged reads unreadable, and a page can be
+    # made to stall the OCR engine: the paper is not confirmed, so the verdict
+    # cannot be AUTHENTIC (docs/printed-text.md).
+    required = bool({"printed-text-key-unreadable", "ocr-failed"} & set(check.reasons))
     return Finding(check, tuple(locations), required=required)
 
 

@@ -987,7 +987,9 @@ def check(
         ``printed-text-key-unreadable`` first when one of :data:`KEY_FIELDS` is
         among them: :mod:`docsec.verify` then requires the check) or OCR is not
         installed
-        (``ocr-unavailable``); PASS when every field matches. ``score`` is the
+        (``ocr-unavailable``) or failed on this page (``ocr-failed``: a crash or
+        its deadline; :mod:`docsec.verify` then requires the check); PASS when
+        every field matches. ``score`` is the
         share of fields that matched.
     readings : list of FieldReading
     """
@@ -1004,16 +1006,32 @@ def check(
             [],
         )
     module_mm = (fields.module_size_um or 500) / 1000.0
-    readings = read_fields(
-        image,
-        corners=corners,
-        size=size,
-        regions=fields.text_regions,
-        data=certificate_data(fields),
-        module_mm=module_mm,
-        timeout=timeout,
-        to_image=to_image,
-    )
+    try:
+        readings = read_fields(
+            image,
+            corners=corners,
+            size=size,
+            regions=fields.text_regions,
+            data=certificate_data(fields),
+            module_mm=module_mm,
+            timeout=timeout,
+            to_image=to_image,
+        )
+    except (TimeoutError, OSError) as exc:
+        # The engine crashed or ran out of time (a busy machine, or pixels made to
+        # stall it): no evidence against the paper, and no confirmation of it.
+        # verify requires the check then, so the verdict is INCONCLUSIVE.
+        logger.debug("OCR failed", exc_info=True)
+        return (
+            CheckResult(
+                _names.PRINTED_TEXT,
+                CheckStatus.INCONCLUSIVE,
+                f"the {total} printed fields the seal declares were not read: "
+                f"{type(exc).__name__}: {str(exc)[:200]}",
+                ("ocr-failed",),
+            ),
+            [],
+        )
     matched = sum(r.outcome == MATCH for r in readings)
     bad = [r for r in readings if r.outcome == MISMATCH]
     unread = [r for r in readings if r.outcome == UNREADABLE]

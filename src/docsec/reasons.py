@@ -536,6 +536,14 @@ _TABLE: tuple[tuple[str, Effect, str, str], ...] = (
         "not installed or failed.",
         "Install tesseract-ocr and tesseract-ocr-kor, or compare the fields by eye.",
     ),
+    (
+        "ocr-failed",
+        _IN,
+        "The printed text could not be read: the OCR engine failed or ran out of "
+        "time on this page, so the paper was not confirmed.",
+        "Verify again (on a less busy machine, or from a cleaner scan), or compare "
+        "the fields by eye with the signed data shown.",
+    ),
     # ---- PDFs
     (
         "scanned-pdf",
