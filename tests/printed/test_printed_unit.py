@@ -699,3 +699,43 @@ def test_the_check_does_not_fail_a_worn_genuine_page(
     )
     assert check.status is CheckStatus.INCONCLUSIVE
     assert check.reasons == ("printed-text-unreadable",)
+
+
+def _strip(bands: list[tuple[float, float]], height_mm: float) -> np.ndarray:
+    """A flattened strip (paper 255) with glyph-like ink in rows ``bands`` (mm)."""
+    rows = round(height_mm * printed.PX_PER_MM)
+    strip = np.full((rows, 600), 255.0, np.float32)
+    for top, bottom in bands:
+        r0, r1 = round(top * printed.PX_PER_MM), round(bottom * printed.PX_PER_MM)
+        for x in range(20, 560, 30):  # short glyph strokes, no ruling
+            strip[r0:r1, x : x + 12] = 30.0
+    return strip
+
+
+def test_register_moves_a_field_onto_its_text() -> None:
+    pad = printed.REGISTER_MM
+    # A 6 mm table row between two others (rows every 6 mm, text 3.8 mm tall,
+    # 1.0 mm under the region's top), printed 1.2 mm lower than mapped.
+    h = round(6.0 * printed.PX_PER_MM)
+    low = 1.2
+    bands = [(pad + d + 1.0 + low, pad + d + 4.8 + low) for d in (-6.0, 0.0, 6.0)]
+    strip = _strip(bands, 6.0 + 2 * pad)
+    top = printed.register(strip, h, 200.0)
+    window = (top / printed.PX_PER_MM - pad, top / printed.PX_PER_MM - pad + 6.0)
+    # Its own text wholly inside, no neighbour's ink at its edges.
+    assert window[0] <= 1.0 + low
+    assert window[1] >= 4.8 + low
+    assert window[0] >= -6.0 + 4.8 + low
+    assert window[1] <= 6.0 + 1.0 + low
+    # Printed where mapped: the window stays.
+    bands = [(pad + d + 1.0, pad + d + 4.8) for d in (-6.0, 0.0, 6.0)]
+    assert printed.register(_strip(bands, 6.0 + 2 * pad), h, 200.0) == round(
+        pad * printed.PX_PER_MM
+    )
+    # A blank field (whited out) between two rows keeps its place: no neighbour
+    # text is pulled in, so it still reads blank.
+    bands = [(pad + d + 1.0, pad + d + 4.8) for d in (-6.0, 6.0)]
+    blank = _strip(bands, 6.0 + 2 * pad)
+    top = printed.register(blank, h, 200.0)
+    ink = blank[top : top + h] < 128
+    assert not ink.any()
