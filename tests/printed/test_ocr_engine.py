@@ -12,13 +12,14 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
 from docsec import _ocr
+
+from ._procs import children
 
 pytestmark = pytest.mark.skipif(
     _ocr.available() is not None, reason=f"needs Tesseract: {_ocr.available()}"
@@ -29,19 +30,6 @@ def _line(text: str) -> np.ndarray:
     image = np.full((70, 520), 255, np.uint8)
     cv2.putText(image, text, (12, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
     return image
-
-
-def _children() -> set[int]:
-    """This process's live child processes (Linux /proc)."""
-    me, kids = os.getpid(), set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me and fields[0] != "Z":
-            kids.add(int(stat.parent.name))
-    return kids
 
 
 @pytest.fixture
@@ -65,11 +53,11 @@ def _texts(pages: list[list[list[_ocr.OcrWord]]]) -> list[list[list[str]]]:
 
 
 def test_engines_are_reused_across_calls_and_closed(pool: _ocr._Pool) -> None:
-    before = _children()
+    before = children()
     first = _ocr.read_many(REQUESTS, timeout=30.0)
     engines = set(pool.pids())
     assert engines, "the warm engine was not used"
-    assert engines <= _children() - before
+    assert engines <= children() - before
     assert len(engines) <= _ocr.cores()
     second = _ocr.read_many(REQUESTS, timeout=30.0)
     assert second == first
@@ -77,7 +65,7 @@ def test_engines_are_reused_across_calls_and_closed(pool: _ocr._Pool) -> None:
     assert _texts(first)[0][0] == ["GN2611270042"]
     pool.close()
     assert pool.pids() == []
-    assert _children() - before == set()  # no engine left behind
+    assert children() - before == set()  # no engine left behind
 
 
 def test_one_compute_thread_keeps_one_engine(
@@ -89,11 +77,11 @@ def test_one_compute_thread_keeps_one_engine(
 
 
 def test_prewarm_starts_engines_without_waiting(pool: _ocr._Pool) -> None:
-    before = _children()
+    before = children()
     _ocr.prewarm()
     started = set(pool.pids())
     assert len(started) == min(_ocr.cores(), 2)
-    assert started <= _children() - before
+    assert started <= children() - before
     _ocr.prewarm()  # idempotent: no more engines
     assert set(pool.pids()) == started
     assert _texts(_ocr.read_many(REQUESTS, timeout=30.0))[0][0] == ["GN2611270042"]
@@ -111,7 +99,7 @@ def test_a_late_engine_is_killed_and_the_next_call_starts_afresh(
         _ocr.read_many(long, timeout=0.3)
     assert time.monotonic() - started < 5.0
     assert pool.pids() == []
-    assert not old & _children()  # killed and reaped
+    assert not old & children()  # killed and reaped
     again = _ocr.read_many(REQUESTS, timeout=30.0)
     assert _texts(again)[0][0] == ["GN2611270042"]
     assert not set(pool.pids()) & old
@@ -179,12 +167,12 @@ def test_without_the_library_the_tesseract_command_reads(
     pool = _ocr._Pool()
     monkeypatch.setattr(_ocr, "_POOL", pool)
     monkeypatch.setattr(_ocr, "_LIBRARIES", ("libdocsec-no-such-tesseract.so.9",))
-    before = _children()
+    before = children()
     assert _ocr.available() is None  # the command is there: still available
     assert "not installed" in (pool.broken or "")
     assert _ocr.read_many(REQUESTS, timeout=30.0) == expected
     assert pool.pids() == []
-    assert _children() - before == set()
+    assert children() - before == set()
     # Neither the library nor the command: unavailable, and says why.
     monkeypatch.setattr(_ocr.shutil, "which", lambda _name: None)
     assert "not installed" in (_ocr.available() or "")
@@ -269,12 +257,12 @@ def test_an_engine_without_a_language_is_not_used(
 ) -> None:
     """A language the library cannot load: the engine says so and is not used."""
     monkeypatch.setattr(_ocr, "_PRELOAD", ("kor", "docsec-no-such-language"))
-    before = _children()
+    before = children()
     assert _ocr.available() is None  # the tesseract command has kor and eng
     assert "docsec-no-such-language" in (pool.broken or "")
     assert _texts(_ocr.read_many(REQUESTS, timeout=30.0))[0][0] == ["GN2611270042"]
     assert pool.pids() == []
-    assert _children() - before == set()
+    assert children() - before == set()
 
 
 def test_many_cores_keep_at_most_four_engines(

@@ -32,6 +32,8 @@ from docsec.seal._content import (
     unpack,
 )
 
+from ._procs import children
+
 KEY = generate_signing_key()
 DATA: dict[str, Any] = {
     "kind": "family_relation_certificate",
@@ -584,27 +586,11 @@ def test_read_many_runs_requests_side_by_side_as_read_lines_would() -> None:
     _ocr.available() is not None, reason=f"needs Tesseract: {_ocr.available()}"
 )
 def test_read_many_kills_every_engine_on_timeout() -> None:
-    before = _children()
+    before = children()
     requests = [_ocr.OcrRequest([_line("GN2611270042")] * 40, "kor+eng")] * 3
     with pytest.raises(TimeoutError, match="longer than"):
         _ocr.read_many(requests, timeout=0.05)
-    assert _children() - before == set()
-
-
-def _children() -> set[int]:
-    """This process's live child processes (Linux /proc)."""
-    import os
-    from pathlib import Path
-
-    me, kids = os.getpid(), set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me and fields[0] != "Z":
-            kids.add(int(stat.parent.name))
-    return kids
+    assert children() - before == set()
 
 
 def test_a_worker_with_one_compute_thread_runs_one_engine_at_a_time(
